@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from chapter import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("members/", views.not_built_yet, {"section": "members"}, name="members-home"),
+    path("admissions/", views.not_built_yet, {"section": "admissions"}, name="admissions-home"),
+    path("reports/", views.not_built_yet, {"section": "reports"}, name="reports-home"),
+    # No self-service password reset: e-mail is out of scope, the administrator resets passwords.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    # The language switch is on the login page too, so it needs no login.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = _("Chapter records: administration")
+admin.site.site_title = _("Chapter records")
+admin.site.index_title = _("Data correction")
