@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
@@ -9,7 +9,7 @@ from chapter import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("members/", views.not_built_yet, {"section": "members"}, name="members-home"),
+    path("members/", include("members.urls")),
     path("admissions/", views.not_built_yet, {"section": "admissions"}, name="admissions-home"),
     path("reports/", views.not_built_yet, {"section": "reports"}, name="reports-home"),
     # No self-service password reset: e-mail is out of scope, the administrator resets passwords.

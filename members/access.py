@@ -1,0 +1,175 @@
+"""Who may see and change what: the one place each role's reach is decided (DESIGN.md).
+
+Every list, detail, export, report, htmx fragment and admin queryset starts from a function
+here. Out of scope → 404; in scope but read-only → 403 (``get_member_for_user``).
+"""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from members.models import Cell, Chapter, Member, RoleAssignment
+
+Role = RoleAssignment.Role
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The units a user holds a current role in, read once per request."""
+
+    is_superuser: bool = False
+    chapter_ids: frozenset[int] = field(default_factory=frozenset)  # secretary or deputy
+    cell_ids: frozenset[int] = field(default_factory=frozenset)  # cell leader
+    committee_ids: frozenset[int] = field(default_factory=frozenset)  # committee officer
+
+    @property
+    def is_secretary(self) -> bool:
+        return bool(self.chapter_ids)
+
+    @property
+    def is_cell_leader(self) -> bool:
+        return bool(self.cell_ids)
+
+    @property
+    def is_committee_officer(self) -> bool:
+        return bool(self.committee_ids)
+
+
+def reach_of(user) -> Reach:
+    """The user's current roles (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return Reach()
+    cached = getattr(user, "_members_reach", None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    rows = RoleAssignment.objects.filter(user=user, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    chapters, cells, committees = set(), set(), set()
+    for role, chapter_id, cell_id, committee_id in rows.values_list(
+        "role", "chapter_id", "cell_id", "committee_id"
+    ):
+        if role in RoleAssignment.CHAPTER_ROLES:
+            chapters.add(chapter_id)
+        elif role == Role.CELL_LEADER:
+            cells.add(cell_id)
+        elif role == Role.COMMITTEE_OFFICER:
+            committees.add(committee_id)
+    reach = Reach(user.is_superuser, frozenset(chapters), frozenset(cells), frozenset(committees))
+    user._members_reach = reach
+    return reach
+
+
+def _committee_chapters(reach: Reach) -> Q:
+    # Chapters directly under the officer's committee or under one of its child committees.
+    return Q(committee_id__in=reach.committee_ids) | Q(committee__parent_id__in=reach.committee_ids)
+
+
+def chapters_visible_to(user) -> QuerySet[Chapter]:
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Chapter.objects.all()
+    return Chapter.objects.filter(
+        Q(pk__in=reach.chapter_ids) | _committee_chapters(reach) | Q(cells__pk__in=reach.cell_ids)
+    ).distinct()
+
+
+def chapters_managed_by(user) -> QuerySet[Chapter]:
+    """Chapters whose records the user may change in full: secretary or deputy (or superuser)."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Chapter.objects.all()
+    return Chapter.objects.filter(pk__in=reach.chapter_ids)
+
+
+def cells_visible_to(user) -> QuerySet[Cell]:
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Cell.objects.all()
+    return Cell.objects.filter(
+        Q(pk__in=reach.cell_ids)
+        | Q(chapter_id__in=reach.chapter_ids)
+        | Q(chapter__in=Chapter.objects.filter(_committee_chapters(reach)))
+    )
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    """Members whose records the user may read: secretary → their chapter, committee officer →
+    chapters under the committee, cell leader → their own cell."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Member.objects.all()
+    return Member.objects.filter(
+        Q(chapter_id__in=reach.chapter_ids)
+        | Q(cell_id__in=reach.cell_ids)
+        | Q(chapter__in=Chapter.objects.filter(_committee_chapters(reach)))
+    )
+
+
+def member_names_visible_to(user) -> QuerySet[Member]:
+    """Names for context (e.g. choosing a mentor): a cell leader also sees the whole chapter's."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Member.objects.all()
+    cell_chapters = Cell.objects.filter(pk__in=reach.cell_ids).values("chapter_id")
+    return members_visible_to(user) | Member.objects.filter(chapter_id__in=cell_chapters)
+
+
+def members_changeable_by(user) -> QuerySet[Member]:
+    """Members whose records the user may change at all (which fields: ``fields_editable_by``)."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Member.objects.all()
+    return Member.objects.filter(
+        Q(chapter_id__in=reach.chapter_ids) | Q(cell_id__in=reach.cell_ids)
+    )
+
+
+def can_manage_member(user, member: Member) -> bool:
+    """Movements, key dates and every detail: the chapter's secretary or deputy."""
+    reach = reach_of(user)
+    return reach.is_superuser or member.chapter_id in reach.chapter_ids
+
+
+def fields_editable_by(user, member: Member) -> tuple[str, ...]:
+    from members.services import DETAIL_FIELDS
+
+    if can_manage_member(user, member):
+        return DETAIL_FIELDS
+    if member.cell_id in reach_of(user).cell_ids and member.is_active:
+        return Member.CELL_LEADER_FIELDS
+    return ()
+
+
+def get_member_for_user(
+    user, public_id: UUID, *, change: bool = False, manage: bool = False
+) -> Member:
+    """The member, or 404 when out of the user's scope, or 403 when the user may only read it.
+
+    ``change``: some fields (a cell leader's contact fields count); ``manage``: movements.
+    """
+    queryset = members_visible_to(user).select_related("chapter", "chapter__committee", "cell")
+    try:
+        member = queryset.get(public_id=public_id)
+    except Member.DoesNotExist:
+        raise Http404 from None
+    if manage and not can_manage_member(user, member):
+        raise PermissionDenied
+    if change and not fields_editable_by(user, member):
+        raise PermissionDenied
+    return member
+
+
+def get_chapter_for_user(user, public_id: UUID, *, manage: bool = False) -> Chapter:
+    try:
+        chapter = chapters_visible_to(user).select_related("committee").get(public_id=public_id)
+    except Chapter.DoesNotExist:
+        raise Http404 from None
+    if manage and not chapters_managed_by(user).filter(pk=chapter.pk).exists():
+        raise PermissionDenied
+    return chapter

@@ -1,0 +1,676 @@
+"""Committees, chapters, cells, members, their roles and positions, and the movement ledger.
+
+Member.status and the current flags (exempted, temporarily out, cell) are kept by
+``members.services`` only; the ``MemberEvent`` ledger is the record they are derived from, so any
+past day can be asked "who was what" (``MemberQuerySet.as_of``).
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chapter.dates import add_months, completed_months
+from chapter.models import TimeStampedModel
+from chapter.text import fold
+
+PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
+
+citizen_id_validator = RegexValidator(
+    r"^[0-9]{12}$", _("A citizen ID (CCCD) has exactly 12 digits.")
+)
+
+
+class PublicIdModel(TimeStampedModel):
+    """A row with a page: URLs carry the UUID, never the integer key."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Committee(PublicIdModel):
+    class Kind(models.TextChoices):
+        SUPERIOR = "SUPERIOR", _("directly superior committee")
+        GRASSROOTS = "GRASSROOTS", _("grassroots committee")
+        SECTIONAL = "SECTIONAL", _("sectional committee")
+        PROVINCIAL = "PROVINCIAL", _("provincial-level committee")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=20,
+        blank=True,
+        help_text=_('Used in document numbers, e.g. "ĐUK".'),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPERIOR)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    authorised_to_admit = models.BooleanField(
+        _("authorised to decide admissions"),
+        default=False,
+        help_text=_(
+            "A grassroots committee the superior committee has authorised (DOMAIN.md §3.4)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Chapter(PublicIdModel):
+    class Kind(models.TextChoices):
+        GRASSROOTS = "GRASSROOTS", _("grassroots chapter")
+        SUBORDINATE = "SUBORDINATE", _("subordinate chapter")
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("superior committee"),
+        on_delete=models.PROTECT,
+        related_name="chapters",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBORDINATE
+    )
+    founded_on = models.DateField(_("founded on"))
+    founding_decision_number = models.CharField(
+        _("founding decision number"), max_length=50, blank=True
+    )
+    founding_decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
+    founding_body = models.CharField(_("founding body"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:chapter-detail", args=[self.public_id])
+
+
+class Cell(PublicIdModel):
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="cells"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    leader = models.ForeignKey(
+        "Member",
+        verbose_name=_("cell leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deputy_leader = models.ForeignKey(
+        "Member",
+        verbose_name=_("deputy cell leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cell")
+        verbose_name_plural = _("cells")
+        ordering = ["chapter", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "name"], name="members_cell_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self) -> "MemberQuerySet":
+        """On the roll now: probationary or official."""
+        return self.filter(status__in=Member.ACTIVE_STATUSES)
+
+    def official(self) -> "MemberQuerySet":
+        return self.filter(status=Member.Status.OFFICIAL)
+
+    def probationary(self) -> "MemberQuerySet":
+        return self.filter(status=Member.Status.PROBATIONARY)
+
+    def in_cell(self, cell: "Cell") -> "MemberQuerySet":
+        return self.filter(cell=cell)
+
+    def search(self, query: str) -> "MemberQuerySet":
+        """Names without diacritics or case: "nguyen van" finds "Nguyễn Văn …"."""
+        key = fold(query)
+        if not key:
+            return self
+        return self.filter(search_key__contains=key)
+
+    def as_of(self, day: date) -> "MemberQuerySet":
+        """Annotate ``status_on`` and ``cell_on_id`` as the ledger had them at the end of ``day``.
+
+        Members with no event by then get ``status_on`` None (not yet on the roll).
+        """
+        events = MemberEvent.objects.filter(member=models.OuterRef("pk"), effective_date__lte=day)
+        latest = ("-effective_date", "-id")
+        return self.annotate(
+            status_on=models.Subquery(
+                events.filter(status__isnull=False).order_by(*latest).values("status")[:1]
+            ),
+            cell_on_id=models.Subquery(
+                events.filter(kind__in=MemberEvent.CELL_KINDS).order_by(*latest).values("cell")[:1]
+            ),
+        )
+
+    def on_roll_as_of(self, day: date) -> "MemberQuerySet":
+        return self.as_of(day).filter(status_on__in=Member.ACTIVE_STATUSES)
+
+    def for_register(self) -> "MemberQuerySet":
+        return self.select_related("chapter", "cell")
+
+
+class Member(PublicIdModel):
+    class Status(models.TextChoices):
+        PROBATIONARY = "PROBATIONARY", _("probationary")
+        OFFICIAL = "OFFICIAL", _("official")
+        TRANSFERRED_OUT = "TRANSFERRED_OUT", _("transferred out")
+        REMOVED_FROM_PROBATIONARY_LIST = (
+            "REMOVED_FROM_PROBATIONARY_LIST",
+            _("removed from the probationary list"),
+        )
+        REMOVED = "REMOVED", _("removed from the roll")
+        EXPELLED = "EXPELLED", _("expelled")
+        LEFT = "LEFT", _("left the Party")
+        DECEASED = "DECEASED", _("deceased")
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+
+    class PoliticalTheory(models.TextChoices):
+        NONE = "", _("none")
+        ELEMENTARY = "ELEMENTARY", _("elementary")
+        INTERMEDIATE = "INTERMEDIATE", _("intermediate")
+        ADVANCED = "ADVANCED", _("advanced")
+        BACHELOR = "BACHELOR", _("bachelor")
+
+    class Service(models.TextChoices):
+        NONE = "", _("—")
+        ARMY = "ARMY", _("army")
+        POLICE = "POLICE", _("police")
+        RETIRED = "RETIRED", _("retired")
+
+    ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+    # Fields a cell leader may change for the members of their own cell (DESIGN.md).
+    CELL_LEADER_FIELDS = (
+        "phone",
+        "email",
+        "current_address",
+        "occupation",
+        "workplace",
+        "job_title",
+        "note",
+    )
+
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="members"
+    )
+    cell = models.ForeignKey(
+        Cell,
+        verbose_name=_("cell"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    status = models.CharField(_("status"), max_length=40, choices=Status.choices, editable=False)
+    is_exempted = models.BooleanField(
+        _("exempted from party work and meetings"), default=False, editable=False
+    )
+    is_temporarily_out = models.BooleanField(
+        _("temporarily transferred out"), default=False, editable=False
+    )
+
+    # Identity (7-HSĐV columns 2-4)
+    full_name = models.CharField(_("full name"), max_length=120)
+    other_names = models.CharField(_("birth name / other names"), max_length=120, blank=True)
+    search_key = models.CharField(max_length=250, editable=False, db_index=True)
+    gender = models.CharField(_("sex"), max_length=1, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=50, default="Không", blank=True)
+    hometown = models.CharField(_("home town"), max_length=200, blank=True)
+    birthplace = models.CharField(_("place of birth"), max_length=200, blank=True)
+    permanent_address = models.CharField(_("permanent residence"), max_length=250, blank=True)
+    citizen_id = models.CharField(
+        _("citizen ID (CCCD)"), max_length=12, blank=True, validators=[citizen_id_validator]
+    )
+    # Contact
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    current_address = models.CharField(_("current address"), max_length=250, blank=True)
+    # Education (column 5)
+    general_education = models.CharField(
+        _("general education"), max_length=20, blank=True, help_text=_("e.g. 12/12")
+    )
+    qualification = models.CharField(_("professional qualification"), max_length=200, blank=True)
+    political_theory = models.CharField(
+        _("political theory"), max_length=20, choices=PoliticalTheory.choices, blank=True
+    )
+    foreign_language = models.CharField(_("foreign language"), max_length=100, blank=True)
+    # Occupation (column 6, 9)
+    occupation_before = models.CharField(_("occupation before joining"), max_length=200, blank=True)
+    occupation = models.CharField(_("occupation now"), max_length=200, blank=True)
+    workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+    job_title = models.CharField(_("post"), max_length=200, blank=True)
+    service = models.CharField(
+        _("army / police / retired"), max_length=10, choices=Service.choices, blank=True
+    )
+    # Identifiers (column 8)
+    card_number = models.CharField(_("party card number"), max_length=20, blank=True)
+    dossier_number = models.CharField(_("dossier number"), max_length=20, blank=True)
+    badge_number = models.CharField(_("badge number"), max_length=30, blank=True)
+    # Key dates (column 7; DOMAIN.md §4 "Member dates")
+    youth_union_date = models.DateField(_("joined the Youth Union on"), null=True, blank=True)
+    admission_decision_date = models.DateField(_("admission decision date"), null=True, blank=True)
+    admission_decision_number = models.CharField(
+        _("admission decision number"), max_length=50, blank=True
+    )
+    ceremony_date = models.DateField(_("date of joining (ceremony)"), null=True, blank=True)
+    official_date = models.DateField(_("official date"), null=True, blank=True)
+    confirmation_decision_date = models.DateField(
+        _("confirmation decision date"), null=True, blank=True
+    )
+    confirmation_decision_number = models.CharField(
+        _("confirmation decision number"), max_length=50, blank=True
+    )
+    interruption_months = models.PositiveIntegerField(
+        _("months of interruption"),
+        default=0,
+        help_text=_("Months not counted in party age (DOMAIN.md R16), as verified by the chapter."),
+    )
+    note = models.TextField(_("notes"), blank=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_key"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["search_key", "id"]
+        constraints = [
+            # One active member per citizen ID and per card: a transferred-out row may share them.
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=Q(status__in=["PROBATIONARY", "OFFICIAL"]) & ~Q(citizen_id=""),
+                name="members_member_unique_active_citizen_id",
+            ),
+            models.UniqueConstraint(
+                fields=["card_number"],
+                condition=Q(status__in=["PROBATIONARY", "OFFICIAL"]) & ~Q(card_number=""),
+                name="members_member_unique_active_card_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="OFFICIAL") | Q(official_date__isnull=False),
+                name="members_member_official_has_official_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="PROBATIONARY") | Q(confirmation_decision_date__isnull=True),
+                name="members_member_probationary_not_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=Q(official_date__isnull=True)
+                | Q(ceremony_date__isnull=True)
+                | Q(official_date__gt=F("ceremony_date")),
+                name="members_member_official_after_ceremony",
+            ),
+            models.CheckConstraint(
+                condition=Q(ceremony_date__isnull=True)
+                | Q(admission_decision_date__isnull=True)
+                | Q(ceremony_date__gte=F("admission_decision_date")),
+                name="members_member_ceremony_after_decision",
+            ),
+        ]
+        indexes = [
+            # The register filters by chapter and status, then sorts by name.
+            models.Index(
+                fields=["chapter", "status", "search_key"], name="members_member_register"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member-detail", args=[self.public_id])
+
+    def save(self, *args, **kwargs) -> None:
+        # Keep the folded name in step with the name; no other row is touched.
+        self.search_key = fold(f"{self.full_name} {self.other_names}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.cell_id and self.chapter_id and self.cell.chapter_id != self.chapter_id:
+            raise ValidationError({"cell": _("This cell belongs to another chapter.")})
+
+    # Answers about this row -------------------------------------------------------------
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_probationary(self) -> bool:
+        return self.status == self.Status.PROBATIONARY
+
+    @property
+    def is_official(self) -> bool:
+        return self.status == self.Status.OFFICIAL
+
+    @staticmethod
+    def official_date_for(ceremony_date: date) -> date:
+        """DOMAIN.md R15: official date = ceremony + 12 months exactly (clamped to month end)."""
+        return add_months(ceremony_date, PROBATION_MONTHS)
+
+    def probation_days_left(self, today: date | None = None) -> int | None:
+        if not self.is_probationary or not self.official_date:
+            return None
+        return (self.official_date - (today or timezone.localdate())).days
+
+    def party_age_months(self, today: date | None = None) -> int | None:
+        """DOMAIN.md R16: from the admission decision (else the ceremony), minus interruptions."""
+        start = self.admission_decision_date or self.ceremony_date
+        if not start:
+            return None
+        months = completed_months(start, today or timezone.localdate()) - self.interruption_months
+        return max(months, 0)
+
+    def age(self, today: date | None = None) -> int:
+        return completed_months(self.date_of_birth, today or timezone.localdate()) // 12
+
+    def can_move_to(self, status: str) -> bool:
+        return status in MEMBER_TRANSITIONS.get(self.status, set())
+
+
+S = Member.Status
+# The one table of allowed status changes; services, buttons and tests read it.
+MEMBER_TRANSITIONS: dict[str | None, set[str]] = {
+    None: {S.PROBATIONARY, S.OFFICIAL},
+    S.PROBATIONARY: {S.OFFICIAL, S.REMOVED_FROM_PROBATIONARY_LIST, S.TRANSFERRED_OUT, S.DECEASED},
+    S.OFFICIAL: {S.TRANSFERRED_OUT, S.REMOVED, S.EXPELLED, S.LEFT, S.DECEASED},
+    S.TRANSFERRED_OUT: {S.PROBATIONARY, S.OFFICIAL},
+    S.REMOVED_FROM_PROBATIONARY_LIST: set(),
+    S.REMOVED: set(),
+    S.EXPELLED: set(),
+    S.LEFT: set(),
+    S.DECEASED: set(),
+}
+
+
+class MemberEvent(models.Model):
+    """One movement (biến động) in the append-only ledger; never changed, never deleted."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "REGISTERED", _("registered in the chapter")
+        IMPORTED = "IMPORTED", _("imported from a spreadsheet")
+        ADMITTED = "ADMITTED", _("admitted (ceremony)")
+        CONFIRMED = "CONFIRMED", _("confirmed as official member")
+        REMOVED_FROM_PROBATIONARY_LIST = (
+            "REMOVED_FROM_PROBATIONARY_LIST",
+            _("removed from the probationary list"),
+        )
+        TRANSFERRED_IN = "TRANSFERRED_IN", _("transferred in")
+        TRANSFERRED_OUT = "TRANSFERRED_OUT", _("transferred out")
+        TEMPORARY_OUT = "TEMPORARY_OUT", _("temporarily transferred out")
+        TEMPORARY_RETURN = "TEMPORARY_RETURN", _("returned from temporary transfer")
+        MOVED_CELL = "MOVED_CELL", _("moved to another cell")
+        EXEMPTED = "EXEMPTED", _("exempted from party work and meetings")
+        EXEMPTION_ENDED = "EXEMPTION_ENDED", _("exemption ended")
+        REMOVED = "REMOVED", _("removed from the roll")
+        EXPELLED = "EXPELLED", _("expelled")
+        LEFT = "LEFT", _("left the Party")
+        DECEASED = "DECEASED", _("deceased")
+        CORRECTED = "CORRECTED", _("key date corrected")
+
+    class DocumentKind(models.TextChoices):
+        NONE = "", _("—")
+        DECISION = "DECISION", _("decision")
+        RESOLUTION = "RESOLUTION", _("resolution")
+        TRANSFER_LETTER = "TRANSFER_LETTER", _("transfer letter")
+        CERTIFICATE = "CERTIFICATE", _("certificate")
+        OTHER = "OTHER", _("other document")
+
+    # Kinds that put a member in a cell (or none): the as-of cell is the latest of these.
+    CELL_KINDS = ("REGISTERED", "IMPORTED", "ADMITTED", "TRANSFERRED_IN", "MOVED_CELL")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("movement"), max_length=40, choices=Kind.choices)
+    effective_date = models.DateField(_("effective date"))
+    from_status = models.CharField(
+        _("status before"), max_length=40, choices=Member.Status.choices, blank=True
+    )
+    status = models.CharField(
+        _("status after"),
+        max_length=40,
+        choices=Member.Status.choices,
+        null=True,
+        blank=True,
+        help_text=_("Set only on movements that change the status."),
+    )
+    cell = models.ForeignKey(
+        Cell,
+        verbose_name=_("cell"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    document_kind = models.CharField(
+        _("document"), max_length=20, choices=DocumentKind.choices, blank=True
+    )
+    document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    issuing_body = models.CharField(_("issued by"), max_length=200, blank=True)
+    counterpart = models.CharField(
+        _("other organisation"),
+        max_length=250,
+        blank=True,
+        help_text=_("Where the member came from or went to."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("movement")
+        verbose_name_plural = _("movements")
+        ordering = ["effective_date", "id"]
+        indexes = [
+            # as_of(): the latest event of a member up to a day.
+            models.Index(fields=["member", "effective_date"], name="members_event_member_date"),
+            # reports: movements of a kind in a period.
+            models.Index(fields=["kind", "effective_date"], name="members_event_kind_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.effective_date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("A movement in the ledger cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A movement in the ledger cannot be deleted."))
+
+
+class RoleAssignment(TimeStampedModel):
+    """Which user holds which role where, from when to when. Access is decided from these."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "SECRETARY", _("chapter secretary")
+        DEPUTY_SECRETARY = "DEPUTY_SECRETARY", _("deputy chapter secretary")
+        CELL_LEADER = "CELL_LEADER", _("cell leader")
+        COMMITTEE_OFFICER = "COMMITTEE_OFFICER", _("committee officer")
+
+    CHAPTER_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    chapter = models.ForeignKey(
+        Chapter,
+        verbose_name=_("chapter"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    cell = models.ForeignKey(
+        Cell,
+        verbose_name=_("cell"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="role_assignments",
+        help_text=_("The party member holding the role, if on the roll here."),
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["-start_date"]
+        constraints = [
+            # Each role names exactly the unit it is held in.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=["SECRETARY", "DEPUTY_SECRETARY"],
+                        chapter__isnull=False,
+                        cell__isnull=True,
+                        committee__isnull=True,
+                    )
+                    | Q(
+                        role="CELL_LEADER",
+                        cell__isnull=False,
+                        chapter__isnull=True,
+                        committee__isnull=True,
+                    )
+                    | Q(
+                        role="COMMITTEE_OFFICER",
+                        committee__isnull=False,
+                        chapter__isnull=True,
+                        cell__isnull=True,
+                    )
+                ),
+                name="members_roleassignment_unit_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="members_roleassignment_dates_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "end_date"], name="members_role_user_current")]
+
+    def __str__(self) -> str:
+        unit = self.chapter or self.cell or self.committee
+        return f"{self.user} — {self.get_role_display()} — {unit}"
+
+    def is_current(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+class Position(TimeStampedModel):
+    """A post a member holds in a mass organisation (trade union, Youth Union, ...)."""
+
+    class Organisation(models.TextChoices):
+        TRADE_UNION = "TRADE_UNION", _("trade union")
+        YOUTH_UNION = "YOUTH_UNION", _("Youth Union")
+        WOMEN_UNION = "WOMEN_UNION", _("Women's Union")
+        VETERANS = "VETERANS", _("Veterans' Association")
+        FATHERLAND_FRONT = "FATHERLAND_FRONT", _("Fatherland Front")
+        OTHER = "OTHER", _("other")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="positions"
+    )
+    organisation = models.CharField(_("organisation"), max_length=30, choices=Organisation.choices)
+    title = models.CharField(_("post"), max_length=200)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("position in a mass organisation")
+        verbose_name_plural = _("positions in mass organisations")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="members_position_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_organisation_display()})"

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from members import movement_views, views
+
+app_name = "members"
+
+urlpatterns = [
+    # The register and a member's record (members/views.py)
+    path("", views.member_list, name="member-list"),
+    path("new/", views.member_create, name="member-create"),
+    path("<uuid:public_id>/", views.member_detail, name="member-detail"),
+    path("<uuid:public_id>/edit/", views.member_edit, name="member-edit"),
+    # Movements, each a form then a confirmation, POST only to act (members/movement_views.py)
+    path("transfer-in/", movement_views.transfer_in, name="transfer-in"),
+    path("<uuid:public_id>/move/<slug:action>/", movement_views.member_move, name="member-move"),
+    path("<uuid:public_id>/correct/", movement_views.correct_key_date, name="member-correct"),
+    # Organisation: chapter page, cells, roles (members/movement_views.py)
+    path("chapters/<uuid:public_id>/", movement_views.chapter_detail, name="chapter-detail"),
+    path("chapters/<uuid:public_id>/cells/new/", movement_views.cell_create, name="cell-create"),
+    path("cells/<uuid:public_id>/edit/", movement_views.cell_edit, name="cell-edit"),
+    path("chapters/<uuid:public_id>/roles/new/", movement_views.role_create, name="role-create"),
+    path("roles/<int:pk>/end/", movement_views.role_end, name="role-end"),
+]
