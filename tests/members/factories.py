@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from chapter.demo import vietnamese_name
 from members import services
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 
@@ -53,12 +54,12 @@ def member_details(**overrides) -> dict:
 
     fake = Faker("vi_VN")
     gender = overrides.pop("gender", fake.random_element(["M", "F"]))
-    name = fake.name_male() if gender == "M" else fake.name_female()
+    name = vietnamese_name(fake, gender)
     details = {
         "full_name": name,
         "gender": gender,
         "date_of_birth": datetime.date(1980, 3, 15),
-        "hometown": fake.province() if hasattr(fake, "province") else "Hà Nội",
+        "hometown": fake.province(),
         "occupation": "Chuyên viên",
         "workplace": "Ban Quản lý An toàn thực phẩm tỉnh",
         "admission_decision_date": datetime.date(2010, 1, 5),

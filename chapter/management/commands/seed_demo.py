@@ -1,45 +1,81 @@
-"""Load the demo: for now the demo users of the public contract (DESIGN.md).
-
-The demo chapter itself (the founding story) is loaded through the real services once the
-members and admissions services exist; until then this command creates the accounts only.
-Safe to run twice.
-"""
+"""Load the demo chapter of the founding story (chapter/demo.py) through the real services."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-DEMO_USERS = [
-    ("admin", "Quản trị", "hệ thống", True),
-    ("bithu", "Bí thư", "chi bộ", False),
-    ("capuy", "Cán bộ", "cấp ủy", False),
-    ("totruong1", "Tổ trưởng", "tổ 1", False),
-    ("totruong2", "Tổ trưởng", "tổ 2", False),
-    ("totruong3", "Tổ trưởng", "tổ 3", False),
-    ("totruong4", "Tổ trưởng", "tổ 4", False),
-]
+from chapter.demo import DEMO_USERS, DemoBuilder
+from members.models import Cell, Chapter, Committee, Member, MemberEvent, Position, RoleAssignment
+
+DEMO_COMMITTEE = "Đảng ủy Khối các cơ quan tỉnh"
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (and, later, the demo chapter). Safe to run twice."
+    help = "Load the demo chapter and its users through the real services. Safe to run twice."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--password", default="demo", help="password of every demo user")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing if any user exists")
+        parser.add_argument(
+            "--password", default="demo", help="password of every demo user (default: demo)"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing unless the database is empty"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the demo chapter and build it again"
+        )
+        parser.add_argument(
+            "--as-published",
+            action="store_true",
+            help="keep the story's dates (founded 14/05/2018) instead of shifting it to end now",
+        )
 
-    @transaction.atomic
-    def handle(self, *args, password: str, if_empty: bool, **options) -> None:
-        User = get_user_model()
-        if if_empty and User.objects.exists():
-            if options["verbosity"] >= 1:
-                self.stdout.write("Database already has users: demo not loaded.")
+    def handle(
+        self, *args, password: str, if_empty: bool, reset: bool, as_published: bool, **options
+    ) -> None:
+        verbose = options["verbosity"] >= 1
+        if if_empty and (Chapter.objects.exists() or get_user_model().objects.exists()):
+            if verbose:
+                self.stdout.write("The database is not empty: demo not loaded.")
             return
-        for username, first, last, is_super in DEMO_USERS:
-            user, _created = User.objects.get_or_create(username=username)
-            user.first_name, user.last_name = first, last
-            user.is_staff = user.is_superuser = is_super
-            user.set_password(password)
-            user.save()
-        if options["verbosity"] >= 1:
-            names = ", ".join(u[0] for u in DEMO_USERS)
-            self.stdout.write(f"Demo users: {names} — password: {password}")
+        with transaction.atomic():
+            exists = Committee.objects.filter(name=DEMO_COMMITTEE).exists()
+            if exists and not reset:
+                if verbose:
+                    self.stdout.write(
+                        "The demo chapter is already loaded (use --reset to rebuild it)."
+                    )
+                return
+            if exists:
+                delete_demo()
+            chapter = DemoBuilder(
+                password=password, today=timezone.localdate(), as_published=as_published
+            ).build()
+        if verbose:
+            on_roll = Member.objects.filter(chapter=chapter).active()
+            self.stdout.write(
+                f"Loaded {chapter.name} (founded {chapter.founded_on:%d/%m/%Y}): "
+                f"{on_roll.count()} members, {on_roll.official().count()} official, "
+                f"{on_roll.probationary().count()} probationary."
+            )
+            users = ", ".join(name for name, *_ in DEMO_USERS)
+            self.stdout.write(f"Demo users: {users} — password: {password}")
+
+
+def delete_demo() -> None:
+    """Remove the demo committee and everything under it, ledger included (demo data only)."""
+    committee = Committee.objects.get(name=DEMO_COMMITTEE)
+    chapters = Chapter.objects.filter(committee=committee)
+    members = Member.objects.filter(chapter__in=chapters)
+    # The ledger refuses instance deletes; the demo reset is the one place that removes it.
+    MemberEvent.objects.filter(member__in=members)._raw_delete(MemberEvent.objects.db)
+    RoleAssignment.objects.filter(chapter__in=chapters).delete()
+    RoleAssignment.objects.filter(cell__chapter__in=chapters).delete()
+    RoleAssignment.objects.filter(committee=committee).delete()
+    Position.objects.filter(member__in=members).delete()
+    Cell.objects.filter(chapter__in=chapters).update(leader=None, deputy_leader=None)
+    members.delete()
+    Cell.objects.filter(chapter__in=chapters).delete()
+    chapters.delete()
+    committee.delete()
+    get_user_model().objects.filter(username__in=[name for name, *_ in DEMO_USERS]).delete()
