@@ -10,3 +10,32 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarOverride(TimeStampedModel):
+    """A day the government or the committee moved: an extra day off, or a make-up working day.
+
+    ``chapter.workdays`` applies these on top of the public holidays (DOMAIN.md §4, WD).
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "DAY_OFF", _("extra day off")
+        WORKING_DAY = "WORKING_DAY", _("make-up working day")
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_('For example "Nghỉ bù Tết" or "Làm bù 02/01".')
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["day"], name="chapter_calendaroverride_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}: {self.name}"
