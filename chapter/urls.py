@@ -10,7 +10,7 @@ from chapter import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", include("members.urls")),
-    path("admissions/", views.not_built_yet, {"section": "admissions"}, name="admissions-home"),
+    path("admissions/", include("admissions.urls")),
     path("reports/", views.not_built_yet, {"section": "reports"}, name="reports-home"),
     # No self-service password reset: e-mail is out of scope, the administrator resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

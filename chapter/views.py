@@ -3,7 +3,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 SECTIONS = {
-    "admissions": _("Admissions"),
     "reports": _("Reports"),
 }
 

@@ -1,0 +1,80 @@
+"""Who may see and act on candidates (DESIGN.md roles), the one place it is decided.
+
+Secretary or deputy: every step for their chapter. Committee officer: reads every chapter under
+the committee and records the committee's decisions (admission, rejection, confirmation,
+removal). Cell leader: reads their own cell's candidates and adds observations and mentor
+comments, nothing else.
+"""
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from admissions.models import Candidate
+from members.access import reach_of
+
+# Steps that belong to the superior committee; the rest are the chapter's.
+COMMITTEE_STEPS = frozenset({"decide", "reject", "confirm", "not-confirm", "extend"})
+
+
+def _committee_chapters(reach) -> Q:
+    return Q(chapter__committee_id__in=reach.committee_ids) | Q(
+        chapter__committee__parent_id__in=reach.committee_ids
+    )
+
+
+def candidates_visible_to(user) -> QuerySet[Candidate]:
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Candidate.objects.all()
+    return Candidate.objects.filter(
+        Q(chapter_id__in=reach.chapter_ids)
+        | Q(cell_id__in=reach.cell_ids)
+        | _committee_chapters(reach)
+    )
+
+
+def can_run_step(user, candidate: Candidate, step: str) -> bool:
+    """Whether the user may record ``step`` (a step slug) for this candidate."""
+    reach = reach_of(user)
+    if reach.is_superuser or candidate.chapter_id in reach.chapter_ids:
+        return True
+    if step in COMMITTEE_STEPS:
+        committee = candidate.chapter.committee
+        return committee.pk in reach.committee_ids or committee.parent_id in reach.committee_ids
+    return False
+
+
+def can_observe(user, candidate: Candidate) -> bool:
+    """Observations and mentor comments: the chapter's secretary and the candidate's cell leader."""
+    reach = reach_of(user)
+    return (
+        reach.is_superuser
+        or candidate.chapter_id in reach.chapter_ids
+        or (candidate.cell_id is not None and candidate.cell_id in reach.cell_ids)
+    )
+
+
+def can_manage_chapter_candidates(user, chapter_id: int) -> bool:
+    reach = reach_of(user)
+    return reach.is_superuser or chapter_id in reach.chapter_ids
+
+
+def get_candidate_for_user(
+    user, public_id: UUID, *, step: str | None = None, observe: bool = False
+) -> Candidate:
+    """The candidate, 404 out of scope, 403 when the user may not record ``step`` / observe."""
+    queryset = candidates_visible_to(user).select_related(
+        "chapter", "chapter__committee", "cell", "member"
+    )
+    try:
+        candidate = queryset.get(public_id=public_id)
+    except Candidate.DoesNotExist:
+        raise Http404 from None
+    if step is not None and not can_run_step(user, candidate, step):
+        raise PermissionDenied
+    if observe and not can_observe(user, candidate):
+        raise PermissionDenied
+    return candidate

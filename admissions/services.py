@@ -1,0 +1,1005 @@
+"""One function per step of the admissions pipeline (STYLE.md section 2).
+
+Each locks the candidate, checks the move against ``STAGE_TRANSITIONS`` and the rules of
+``admissions.checks`` (blocking violations raise ``ValidationError`` listing every one, with
+its R-number), writes the step's rows, moves the stage and appends one ``CandidateEvent`` — all
+in one transaction. The ceremony, the confirmation and the removal call ``members.services`` in
+the same transaction, so a member is never created or confirmed without its pipeline step.
+Deadlines (R11, R12, R14) only flag: see ``admissions.deadlines``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admissions import checks
+from admissions.models import (
+    STAGE_TRANSITIONS,
+    BackgroundCheck,
+    Candidate,
+    CandidateDocument,
+    CandidateEvent,
+    ChapterAdmissionSettings,
+    Decision,
+    Extension,
+    Form,
+    Introduction,
+    MentorAssignment,
+    Observation,
+    Resolution,
+)
+from admissions.rules import rule
+from members import services as member_services
+from members.models import Cell, Chapter, Member
+
+St = Candidate.Stage
+CANDIDATE_FIELDS = (
+    "full_name", "other_names", "gender", "date_of_birth", "ethnicity", "religion", "hometown",
+    "citizen_id", "phone", "occupation", "workplace", "education", "qualification",
+    "is_youth_union_member", "education_exception", "education_exception_approval",
+    "over_age_approval", "former_member", "former_exit_date", "former_exit_reason",
+    "readmission_consent", "note",
+)  # fmt: skip
+# What the member record takes over from the candidate at the ceremony.
+MEMBER_FIELDS = (
+    "full_name", "other_names", "gender", "date_of_birth", "ethnicity", "religion",
+    "hometown", "citizen_id", "phone", "occupation", "workplace", "qualification",
+)  # fmt: skip
+
+
+class StepNotAllowed(ValidationError):
+    """The candidate's stage does not allow this step (STAGE_TRANSITIONS)."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A document's number, date and issuer as a step records it."""
+
+    number: str
+    date: date
+    issuer: str = ""
+
+
+# Shared steps ------------------------------------------------------------------------------------
+
+
+def _lock(candidate_id: int) -> Candidate:
+    return (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("chapter", "member")
+        .get(pk=candidate_id)
+    )
+
+
+def _check_step(candidate: Candidate, to_stage: str) -> None:
+    if to_stage not in STAGE_TRANSITIONS.get(candidate.stage or None, set()):
+        raise StepNotAllowed(
+            _("A candidate at the stage “%(current)s” cannot move to “%(target)s”.")
+            % {"current": candidate.get_stage_display(), "target": St(to_stage).label},
+            code="step_not_allowed",
+        )
+
+
+def _refuse(violations: list[checks.Violation]) -> None:
+    blocking = [v for v in violations if v.blocking]
+    if blocking:
+        raise ValidationError([str(v) for v in blocking], code="rule_violated")
+
+
+def _check_day(candidate: Candidate, day: date) -> None:
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    if candidate.stage_since and day < candidate.stage_since:
+        raise ValidationError(
+            _("The date is before the previous step (%(date)s).")
+            % {"date": candidate.stage_since.strftime("%d/%m/%Y")},
+            code="before_previous_step",
+        )
+
+
+def _event(
+    candidate: Candidate,
+    *,
+    to_stage: str,
+    day: date,
+    actor,
+    form: str = "",
+    number: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CandidateEvent:
+    return CandidateEvent.objects.create(
+        candidate=candidate,
+        from_stage=candidate.stage if candidate.pk else "",
+        to_stage=to_stage,
+        date=day,
+        form=form,
+        document_number=number,
+        note=note,
+        data=data or {},
+        actor=_user(actor),
+    )
+
+
+def _advance(
+    candidate: Candidate,
+    to_stage: str,
+    *,
+    day: date,
+    actor,
+    form: str = "",
+    number: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    fields: tuple[str, ...] = (),
+) -> Candidate:
+    """Steps 3 and 4: move the stage, save with history, append the event."""
+    _check_step(candidate, to_stage)
+    event = _event(
+        candidate,
+        to_stage=to_stage,
+        day=day,
+        actor=actor,
+        form=form,
+        number=number,
+        note=note,
+        data=data,
+    )
+    candidate.stage, candidate.stage_since = to_stage, day
+    candidate._history_user = _user(actor)
+    candidate._change_reason = note or event.get_to_stage_display()
+    candidate.save(update_fields=["stage", "stage_since", *fields, "updated_at"])
+    return candidate
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _document(candidate: Candidate, form: str, paper: Paper, note: str = "") -> CandidateDocument:
+    return CandidateDocument.objects.create(
+        candidate=candidate,
+        form=form,
+        number=paper.number,
+        date=paper.date,
+        issuer=paper.issuer,
+        note=note,
+    )
+
+
+def _official_member_of(
+    chapter: Chapter, member: Member | None, on: date, *, role: str
+) -> list[checks.Violation]:
+    if member is None:
+        return [checks.Violation("R13", _("Choose the %(role)s.") % {"role": role})]
+    status = (
+        Member.objects.filter(pk=member.pk).as_of(on).values_list("status_on", flat=True).first()
+    )
+    if member.chapter_id != chapter.pk or status != Member.Status.OFFICIAL:
+        return [
+            checks.Violation(
+                "R13",
+                _("The %(role)s must be an official member of the chapter on %(date)s.")
+                % {"role": role, "date": on.strftime("%d/%m/%Y")},
+            )
+        ]
+    return []
+
+
+# A: the candidate pool ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_create(
+    *,
+    chapter: Chapter,
+    actor,
+    day: date,
+    details: dict[str, Any],
+    cell: Cell | None = None,
+    source: str = Candidate.Source.CHAPTER,
+    helper: Member | None = None,
+    note: str = "",
+) -> Candidate:
+    """Add an outstanding non-member to the pool (stage A), with the member assigned to help.
+
+    A former member is checked against the re-admission rules (R20) at once.
+    """
+    unknown = set(details) - set(CANDIDATE_FIELDS)
+    if unknown:
+        raise ValueError(f"not candidate fields: {sorted(unknown)}")
+    if cell is not None and cell.chapter_id != chapter.pk:
+        raise ValidationError(
+            {"cell": _("This cell belongs to another chapter.")}, code="cell_chapter"
+        )
+    candidate = Candidate(
+        chapter=chapter, cell=cell, source=source, helper=helper, stage_since=day, **details
+    )
+    candidate.full_clean(exclude=["stage", "stage_since", "chapter", "cell", "helper"])
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    violations = []
+    if helper is not None:
+        violations += _official_member_of(chapter, helper, day, role=_("member assigned to help"))
+    if candidate.former_member_id or candidate.former_exit_date:
+        again = (
+            Candidate.objects.filter(former_member=candidate.former_member_id).exists()
+            if candidate.former_member_id
+            else False
+        )
+        violations += checks.check_readmission(candidate, day, already_readmitted=again)
+    _refuse(violations)
+    candidate.stage = ""
+    candidate._history_user = _user(actor)
+    _check_step(candidate, St.POOL)
+    candidate.stage = St.POOL
+    candidate.save()
+    CandidateEvent.objects.create(
+        candidate=candidate, to_stage=St.POOL, date=day, note=note, actor=_user(actor)
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_mark_sympathiser(
+    *, candidate_id: int, actor, day: date, resolution_number: str = "", note: str = ""
+) -> Candidate:
+    """The chapter's resolution counts the candidate as a sympathiser (cảm tình Đảng)."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, day)
+    return _advance(
+        candidate, St.SYMPATHISER, day=day, actor=actor, number=resolution_number, note=note
+    )
+
+
+@transaction.atomic
+def candidate_record_course(
+    *, candidate_id: int, actor, certificate: Paper, note: str = ""
+) -> Candidate:
+    """B: the awareness-course certificate (CN-NTVĐ). Later in the pipeline this renews an
+    expired certificate without moving the stage (R3)."""
+    candidate = _lock(candidate_id)
+    if certificate.date > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    if not certificate.number:
+        raise ValidationError({"number": _("Give the certificate number.")}, code="required")
+    if not candidate.is_open or candidate.stage in (
+        St.ADMISSION_DECIDED,
+        St.ADMITTED,
+        St.CONFIRMATION_VOTED,
+    ):
+        raise StepNotAllowed(
+            _("The awareness course is no longer recorded at this stage."), code="step_not_allowed"
+        )
+    _document(candidate, Form.AWARENESS, certificate, note)
+    if candidate.stage in (St.POOL, St.SYMPATHISER):
+        _check_day(candidate, certificate.date)
+        return _advance(
+            candidate,
+            St.COURSE_DONE,
+            day=certificate.date,
+            actor=actor,
+            form=Form.AWARENESS,
+            number=certificate.number,
+            note=note,
+        )
+    _event(
+        candidate,
+        to_stage=candidate.stage,
+        day=certificate.date,
+        actor=actor,
+        form=Form.AWARENESS,
+        number=certificate.number,
+        note=note or _("Certificate renewed"),
+        data={"renewal": True},
+    )
+    return candidate
+
+
+# C-E: the dossier --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_open_dossier(
+    *, candidate_id: int, actor, application_date: date, background_date: date, note: str = ""
+) -> Candidate:
+    """C: the application (1-KNĐ) and the background declaration (2-KNĐ) are in (R4)."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, max(application_date, background_date))
+    application = CandidateDocument(form=Form.APPLICATION, date=application_date)
+    background = CandidateDocument(form=Form.BACKGROUND, date=background_date)
+    _refuse(checks.check_application([application, background]))
+    _check_step(candidate, St.DOSSIER_OPEN)
+    _document(candidate, Form.APPLICATION, Paper("", application_date))
+    _document(candidate, Form.BACKGROUND, Paper("", background_date))
+    return _advance(
+        candidate,
+        St.DOSSIER_OPEN,
+        day=background_date,
+        actor=actor,
+        form=Form.BACKGROUND,
+        note=note,
+    )
+
+
+@transaction.atomic
+def candidate_save_check(
+    *,
+    candidate_id: int,
+    actor,
+    relation: str,
+    person_name: str,
+    requested_on: date | None = None,
+    replied_on: date | None = None,
+    result: str = "",
+    exempted: bool = False,
+    exemption_reason: str = "",
+    check_id: int | None = None,
+) -> BackgroundCheck:
+    """D: add or update the verification of the applicant or one relative (R5)."""
+    candidate = _lock(candidate_id)
+    if candidate.stage != St.DOSSIER_OPEN:
+        raise StepNotAllowed(
+            _("Background checks are recorded while the dossier is open."), code="step_not_allowed"
+        )
+    if exempted and not exemption_reason:
+        raise ValidationError(
+            {"exemption_reason": _("Give the reason for the exemption.")}, code="required"
+        )
+    if exempted and relation == BackgroundCheck.Relation.SELF:
+        raise ValidationError(
+            {"exempted": _("The applicant's own verification cannot be exempted.")},
+            code="self_exempt",
+        )
+    for day in (requested_on, replied_on):
+        if day and day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    check = candidate.checks.get(pk=check_id) if check_id else BackgroundCheck(candidate=candidate)
+    for name, value in {
+        "relation": relation,
+        "person_name": person_name,
+        "requested_on": requested_on,
+        "replied_on": replied_on,
+        "result": result,
+        "exempted": exempted,
+        "exemption_reason": exemption_reason,
+    }.items():
+        setattr(check, name, value)
+    check.full_clean(exclude=["candidate"])
+    check.save()
+    return check
+
+
+@transaction.atomic
+def candidate_certify_background(
+    *, candidate_id: int, actor, certified_on: date, note: str = ""
+) -> Candidate:
+    """D: the grassroots committee certifies the declaration after every reply is in (R5)."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, certified_on)
+    _check_step(candidate, St.BACKGROUND_VERIFIED)
+    _refuse(checks.check_verification(list(candidate.checks.all()), certified_on))
+    return _advance(
+        candidate,
+        St.BACKGROUND_VERIFIED,
+        day=certified_on,
+        actor=actor,
+        form=Form.BACKGROUND,
+        note=note,
+    )
+
+
+@transaction.atomic
+def candidate_add_introduction(
+    *,
+    candidate_id: int,
+    actor,
+    kind: str,
+    day: date,
+    introducer: Member | None = None,
+    organisation: str = "",
+    document_number: str = "",
+    together_since: date | None = None,
+) -> Introduction:
+    """E: one introducer's letter (3-KNĐ) or a union's resolution (4-KNĐ / 4A-KNĐ), checked on
+    its own date (R6)."""
+    candidate = _lock(candidate_id)
+    if candidate.stage != St.BACKGROUND_VERIFIED:
+        raise StepNotAllowed(
+            _("Introducers are recorded once the background is verified."), code="step_not_allowed"
+        )
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    intro = Introduction(
+        candidate=candidate,
+        kind=kind,
+        date=day,
+        introducer=introducer if kind == "MEMBER" else None,
+        organisation=organisation,
+        document_number=document_number,
+        together_since=together_since,
+    )
+    violations = []
+    if kind == Introduction.Kind.MEMBER:
+        if introducer is None:
+            raise ValidationError(
+                {"introducer": _("Choose the introducing member.")}, code="required"
+            )
+        if any(i.introducer_id == introducer.pk for i in candidate.introductions.all()):
+            raise ValidationError(
+                {"introducer": _("This member already introduces the applicant.")}, code="duplicate"
+            )
+        statuses = checks._statuses_on([introducer.pk], day)
+        if (
+            statuses.get(introducer.pk) != Member.Status.OFFICIAL
+            or introducer.chapter_id != candidate.chapter_id
+        ):
+            violations.append(
+                checks.Violation(
+                    "R6",
+                    _(
+                        "%(name)s is not an official member of the chapter on %(date)s: "
+                        "probationary members cannot introduce."
+                    )
+                    % {"name": introducer, "date": day.strftime("%d/%m/%Y")},
+                )
+            )
+        violations += checks._check_together(intro)
+    elif not organisation or not document_number:
+        raise ValidationError(
+            _("Give the union's name and the number of its resolution."), code="required"
+        )
+    _refuse(violations)
+    intro.save()
+    form = {
+        "MEMBER": Form.INTRODUCTION,
+        "YOUTH_UNION": Form.YOUTH_RESOLUTION,
+        "TRADE_UNION": Form.UNION_RESOLUTION,
+    }[kind]
+    _document(candidate, form, Paper(document_number, day, organisation or str(introducer)))
+    return intro
+
+
+@transaction.atomic
+def candidate_complete_introductions(
+    *, candidate_id: int, actor, opinions: Paper, note: str = ""
+) -> Candidate:
+    """E: the introducers are in and the opinions summarised (5-KNĐ): R6, R7 hold."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, opinions.date)
+    _check_step(candidate, St.INTRODUCED)
+    introductions = list(candidate.introductions.select_related("introducer"))
+    latest = max((i.date for i in introductions), default=opinions.date)
+    _refuse(checks.check_introducers(candidate, introductions, latest))
+    _document(candidate, Form.OPINIONS, opinions)
+    return _advance(
+        candidate,
+        St.INTRODUCED,
+        day=opinions.date,
+        actor=actor,
+        form=Form.OPINIONS,
+        number=opinions.number,
+        note=note,
+    )
+
+
+# F-H: votes and decisions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vote:
+    """What the minutes of a meeting say."""
+
+    date: date
+    number: str
+    present: int
+    votes_for: int
+    votes_against: int
+    exempted_present: int = 0
+    note: str = ""
+
+
+def admission_vote_violations(
+    candidate: Candidate, vote: Vote
+) -> tuple[checks.VoteBase, list[checks.Violation]]:
+    """Every rule a chapter admission vote must meet on its date (R1-R3, R6, R7, R9, R20)."""
+    base = checks.vote_base(candidate.chapter, vote.date, exempted_present=vote.exempted_present)
+    documents = list(candidate.documents.all())
+    introductions = list(candidate.introductions.select_related("introducer"))
+    violations = (
+        checks.check_age(candidate, vote.date) + checks.check_education(candidate)
+        + checks.check_awareness(documents, vote.date) + checks.check_application(documents)
+        + checks.check_introducers(candidate, introductions, vote.date)
+        + checks.check_chapter_size(base, vote.date)
+        + checks.check_vote_figures(base, vote.present, vote.votes_for, vote.votes_against)
+    )  # fmt: skip
+    if candidate.former_member_id or candidate.former_exit_date:
+        violations += checks.check_readmission(candidate, vote.date, already_readmitted=False)
+    return base, violations
+
+
+def _record_vote(
+    candidate: Candidate, kind: str, vote: Vote, base: checks.VoteBase, actor
+) -> Resolution:
+    return Resolution.objects.create(
+        candidate=candidate,
+        kind=kind,
+        number=vote.number,
+        date=vote.date,
+        base=base.base,
+        present=vote.present,
+        votes_for=vote.votes_for,
+        votes_against=vote.votes_against,
+        passed=checks.vote_passes(vote.votes_for, base.base),
+        note=vote.note,
+        actor=_user(actor),
+    )
+
+
+def _failed_vote(candidate: Candidate, resolution: Resolution, actor, *, form: str) -> Candidate:
+    failures = candidate.resolutions.filter(kind=resolution.kind, passed=False).count()
+    data = {
+        "failed_vote": resolution.pk,
+        "failures": failures,
+        "escalate": failures >= rule("FAILED_VOTES_ESCALATE", resolution.date),
+    }
+    _event(
+        candidate,
+        to_stage=candidate.stage,
+        day=resolution.date,
+        actor=actor,
+        form=form,
+        number=resolution.number,
+        note=_("The vote did not reach two thirds."),
+        data=data,
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_chapter_vote(*, candidate_id: int, actor, vote: Vote) -> tuple[Candidate, Resolution]:
+    """F: the chapter votes (6-KNĐ), one applicant at a time. Passed with for * 3 >= 2 * base
+    (R8) → CHAPTER_APPROVED; a failed vote is recorded, and the third failure flags escalation."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, vote.date)
+    _check_step(candidate, St.CHAPTER_APPROVED)
+    base, violations = admission_vote_violations(candidate, vote)
+    _refuse(violations)
+    resolution = _record_vote(candidate, Resolution.Kind.ADMISSION_CHAPTER, vote, base, actor)
+    if not resolution.passed:
+        return _failed_vote(candidate, resolution, actor, form=Form.CHAPTER_RESOLUTION), resolution
+    _document(
+        candidate, Form.CHAPTER_RESOLUTION, Paper(vote.number, vote.date, candidate.chapter.name)
+    )
+    candidate = _advance(
+        candidate,
+        St.CHAPTER_APPROVED,
+        day=vote.date,
+        actor=actor,
+        form=Form.CHAPTER_RESOLUTION,
+        number=vote.number,
+        note=vote.note,
+        data={"base": base.base, "for": vote.votes_for},
+    )
+    return candidate, resolution
+
+
+def _grassroots_step(chapter: Chapter) -> bool:
+    settings = ChapterAdmissionSettings.objects.filter(chapter=chapter).first()
+    return bool(settings and settings.grassroots_step)
+
+
+@transaction.atomic
+def candidate_grassroots_approve(
+    *, candidate_id: int, actor, resolution: Paper, appraisal: Paper | None = None, note: str = ""
+) -> Candidate:
+    """G: the grassroots committee's resolution (8-KNĐ), after an appraisal (7-KNĐ) if any."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, resolution.date)
+    _check_step(candidate, St.GRASSROOTS_APPROVED)
+    if appraisal:
+        _document(candidate, Form.APPRAISAL, appraisal)
+    _document(candidate, Form.GRASSROOTS_RESOLUTION, resolution)
+    return _advance(
+        candidate,
+        St.GRASSROOTS_APPROVED,
+        day=resolution.date,
+        actor=actor,
+        form=Form.GRASSROOTS_RESOLUTION,
+        number=resolution.number,
+        note=note,
+    )
+
+
+@transaction.atomic
+def candidate_record_admission_decision(
+    *, candidate_id: int, actor, decision: Paper, received_on: date, note: str = ""
+) -> Candidate:
+    """H: the competent committee's admission decision (9-KNĐ), as received by the chapter.
+    Late against R11 is flagged on the case, not refused."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, decision.date)
+    if received_on < decision.date:
+        raise ValidationError(
+            {"received_on": _("The decision cannot be received before it was issued (R13).")},
+            code="received_before_issued",
+        )
+    if received_on > timezone.localdate():
+        raise ValidationError(
+            {"received_on": _("The date cannot be in the future.")}, code="future_date"
+        )
+    if candidate.stage == St.CHAPTER_APPROVED and _grassroots_step(candidate.chapter):
+        raise StepNotAllowed(
+            _("This chapter's resolutions go to the grassroots committee first."),
+            code="step_not_allowed",
+        )
+    _check_step(candidate, St.ADMISSION_DECIDED)
+    Decision.objects.create(
+        candidate=candidate,
+        kind=Decision.Kind.ADMISSION,
+        number=decision.number,
+        date=decision.date,
+        body=decision.issuer,
+        received_on=received_on,
+        actor=_user(actor),
+    )
+    _document(candidate, Form.ADMISSION_DECISION, decision)
+    return _advance(
+        candidate,
+        St.ADMISSION_DECIDED,
+        day=decision.date,
+        actor=actor,
+        form=Form.ADMISSION_DECISION,
+        number=decision.number,
+        note=note,
+        data={"received_on": received_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def candidate_add_extension(*, candidate_id: int, actor, kind: str, paper: Paper) -> Extension:
+    """A recorded extension of a decision deadline, or the consent to a late ceremony."""
+    candidate = _lock(candidate_id)
+    if paper.date > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    allowed = {
+        Extension.Kind.ADMISSION_DECISION: (St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED),
+        Extension.Kind.CEREMONY: (St.ADMISSION_DECIDED,),
+        Extension.Kind.CONFIRMATION_DECISION: (St.CONFIRMATION_VOTED,),
+    }[kind]
+    if candidate.stage not in allowed:
+        raise StepNotAllowed(
+            _("This extension does not apply at this stage."), code="step_not_allowed"
+        )
+    if candidate.extensions.filter(kind=kind).exists():
+        raise ValidationError(_("This deadline has already been extended once."), code="duplicate")
+    return Extension.objects.create(
+        candidate=candidate, kind=kind, number=paper.number, date=paper.date, body=paper.issuer
+    )
+
+
+# Exits before the ceremony -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_reject(*, candidate_id: int, actor, decision: Paper, reason: str) -> Candidate:
+    """The competent committee refuses to admit; the case ends with its reason."""
+    candidate = _lock(candidate_id)
+    _require(reason)
+    _check_day(candidate, decision.date)
+    _check_step(candidate, St.REJECTED)
+    Decision.objects.create(
+        candidate=candidate,
+        kind=Decision.Kind.REJECTION,
+        number=decision.number,
+        date=decision.date,
+        body=decision.issuer,
+        reason=reason,
+        actor=_user(actor),
+    )
+    return _advance(
+        candidate, St.REJECTED, day=decision.date, actor=actor, number=decision.number, note=reason
+    )
+
+
+@transaction.atomic
+def candidate_withdraw(
+    *, candidate_id: int, actor, day: date, reason: str, stage: str = St.WITHDRAWN
+) -> Candidate:
+    """The applicant withdraws, or the chapter drops the case (documents expired), with a reason."""
+    if stage not in (St.WITHDRAWN, St.DOCUMENTS_EXPIRED, St.REJECTED):
+        raise ValueError(stage)
+    candidate = _lock(candidate_id)
+    _require(reason)
+    _check_day(candidate, day)
+    return _advance(candidate, stage, day=day, actor=actor, note=reason)
+
+
+def _require(reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")}, code="required")
+
+
+# I: the ceremony ---------------------------------------------------------------------------------
+
+
+def ceremony_violations(
+    candidate: Candidate, day: date, mentor: Member | None
+) -> list[checks.Violation]:
+    """R12 (flag) and R13 (block) for a ceremony on ``day``."""
+    from admissions.deadlines import ceremony_due
+
+    decision = candidate.decisions.filter(kind=Decision.Kind.ADMISSION).order_by("-date").first()
+    found: list[checks.Violation] = []
+    if decision is None or decision.received_on is None:
+        return [
+            checks.Violation(
+                "R13", _("The admission decision and the day it was received are missing.")
+            )
+        ]
+    if day < decision.received_on:
+        found.append(
+            checks.Violation(
+                "R13",
+                _("The ceremony cannot be before the decision was received (%(date)s).")
+                % {"date": decision.received_on.strftime("%d/%m/%Y")},
+            )
+        )
+    due = ceremony_due(decision)
+    if day > due and not candidate.extensions.filter(kind=Extension.Kind.CEREMONY).exists():
+        found.append(
+            checks.Violation(
+                "R12",
+                _("The ceremony was due by %(date)s: record the superior committee's consent.")
+                % {"date": due.strftime("%d/%m/%Y")},
+                blocking=False,
+            )
+        )
+    return found + _official_member_of(candidate.chapter, mentor, day, role=_("mentor"))
+
+
+@transaction.atomic
+def candidate_hold_ceremony(
+    *,
+    candidate_id: int,
+    actor,
+    day: date,
+    mentor: Member | None,
+    mentor_resolution: str = "",
+    note: str = "",
+) -> Candidate:
+    """I: the ceremony. Creates the probationary member through ``members.services.member_admit``
+    (official date = ceremony + 12 months, R15) and assigns the one mentor (R13)."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, day)
+    _check_step(candidate, St.ADMITTED)
+    _refuse(ceremony_violations(candidate, day, mentor))
+    decision = candidate.decisions.filter(kind=Decision.Kind.ADMISSION).order_by("-date").first()
+    member = member_services.member_admit(
+        chapter=candidate.chapter,
+        cell=candidate.cell,
+        actor=_user(actor),
+        details={name: getattr(candidate, name) for name in MEMBER_FIELDS},
+        decision=member_services.Document(
+            kind="DECISION", number=decision.number, date=decision.date, issuing_body=decision.body
+        ),
+        ceremony_date=day,
+        note=note,
+    )
+    MentorAssignment.objects.create(
+        candidate=candidate, mentor=mentor, start_date=day, resolution=mentor_resolution
+    )
+    candidate.member = member
+    return _advance(
+        candidate,
+        St.ADMITTED,
+        day=day,
+        actor=actor,
+        note=note,
+        data={"mentor": mentor.pk, "official_date": member.official_date.isoformat()},
+        fields=("member",),
+    )
+
+
+# J: probation ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_reassign_mentor(
+    *, candidate_id: int, actor, mentor: Member, day: date, resolution: str
+) -> MentorAssignment:
+    """A new mentor from a dated chapter resolution; the current one's assignment ends that day."""
+    candidate = _lock(candidate_id)
+    if candidate.stage not in (St.ADMITTED, St.CONFIRMATION_VOTED):
+        raise StepNotAllowed(_("Mentors are reassigned during probation."), code="step_not_allowed")
+    if not resolution:
+        raise ValidationError({"resolution": _("Give the chapter's resolution.")}, code="required")
+    _refuse(_official_member_of(candidate.chapter, mentor, day, role=_("mentor")))
+    current = candidate.mentors.select_for_update().filter(end_date__isnull=True).first()
+    if current and current.mentor_id == mentor.pk:
+        raise ValidationError(
+            {"mentor": _("This member is already the mentor.")}, code="same_mentor"
+        )
+    if current:
+        if day < current.start_date:
+            raise ValidationError(
+                _("The date is before the current mentor's assignment."), code="dates_order"
+            )
+        current.end_date = day
+        current.save(update_fields=["end_date", "updated_at"])
+    return MentorAssignment.objects.create(
+        candidate=candidate, mentor=mentor, start_date=day, resolution=resolution
+    )
+
+
+@transaction.atomic
+def candidate_add_document(
+    *, candidate_id: int, actor, form: str, paper: Paper, note: str = "", scan=None
+) -> CandidateDocument:
+    """Add a paper to the dossier (self-review, mentor's assessment, course certificate, …)."""
+    candidate = _lock(candidate_id)
+    if paper.date > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    document = _document(candidate, form, paper, note)
+    if scan:
+        document.scan = scan
+        document.save(update_fields=["scan"])
+    return document
+
+
+@transaction.atomic
+def candidate_add_observation(
+    *, candidate_id: int, actor, day: date, text: str, kind: str = Observation.Kind.OBSERVATION
+) -> Observation:
+    """A cell leader's, helper's or mentor's dated note; no stage change."""
+    candidate = Candidate.objects.get(pk=candidate_id)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the observation.")}, code="required")
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    return Observation.objects.create(
+        candidate=candidate, kind=kind, date=day, text=text.strip(), author=_user(actor)
+    )
+
+
+# K: confirmation ---------------------------------------------------------------------------------
+
+
+def confirmation_vote_violations(
+    candidate: Candidate, vote: Vote
+) -> tuple[checks.VoteBase, list[checks.Violation]]:
+    """R14 (not before the end of probation), R18 (dossier), R8, R9."""
+    base = checks.vote_base(candidate.chapter, vote.date, exempted_present=vote.exempted_present)
+    violations = checks.check_chapter_size(base, vote.date)
+    violations += checks.check_vote_figures(base, vote.present, vote.votes_for, vote.votes_against)
+    official_date = candidate.member.official_date
+    if vote.date < official_date:
+        violations.append(
+            checks.Violation(
+                "R14",
+                _(
+                    "The 12 months of probation end on %(date)s: the chapter votes "
+                    "on or after that day."
+                )
+                % {"date": official_date.strftime("%d/%m/%Y")},
+            )
+        )
+    violations += checks.check_confirmation_dossier(list(candidate.documents.all()), vote.date)
+    return base, violations
+
+
+@transaction.atomic
+def candidate_confirmation_vote(
+    *, candidate_id: int, actor, vote: Vote
+) -> tuple[Candidate, Resolution]:
+    """K: the chapter proposes confirmation (13-KNĐ) on or after the end of probation."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, vote.date)
+    _check_step(candidate, St.CONFIRMATION_VOTED)
+    base, violations = confirmation_vote_violations(candidate, vote)
+    _refuse(violations)
+    resolution = _record_vote(candidate, Resolution.Kind.CONFIRMATION_CHAPTER, vote, base, actor)
+    if not resolution.passed:
+        return _failed_vote(
+            candidate, resolution, actor, form=Form.CONFIRMATION_RESOLUTION
+        ), resolution
+    _document(
+        candidate,
+        Form.CONFIRMATION_RESOLUTION,
+        Paper(vote.number, vote.date, candidate.chapter.name),
+    )
+    candidate = _advance(
+        candidate,
+        St.CONFIRMATION_VOTED,
+        day=vote.date,
+        actor=actor,
+        form=Form.CONFIRMATION_RESOLUTION,
+        number=vote.number,
+        note=vote.note,
+    )
+    return candidate, resolution
+
+
+@transaction.atomic
+def candidate_confirm(*, candidate_id: int, actor, decision: Paper, note: str = "") -> Candidate:
+    """K: the competent committee's decision (16-KNĐ): the member becomes official with the
+    official date = ceremony + 12 months exactly, whatever the decision date (R15)."""
+    candidate = _lock(candidate_id)
+    _check_day(candidate, decision.date)
+    _check_step(candidate, St.OFFICIAL)
+    member_services.member_confirm_official(
+        member_id=candidate.member_id,
+        actor=_user(actor),
+        note=note,
+        decision=member_services.Document(
+            kind="DECISION",
+            number=decision.number,
+            date=decision.date,
+            issuing_body=decision.issuer,
+        ),
+    )
+    Decision.objects.create(
+        candidate=candidate,
+        kind=Decision.Kind.CONFIRMATION,
+        number=decision.number,
+        date=decision.date,
+        body=decision.issuer,
+        actor=_user(actor),
+    )
+    _document(candidate, Form.CONFIRMATION_DECISION, decision)
+    candidate.mentors.filter(end_date__isnull=True).update(end_date=decision.date)
+    return _advance(
+        candidate,
+        St.OFFICIAL,
+        day=decision.date,
+        actor=actor,
+        form=Form.CONFIRMATION_DECISION,
+        number=decision.number,
+        note=note,
+    )
+
+
+@transaction.atomic
+def candidate_not_confirm(*, candidate_id: int, actor, decision: Paper, reason: str) -> Candidate:
+    """K: not qualified → removal from the probationary list (R19); probation is never extended."""
+    candidate = _lock(candidate_id)
+    _require(reason)
+    _check_day(candidate, decision.date)
+    _check_step(candidate, St.NOT_CONFIRMED)
+    member_services.member_remove_from_probationary_list(
+        member_id=candidate.member_id,
+        actor=_user(actor),
+        reason=reason,
+        decision=member_services.Document(
+            kind="DECISION",
+            number=decision.number,
+            date=decision.date,
+            issuing_body=decision.issuer,
+        ),
+    )
+    Decision.objects.create(
+        candidate=candidate,
+        kind=Decision.Kind.REMOVAL,
+        number=decision.number,
+        date=decision.date,
+        body=decision.issuer,
+        reason=reason,
+        actor=_user(actor),
+    )
+    _document(candidate, Form.REMOVAL_DECISION, decision)
+    candidate.mentors.filter(end_date__isnull=True).update(end_date=decision.date)
+    return _advance(
+        candidate,
+        St.NOT_CONFIRMED,
+        day=decision.date,
+        actor=actor,
+        number=decision.number,
+        note=reason,
+    )

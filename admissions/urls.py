@@ -1,0 +1,16 @@
+from django.urls import path
+
+from admissions import views
+
+app_name = "admissions"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("list/", views.candidate_list, name="candidate-list"),
+    path("deadlines/", views.deadline_list, name="deadlines"),
+    path("probation/", views.probation_list, name="probation"),
+    path("new/", views.candidate_create, name="candidate-create"),
+    path("<uuid:public_id>/", views.candidate_detail, name="candidate-detail"),
+    path("<uuid:public_id>/step/<slug:step>/", views.candidate_step, name="candidate-step"),
+    path("<uuid:public_id>/observe/", views.candidate_observe, name="candidate-observe"),
+]
