@@ -171,7 +171,8 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(search_key__contains=key)
 
     def as_of(self, day: date) -> "MemberQuerySet":
-        """Annotate ``status_on`` and ``cell_on_id`` as the ledger had them at the end of ``day``.
+        """Annotate ``status_on``, ``cell_on_id``, ``temporary_kind_on`` and ``exemption_kind_on``
+        as the ledger had them at the end of ``day``.
 
         Members with no event by then get ``status_on`` None (not yet on the roll).
         """
@@ -183,6 +184,13 @@ class MemberQuerySet(models.QuerySet):
             ),
             cell_on_id=models.Subquery(
                 events.filter(kind__in=MemberEvent.CELL_KINDS).order_by(*latest).values("cell")[:1]
+            ),
+            # The latest flag movement's kind tells whether the flag was up on that day.
+            temporary_kind_on=models.Subquery(
+                events.filter(kind__in=MemberEvent.TEMPORARY_KINDS).order_by(*latest).values("kind")[:1]
+            ),
+            exemption_kind_on=models.Subquery(
+                events.filter(kind__in=MemberEvent.EXEMPTION_KINDS).order_by(*latest).values("kind")[:1]
             ),
         )
 
@@ -470,6 +478,9 @@ class MemberEvent(models.Model):
 
     # Kinds that put a member in a cell (or none): the as-of cell is the latest of these.
     CELL_KINDS = ("REGISTERED", "IMPORTED", "ADMITTED", "TRANSFERRED_IN", "MOVED_CELL")
+    # Kinds that raise or lower a flag; the as-of flag is whether the latest one raised it.
+    TEMPORARY_KINDS = ("TEMPORARY_OUT", "TEMPORARY_RETURN")
+    EXEMPTION_KINDS = ("EXEMPTED", "EXEMPTION_ENDED")
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"
