@@ -125,8 +125,10 @@ def members_changeable_by(user) -> QuerySet[Member]:
     reach = reach_of(user)
     if reach.is_superuser:
         return Member.objects.all()
+    # A cell leader changes the members on the roll in their cell, not those who have left it.
     return Member.objects.filter(
-        Q(chapter_id__in=reach.chapter_ids) | Q(cell_id__in=reach.cell_ids)
+        Q(chapter_id__in=reach.chapter_ids)
+        | Q(cell_id__in=reach.cell_ids, status__in=Member.ACTIVE_STATUSES)
     )
 
 

@@ -187,10 +187,14 @@ class MemberQuerySet(models.QuerySet):
             ),
             # The latest flag movement's kind tells whether the flag was up on that day.
             temporary_kind_on=models.Subquery(
-                events.filter(kind__in=MemberEvent.TEMPORARY_KINDS).order_by(*latest).values("kind")[:1]
+                events.filter(kind__in=MemberEvent.TEMPORARY_KINDS)
+                .order_by(*latest)
+                .values("kind")[:1]
             ),
             exemption_kind_on=models.Subquery(
-                events.filter(kind__in=MemberEvent.EXEMPTION_KINDS).order_by(*latest).values("kind")[:1]
+                events.filter(kind__in=MemberEvent.EXEMPTION_KINDS)
+                .order_by(*latest)
+                .values("kind")[:1]
             ),
         )
 
@@ -443,6 +447,16 @@ MEMBER_TRANSITIONS: dict[str | None, set[str]] = {
 }
 
 
+class MemberEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass ``MemberEvent.save``/``delete``: refused the same way."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("A movement in the ledger cannot be changed."))
+
+    def delete(self):
+        raise ValidationError(_("A movement in the ledger cannot be deleted."))
+
+
 class MemberEvent(models.Model):
     """One movement (biến động) in the append-only ledger; never changed, never deleted."""
 
@@ -478,9 +492,19 @@ class MemberEvent(models.Model):
 
     # Kinds that put a member in a cell (or none): the as-of cell is the latest of these.
     CELL_KINDS = ("REGISTERED", "IMPORTED", "ADMITTED", "TRANSFERRED_IN", "MOVED_CELL")
+    # Leaving the roll lowers both flags (services._leave), so a member who comes back by a
+    # transfer in is not still "temporarily out" or "exempted" as of a later day.
+    LEAVING_KINDS = (
+        "TRANSFERRED_OUT",
+        "REMOVED_FROM_PROBATIONARY_LIST",
+        "REMOVED",
+        "EXPELLED",
+        "LEFT",
+        "DECEASED",
+    )
     # Kinds that raise or lower a flag; the as-of flag is whether the latest one raised it.
-    TEMPORARY_KINDS = ("TEMPORARY_OUT", "TEMPORARY_RETURN")
-    EXEMPTION_KINDS = ("EXEMPTED", "EXEMPTION_ENDED")
+    TEMPORARY_KINDS = ("TEMPORARY_OUT", "TEMPORARY_RETURN", *LEAVING_KINDS)
+    EXEMPTION_KINDS = ("EXEMPTED", "EXEMPTION_ENDED", *LEAVING_KINDS)
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"
@@ -529,6 +553,8 @@ class MemberEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = MemberEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("movement")

@@ -1,11 +1,370 @@
-"""Movements, corrections, and the chapter's organisation. (Being built.)"""
+"""Movements, key-date corrections, and the chapter's organisation (cells and roles).
 
-from django.http import Http404
+Each movement is two steps: the form, then a confirmation page that says what will be recorded;
+only a POST carrying ``confirm=1`` calls the service. Views scope through ``members.access``,
+validate with a form from ``members.movement_forms`` and call one service each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from members import services
+from members.access import (
+    chapters_managed_by,
+    get_chapter_for_user,
+    get_member_for_user,
+)
+from members.models import Cell, Member, RoleAssignment
+from members.movement_forms import (
+    ACTIONS,
+    CellForm,
+    CorrectKeyDateForm,
+    RoleEndForm,
+    RoleForm,
+    ServiceForm,
+    TransferInForm,
+    add_service_error,
+    show_date,
+)
+from members.movements import available_actions
+
+Status = Member.Status
+CONFIRM_TEMPLATE = "members/move_confirm.html"
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+# The two steps ----------------------------------------------------------------------------
 
 
-transfer_in = member_move = correct_key_date = chapter_detail = _todo
-cell_create = cell_edit = role_create = role_end = _todo
+class _DryRun(Exception):
+    """Raised inside a transaction to undo a rehearsal of the service call."""
+
+
+def _rehearse(perform: Callable[[], Any]) -> None:
+    """Run the service and roll everything back: the confirmation page then only promises what
+    the service will accept (a future date, say, is refused before the secretary confirms)."""
+    try:
+        with transaction.atomic():
+            perform()
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def _two_steps(
+    request: HttpRequest,
+    form: ServiceForm,
+    *,
+    template: str,
+    context: dict[str, Any],
+    perform: Callable[[], Any],
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """GET shows the form; a valid POST shows the confirmation page (hidden fields carry the
+    values); a valid POST with ``confirm=1`` calls the service and hands its result to ``done``.
+    A service error goes back onto the form, and nothing is written."""
+    confirming = False
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        try:
+            if request.POST.get("confirm") == "1":
+                return done(perform())
+            _rehearse(perform)
+            confirming = True
+        except ValidationError as error:
+            add_service_error(form, error)
+    return render(request, CONFIRM_TEMPLATE if confirming else template, {**context, "form": form})
+
+
+def _bound(request: HttpRequest) -> dict[str, Any]:
+    return {"data": request.POST} if request.method == "POST" else {}
+
+
+def _member_context(member: Member) -> dict[str, Any]:
+    latest = member.events.order_by("-effective_date", "-id").first()
+    return {"member": member, "latest_event": latest, "cancel_url": member.get_absolute_url()}
+
+
+# Movements of one member ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def member_move(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    member = get_member_for_user(request.user, public_id, manage=True)
+    if action not in available_actions(member):
+        messages.error(request, _not_available_message(member, str(spec.title)))
+        return redirect(member)
+    form = spec.form_class(member, **_bound(request))
+
+    def perform() -> Member:
+        return spec.service(member_id=member.pk, actor=request.user, **form.service_kwargs())
+
+    def done(moved: Member) -> HttpResponse:
+        messages.success(
+            request,
+            _("%(movement)s: recorded for %(name)s.")
+            % {"movement": spec.title, "name": moved.full_name},
+        )
+        return redirect(moved)
+
+    context = {
+        **_member_context(member),
+        "action": action,
+        "spec": spec,
+        "title": spec.title,
+        "status_before": member.get_status_display(),
+        "status_after": Status(spec.status_after).label if spec.status_after else None,
+        "outcome": spec.outcome,
+    }
+    return _two_steps(
+        request,
+        form,
+        template="members/move_form.html",
+        context=context,
+        perform=perform,
+        done=done,
+    )
+
+
+def _not_available_message(member: Member, title: str) -> str:
+    flags = []
+    if member.is_temporarily_out:
+        flags.append(_("temporarily transferred out"))
+    if member.is_exempted:
+        flags.append(_("exempted"))
+    state = ", ".join([member.get_status_display(), *flags])
+    return _("“%(movement)s” cannot be recorded for %(name)s, who is now: %(state)s.") % {
+        "movement": title,
+        "name": member.full_name,
+        "state": state,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def transfer_in(request: HttpRequest) -> HttpResponse:
+    chapters = list(chapters_managed_by(request.user).select_related("committee"))
+    if not chapters:
+        raise PermissionDenied
+    form = TransferInForm(chapters, **_bound(request))
+
+    def perform() -> Member:
+        return services.member_transfer_in(actor=request.user, **form.service_kwargs())
+
+    def done(received: Member) -> HttpResponse:
+        messages.success(
+            request,
+            _("%(name)s has been received by transfer into %(chapter)s.")
+            % {"name": received.full_name, "chapter": received.chapter},
+        )
+        return redirect(received)
+
+    context = {
+        "title": _("Receive a member by transfer"),
+        "cancel_url": _chapter_url(chapters),
+    }
+    return _two_steps(
+        request,
+        form,
+        template="members/transfer_in.html",
+        context=context,
+        perform=perform,
+        done=done,
+    )
+
+
+def _chapter_url(chapters) -> str:
+    if len(chapters) == 1:
+        return chapters[0].get_absolute_url()
+    return reverse("members:member-list")
+
+
+@require_http_methods(["GET", "POST"])
+def correct_key_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    member = get_member_for_user(request.user, public_id, manage=True)
+    initial = {"field_name": request.GET.get("field")}
+    form = CorrectKeyDateForm(member, initial=initial, **_bound(request))
+
+    def perform() -> Member:
+        return services.member_correct_key_date(
+            member_id=member.pk, actor=request.user, **form.service_kwargs()
+        )
+
+    def done(corrected: Member) -> HttpResponse:
+        messages.success(
+            request,
+            _("The key date of %(name)s has been corrected.") % {"name": corrected.full_name},
+        )
+        return redirect(corrected)
+
+    context = {
+        **_member_context(member),
+        "title": _("Correct a key date"),
+        "key_dates": [
+            (member._meta.get_field(name).verbose_name, getattr(member, name))
+            for name in services.KEY_DATE_FIELDS
+        ],
+    }
+    return _two_steps(
+        request,
+        form,
+        template="members/correct_form.html",
+        context=context,
+        perform=perform,
+        done=done,
+    )
+
+
+# The chapter and its organisation ---------------------------------------------------------
+
+
+@require_GET
+def chapter_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The chapter, its figures, its cells and who holds which role. A fixed number of queries
+    whatever the size: one aggregate, one annotated cell list, one role list."""
+    chapter = get_chapter_for_user(request.user, public_id)
+    on_roll = Q(status__in=Member.ACTIVE_STATUSES)
+    counts = Member.objects.filter(chapter=chapter).aggregate(
+        official=Count("pk", filter=Q(status=Status.OFFICIAL)),
+        probationary=Count("pk", filter=Q(status=Status.PROBATIONARY)),
+        on_roll=Count("pk", filter=on_roll),
+        no_cell=Count("pk", filter=on_roll & Q(cell__isnull=True)),
+        temporarily_out=Count("pk", filter=on_roll & Q(is_temporarily_out=True)),
+        exempted=Count("pk", filter=on_roll & Q(is_exempted=True)),
+    )
+    cells = (
+        Cell.objects.filter(chapter=chapter)
+        .select_related("leader", "deputy_leader")
+        .annotate(
+            official=Count("members", filter=Q(members__status=Status.OFFICIAL)),
+            probationary=Count("members", filter=Q(members__status=Status.PROBATIONARY)),
+        )
+        .order_by("name")
+    )
+    context = {
+        "chapter": chapter,
+        "counts": counts,
+        "cells": cells,
+        "roles": _current_roles(chapter),
+        "can_manage": chapters_managed_by(request.user).filter(pk=chapter.pk).exists(),
+    }
+    return render(request, "members/chapter_detail.html", context)
+
+
+_ROLE_ORDER = {role: rank for rank, role in enumerate(RoleAssignment.Role)}
+
+
+def _current_roles(chapter) -> list[RoleAssignment]:
+    today = timezone.localdate()
+    roles = (
+        RoleAssignment.objects.filter(Q(chapter=chapter) | Q(cell__chapter=chapter))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("user", "member", "cell")
+    )
+    return sorted(
+        roles, key=lambda r: (_ROLE_ORDER[r.role], r.cell.name if r.cell else "", r.start_date)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cell_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    chapter = get_chapter_for_user(request.user, public_id, manage=True)
+    return _cell_form(request, chapter, cell=None)
+
+
+@require_http_methods(["GET", "POST"])
+def cell_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    cell = get_object_or_404(Cell.objects.select_related("chapter"), public_id=public_id)
+    chapter = get_chapter_for_user(request.user, cell.chapter.public_id, manage=True)
+    return _cell_form(request, chapter, cell=cell)
+
+
+def _cell_form(request: HttpRequest, chapter, *, cell: Cell | None) -> HttpResponse:
+    initial = {}
+    if cell is not None:
+        initial = {
+            "name": cell.name,
+            "leader": cell.leader_id,
+            "deputy_leader": cell.deputy_leader_id,
+        }
+    form = CellForm(chapter, initial=initial, **_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.cell_save(
+                chapter=chapter, cell=cell, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Cell “%(name)s” saved.") % {"name": saved.name})
+            return redirect(chapter)
+    context = {"form": form, "chapter": chapter, "cell": cell}
+    return render(request, "members/cell_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def role_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    chapter = get_chapter_for_user(request.user, public_id, manage=True)
+    form = RoleForm(chapter, initial={"start_date": timezone.localdate()}, **_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.role_assign(actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(user)s is %(role)s from %(date)s.")
+                % {
+                    "user": assignment.user.get_full_name() or assignment.user.get_username(),
+                    "role": assignment.get_role_display(),
+                    "date": show_date(assignment.start_date),
+                },
+            )
+            return redirect(chapter)
+    return render(request, "members/role_form.html", {"form": form, "chapter": chapter})
+
+
+@require_http_methods(["GET", "POST"])
+def role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation page with the last day; POST: end the role."""
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("user", "member", "cell__chapter", "chapter"), pk=pk
+    )
+    unit = assignment.chapter or (assignment.cell.chapter if assignment.cell else None)
+    if unit is None:  # committee officers are the administrator's business
+        raise Http404
+    chapter = get_chapter_for_user(request.user, unit.public_id, manage=True)
+    form = RoleEndForm(initial={"end_date": timezone.localdate()}, **_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_end(
+                assignment_id=assignment.pk,
+                end_date=form.cleaned_data["end_date"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The role ended on %(date)s.")
+                % {"date": show_date(form.cleaned_data["end_date"])},
+            )
+            return redirect(chapter)
+    context = {"form": form, "chapter": chapter, "assignment": assignment}
+    return render(request, "members/role_form.html", context)

@@ -51,8 +51,19 @@ DETAIL_FIELDS = (
 )  # fmt: skip
 
 
+def history_reason(text: str) -> str:
+    """simple-history keeps 100 characters of a change reason; the full note stays on the event."""
+    text = str(text)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 class TransitionNotAllowed(ValidationError):
     """The member's current status does not allow this movement (MEMBER_TRANSITIONS)."""
+
+
+def _field_error(errors: dict[str, Any], *, code: str) -> ValidationError:
+    """Errors keyed by field, each keeping ``code``: Django drops a code given beside a dict."""
+    return ValidationError({name: ValidationError(msg, code=code) for name, msg in errors.items()})
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,9 @@ def _check_day(chapter: Chapter, day: date, *, member: Member | None = None) -> 
             code="before_founding",
         )
     if member is not None and member.pk:
-        latest = member.events.order_by("-effective_date").values_list("effective_date", flat=True)
+        # A correction is dated the day it is recorded and moves nothing: it does not count.
+        movements = member.events.exclude(kind=Kind.CORRECTED)
+        latest = movements.order_by("-effective_date").values_list("effective_date", flat=True)
         last = latest.first()
         if last and day < last:
             raise ValidationError(
@@ -125,7 +138,7 @@ def _check_day(chapter: Chapter, day: date, *, member: Member | None = None) -> 
 
 def _check_cell(chapter: Chapter, cell: Cell | None) -> None:
     if cell is not None and cell.chapter_id != chapter.pk:
-        raise ValidationError(
+        raise _field_error(
             {"cell": _("This cell belongs to another chapter.")}, code="cell_chapter"
         )
 
@@ -139,7 +152,7 @@ def _check_unique_identifiers(member: Member) -> None:
     if member.card_number and others.filter(card_number=member.card_number).exists():
         errors["card_number"] = _("Another member on the roll already has this party card number.")
     if errors:
-        raise ValidationError(errors, code="duplicate_identifier")
+        raise _field_error(errors, code="duplicate_identifier")
 
 
 def _check_key_dates(member: Member) -> None:
@@ -163,8 +176,12 @@ def _check_key_dates(member: Member) -> None:
         errors["official_date"] = _("An official member needs the official date.")
     if member.status == Status.PROBATIONARY and member.card_number:
         errors["card_number"] = _("Only official members hold a party card.")
+    if member.status == Status.PROBATIONARY and confirmed:
+        errors["confirmation_decision_date"] = _(
+            "A probationary member has no confirmation decision yet."
+        )
     if errors:
-        raise ValidationError(errors, code="key_dates")
+        raise _field_error(errors, code="key_dates")
 
 
 def _validate_fields(member: Member) -> None:
@@ -188,7 +205,7 @@ def _record(
         member.cell = movement.cell
         changed.add("cell")
     member._history_user = actor
-    member._change_reason = reason or movement.note or Kind(movement.kind).label
+    member._change_reason = history_reason(reason or movement.note or Kind(movement.kind).label)
     if member.pk:
         member.save(update_fields=[*changed, "updated_at"])
     else:
@@ -242,7 +259,7 @@ def _new_member(
 def _check_on_the_roll_date(member: Member, status: str, day: date) -> None:
     official = member.official_date
     if status == Status.OFFICIAL and official and official > day:
-        raise ValidationError(
+        raise _field_error(
             {
                 "official_date": _(
                     "On this date the member was not official yet (official date %(date)s)."
@@ -253,12 +270,12 @@ def _check_on_the_roll_date(member: Member, status: str, day: date) -> None:
         )
     if status == Status.PROBATIONARY:
         if not member.ceremony_date:
-            raise ValidationError(
+            raise _field_error(
                 {"ceremony_date": _("A probationary member needs the date of the ceremony.")},
                 code="ceremony_missing",
             )
         if official and official <= day:
-            raise ValidationError(
+            raise _field_error(
                 {
                     "official_date": _(
                         "By this date the 12 months of probation had ended: record the "
@@ -268,7 +285,7 @@ def _check_on_the_roll_date(member: Member, status: str, day: date) -> None:
                 code="probation_over",
             )
         if member.ceremony_date > day:
-            raise ValidationError(
+            raise _field_error(
                 {
                     "ceremony_date": _(
                         "The ceremony is after the date the member joins the chapter."
@@ -360,7 +377,7 @@ def member_transfer_in(
     (``member_id``); anyone else is a new row. One TRANSFERRED_IN event.
     """
     if not from_organisation:
-        raise ValidationError(
+        raise _field_error(
             {"from_organisation": _("Say where the member comes from.")}, code="required"
         )
     movement = Movement(
@@ -441,7 +458,7 @@ def member_transfer_out(
 ) -> Member:
     """Permanent transfer out (R22): the member leaves this chapter's roll for another."""
     if not to_organisation:
-        raise ValidationError({"to_organisation": _("Say where the member goes.")}, code="required")
+        raise _field_error({"to_organisation": _("Say where the member goes.")}, code="required")
     return _leave(
         member_id,
         to_status=Status.TRANSFERRED_OUT,
@@ -521,7 +538,7 @@ def member_record_death(*, member_id: int, actor, effective_date: date, note: st
 
 def _require_reason(reason: str) -> None:
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason.")}, code="required")
+        raise _field_error({"reason": _("Give the reason.")}, code="required")
 
 
 # Probation ends ---------------------------------------------------------------------------
@@ -533,6 +550,12 @@ def member_confirm_official(*, member_id: int, actor, decision: Document, note: 
     months whatever the decision date, and the event is dated on it."""
     member = _lock(member_id)
     _check_transition(member, Status.OFFICIAL)
+    if not member.is_probationary:
+        # The table lets a transferred-out member become official again, but by transfer in only.
+        raise TransitionNotAllowed(
+            _("Only a probationary member can be confirmed as official."),
+            code="transition_not_allowed",
+        )
     if not member.official_date:
         raise ValidationError(_("The member's ceremony date is missing."), code="ceremony_missing")
     if not decision.date or not decision.number:
@@ -607,7 +630,7 @@ def member_move_cell(
     member = _lock_active(member_id, effective_date)
     _check_cell(member.chapter, cell)
     if cell == member.cell:
-        raise ValidationError({"cell": _("The member is already in this cell.")}, code="same_cell")
+        raise _field_error({"cell": _("The member is already in this cell.")}, code="same_cell")
     data = {"from_cell": str(member.cell) if member.cell else ""}
     movement = Movement(
         kind=Kind.MOVED_CELL,
@@ -669,9 +692,9 @@ def member_temporary_out(
 ) -> Member:
     """Temporary transfer out (R23): still on this roll, out of the vote base until return."""
     if not to_organisation:
-        raise ValidationError({"to_organisation": _("Say where the member goes.")}, code="required")
+        raise _field_error({"to_organisation": _("Say where the member goes.")}, code="required")
     if until and until <= effective_date:
-        raise ValidationError({"until": _("The end must be after the start.")}, code="dates_order")
+        raise _field_error({"until": _("The end must be after the start.")}, code="dates_order")
     data = {"until": until.isoformat()} if until else {}
     return _flag(
         member_id,
@@ -756,9 +779,7 @@ def member_correct_key_date(
     _check_key_dates(member)
     changed = [f for f in KEY_DATE_FIELDS if getattr(member, f) != old[f]]
     if not changed:
-        raise ValidationError(
-            {field_name: _("This is the date already recorded.")}, code="unchanged"
-        )
+        raise _field_error({field_name: _("This is the date already recorded.")}, code="unchanged")
     data = {f: [_iso(old[f]), _iso(getattr(member, f))] for f in changed}
     movement = Movement(
         kind=Kind.CORRECTED, effective_date=timezone.localdate(), note=reason, data=data
@@ -800,7 +821,7 @@ def member_update_details(
     if member.is_active:
         _check_unique_identifiers(member)
     member._history_user = actor
-    member._change_reason = reason or _("Details updated")
+    member._change_reason = history_reason(reason or _("Details updated"))
     member.save(update_fields=[*changed, "updated_at"])
     return member
 
@@ -832,12 +853,12 @@ def cell_save(
     """Create or rename a cell and set its leader and deputy (members of its chapter)."""
     for role, person in (("leader", leader), ("deputy_leader", deputy_leader)):
         if person is not None and (person.chapter_id != chapter.pk or not person.is_active):
-            raise ValidationError(
+            raise _field_error(
                 {role: _("The cell leader must be a member on this chapter's roll.")},
                 code="leader_not_member",
             )
     if leader is not None and leader == deputy_leader:
-        raise ValidationError(
+        raise _field_error(
             {"deputy_leader": _("The deputy cannot be the leader too.")}, code="same_person"
         )
     if cell is None:
@@ -846,7 +867,7 @@ def cell_save(
         raise ValidationError(_("This cell belongs to another chapter."), code="cell_chapter")
     cell.name, cell.leader, cell.deputy_leader = name.strip(), leader, deputy_leader
     if Cell.objects.filter(chapter=chapter, name__iexact=cell.name).exclude(pk=cell.pk).exists():
-        raise ValidationError(
+        raise _field_error(
             {"name": _("The chapter already has a cell with this name.")}, code="duplicate"
         )
     cell._history_user = actor
@@ -907,9 +928,7 @@ def role_end(*, assignment_id: int, end_date: date, actor) -> RoleAssignment:
     if assignment.end_date is not None:
         raise ValidationError(_("This role has already ended."), code="already_ended")
     if end_date < assignment.start_date:
-        raise ValidationError(
-            {"end_date": _("The end must be after the start.")}, code="dates_order"
-        )
+        raise _field_error({"end_date": _("The end must be after the start.")}, code="dates_order")
     assignment.end_date = end_date
     assignment._history_user = actor
     assignment.save(update_fields=["end_date", "updated_at"])

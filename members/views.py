@@ -1,10 +1,258 @@
-"""The register and a member's record. (Being built.)"""
+"""The register (sổ danh sách đảng viên, 7-HSĐV) and a member's record.
 
-from django.http import Http404
+Every page starts from ``members.access``; writes go through ``members.services``. Each page
+runs a fixed number of queries whatever the size of the chapter (tests pin them).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from members import access, services
+from members.filters import MemberFilter
+from members.forms import SECTIONS, MemberCreateForm, MemberEditForm, add_service_error
+from members.models import Member
+from members.movements import available_actions
+
+PER_PAGE = 50
+Status = Member.Status
+
+# Button label, icon and whether the movement takes the member off the roll.
+ACTION_BUTTONS = {
+    "transfer-out": (gettext_lazy("Transfer out"), "bi-box-arrow-right", True),
+    "temporary-out": (gettext_lazy("Temporary transfer out"), "bi-box-arrow-up-right", False),
+    "temporary-return": (
+        gettext_lazy("Back from temporary transfer"),
+        "bi-box-arrow-in-down-left",
+        False,
+    ),
+    "move-cell": (gettext_lazy("Move to another cell"), "bi-arrow-left-right", False),
+    "exempt": (gettext_lazy("Exempt from party work"), "bi-pause-circle", False),
+    "end-exemption": (gettext_lazy("End the exemption"), "bi-play-circle", False),
+    "confirm": (gettext_lazy("Confirm as official"), "bi-patch-check", False),
+    "remove-from-probationary-list": (
+        gettext_lazy("Remove from the probationary list"),
+        "bi-x-circle",
+        True,
+    ),
+    "remove": (gettext_lazy("Remove from the roll"), "bi-person-x", True),
+    "expel": (gettext_lazy("Expel"), "bi-slash-circle", True),
+    "leave": (gettext_lazy("Left the Party"), "bi-door-open", True),
+    "death": (gettext_lazy("Record a death"), "bi-flower1", True),
+}
+# Row history: bookkeeping columns that are not the member's data.
+HISTORY_SKIPPED = {"id", "public_id", "created_at", "updated_at"}
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+# The register --------------------------------------------------------------------------------
 
 
-member_list = member_create = member_detail = member_edit = _todo
+@require_safe
+def member_list(request: HttpRequest) -> HttpResponse:
+    members = access.members_visible_to(request.user).for_register()
+    filterset = MemberFilter(request.GET, queryset=members, request=request)
+    results = filterset.qs
+    totals = results.aggregate(
+        total=Count("pk"),
+        official=Count("pk", filter=Q(status=Status.OFFICIAL)),
+        probationary=Count("pk", filter=Q(status=Status.PROBATIONARY)),
+    )
+    paginator = Paginator(results, PER_PAGE)
+    paginator.count = totals["total"]  # already counted by the aggregate: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "totals": totals,
+        "sort": filterset.form.cleaned_data.get("sort") or "name",
+        "can_manage": access.chapters_managed_by(request.user).exists(),
+    }
+    # An htmx swap gets the results only; a history restore needs the whole page.
+    headers = request.headers
+    partial = "HX-Request" in headers and "HX-History-Restore-Request" not in headers
+    template = "members/_member_results.html" if partial else "members/member_list.html"
+    response = render(request, template, {**context, "oob": partial})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# A member's record --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    record: Any  # a HistoricalMember row
+    changes: list[Change]
+
+
+def _shown(row, field) -> Any:
+    """A field's value as the page shows it: choice labels, dd/mm/yyyy, related objects."""
+    value = getattr(row, field.name)
+    if field.choices:
+        value = getattr(row, f"get_{field.name}_display")()
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return None if value in ("", None) else value
+
+
+def _history(member: Member) -> list[HistoryEntry]:
+    """Row history newest first, each with what changed since the one before: one query."""
+    records = list(
+        member.history.select_related("history_user", "chapter", "cell").order_by(
+            "history_date", "history_id"
+        )
+    )
+    tracked = {f.name for f in Member.history.model._meta.fields}
+    fields = [f for f in Member._meta.fields if f.name in tracked and f.name not in HISTORY_SKIPPED]
+    entries, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None:
+            changes = [
+                Change(field.verbose_name, _shown(previous, field), _shown(record, field))
+                for field in fields
+                if getattr(previous, field.attname) != getattr(record, field.attname)
+            ]
+        entries.append(HistoryEntry(record, changes))
+        previous = record
+    return entries[::-1]
+
+
+def _sections(member: Member) -> list[dict[str, Any]]:
+    """The register's sections: title, rows of (field name, label, value), holds key dates."""
+    sections = []
+    for title, names in SECTIONS:
+        fields = [Member._meta.get_field(name) for name in names]
+        rows = [(f.name, f.verbose_name, _shown(member, f)) for f in fields]
+        key_dates = any(name in services.KEY_DATE_FIELDS for name in names)
+        sections.append({"title": title, "rows": rows, "key_dates": key_dates})
+    return sections
+
+
+def _years_months(months: int | None) -> str | None:
+    """Party age as "N years M months" (vi: "N năm M tháng")."""
+    if months is None:
+        return None
+    years, months = divmod(months, 12)
+    return "{} {}".format(
+        ngettext("%(n)d year", "%(n)d years", years) % {"n": years},
+        ngettext("%(n)d month", "%(n)d months", months) % {"n": months},
+    )
+
+
+@require_safe
+def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    member = access.get_member_for_user(request.user, public_id)
+    can_manage = access.can_manage_member(request.user, member)
+    actions = [(slug, *ACTION_BUTTONS[slug]) for slug in available_actions(member)]
+    context = {
+        "member": member,
+        "sections": _sections(member),
+        "positions": member.positions.all(),
+        "events": member.events.select_related("actor", "cell").order_by("-effective_date", "-id"),
+        "history": _history(member),
+        "can_manage": can_manage,
+        "can_edit": bool(access.fields_editable_by(request.user, member)),
+        "actions": [a for a in actions if not a[3]] if can_manage else [],
+        "exit_actions": [a for a in actions if a[3]] if can_manage else [],
+        "party_age": _years_months(member.party_age_months()),
+        "age": member.age(),
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+# Writing -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    chapters = access.chapters_managed_by(request.user)
+    if not chapters.exists():
+        raise PermissionDenied
+    if request.method == "POST":
+        form = MemberCreateForm(request.POST, chapters=chapters)
+        member = _register(request, form) if form.is_valid() else None
+        if member is not None:
+            messages.success(request, _("%(name)s is on the register.") % {"name": member})
+            return redirect(member)
+    else:
+        form = MemberCreateForm(chapters=chapters)
+    context = {"form": form, "title": _("Add a member to the register")}
+    return render(request, "members/member_form.html", context)
+
+
+def _register(request: HttpRequest, form: MemberCreateForm) -> Member | None:
+    data = form.cleaned_data
+    try:
+        return services.member_register(
+            chapter=data["chapter"],
+            cell=data["cell"],
+            actor=request.user,
+            effective_date=data["effective_date"],
+            status=data["status"],
+            details=form.details(),
+        )
+    except ValidationError as error:
+        add_service_error(form, error, form.SERVICE_CODE_FIELDS)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    member = access.get_member_for_user(request.user, public_id, change=True)
+    editable = access.fields_editable_by(request.user, member)
+    if request.method == "POST":
+        form = MemberEditForm(request.POST, member=member, editable=editable)
+        if form.is_valid() and _update(request, member, form):
+            return redirect(member)
+    else:
+        form = MemberEditForm(member=member, editable=editable)
+    context = {
+        "form": form,
+        "member": member,
+        "title": _("Edit the details of %(name)s") % {"name": member},
+        "can_manage": access.can_manage_member(request.user, member),
+    }
+    return render(request, "members/member_form.html", context)
+
+
+def _update(request: HttpRequest, member: Member, form: MemberEditForm) -> bool:
+    if not set(form.changed_data) & set(form.editable):
+        messages.info(request, _("Nothing was changed."))
+        return True
+    try:
+        services.member_update_details(
+            member_id=member.pk,
+            actor=request.user,
+            changes=form.changes(),
+            allowed=form.editable,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return False
+    messages.success(request, _("The details of %(name)s are saved.") % {"name": member})
+    return True

@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from faker import Faker
 
+from admissions.rules import forget_rules
+from chapter.workdays import clear_calendar_cache
 from members.models import RoleAssignment
 from tests.members.factories import (
     CellFactory,
@@ -20,6 +22,17 @@ def compiled_translations():
     from django.core.management import call_command
 
     call_command("compiletranslations", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """The working-day calendar and the rule book are cached per process, but a test's
+    CalendarOverride and RuleValue rows roll back with its transaction: no cache may outlive it."""
+    clear_calendar_cache()
+    forget_rules()
+    yield
+    clear_calendar_cache()
+    forget_rules()
 
 
 @pytest.fixture(autouse=True)

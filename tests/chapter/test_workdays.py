@@ -18,15 +18,7 @@ from chapter.workdays import Calendar
 Kind = CalendarOverride.Kind
 PROPERTIES = settings(max_examples=200, deadline=None)
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar_cache():
-    """A test's overrides roll back with its transaction, so no cached calendar may outlive it."""
-    workdays.clear_calendar_cache()
-    yield
-    workdays.clear_calendar_cache()
-
+# tests/conftest.py clears the cached calendar before and after every test (fresh_caches).
 
 # The national calendar, as the holidays package gives it.
 

@@ -1,0 +1,843 @@
+"""Forms for movements, key-date corrections, cells and roles (members/movement_views.py).
+
+Forms validate and type what was typed; they never write. A movement form knows the service
+call it stands for (``service_kwargs``) and how to summarise itself on the confirmation page
+(``summary``). ``ACTIONS`` maps each action slug of ``members:member-move`` to its form, its
+service and its wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db.models import Max, Q
+from django.utils import formats
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from members import services
+from members.models import Cell, Chapter, Member, MemberEvent, RoleAssignment
+from members.services import KEY_DATE_FIELDS, Document
+
+Status = Member.Status
+DocumentKind = MemberEvent.DocumentKind
+Role = RoleAssignment.Role
+
+
+def date_field(label, *, required: bool = True, help_text="") -> forms.DateField:
+    """A date typed dd/mm/yyyy in a text box (the browser's date picker ignores the locale)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
+    )
+
+
+def note_field(label=None, *, required: bool = False, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Note"),
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def show_date(value: date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+def _display(field: forms.Field, value: Any) -> str:
+    if value is None or value == "":
+        return str(getattr(field, "empty_label", None) or "—")
+    if isinstance(value, date):
+        return show_date(value)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(field, forms.ModelChoiceField):
+        return field.label_from_instance(value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
+
+
+def _field_label(name: str) -> str:
+    try:
+        return capfirst(Member._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside the field it names where the form
+    has that field (``form.error_fields`` renames a service's field or error code), above the
+    form otherwise."""
+    renames = getattr(form, "error_fields", {})
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = renames.get(name, name)
+            if target in form.fields or target == NON_FIELD_ERRORS:
+                form.add_error(None if target == NON_FIELD_ERRORS else target, errors)
+            else:
+                label = _field_label(name)
+                form.add_error(None, [f"{label}: {message}" for e in errors for message in e])
+        return
+    for item in error.error_list:
+        target = renames.get(item.code)
+        form.add_error(target if target in form.fields else None, item)
+
+
+class ServiceForm(forms.Form):
+    """A form whose cleaned data feeds one service, shown with a crispy FormHelper.
+
+    The page template draws the <form> tag and the buttons; the helper lays out the fields.
+    """
+
+    # service field name or error code -> form field that shows the error
+    error_fields: dict[str, str] = {}
+    # fields shown in the summary even when left empty (e.g. "no cell")
+    always_summarised: tuple[str, ...] = ()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built on first use, once the subclass has finished adding and removing fields.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        layout = self.layout()
+        if layout is not None:
+            helper.layout = layout
+        return helper
+
+    def layout(self) -> Layout | None:
+        return None
+
+    def present(self, *names: str) -> list[str]:
+        """Names of fields this instance has (layouts must not name a missing field)."""
+        return [name for name in names if name in self.fields]
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) rows of what will be recorded, for the confirmation page."""
+        rows = []
+        for name in self.summarised_fields():
+            field, value = self.fields[name], self.cleaned_data.get(name)
+            if value in (None, "", False) and name not in self.always_summarised:
+                continue
+            rows.append((str(field.label), _display(field, value)))
+        return rows
+
+    def summarised_fields(self) -> list[str]:
+        return list(self.fields)
+
+
+# Movements --------------------------------------------------------------------------------
+
+
+class MovementForm(ServiceForm):
+    """The fields of one movement of ``member``. ``service_fields`` go to the service as they
+    are; the document fields, if any, go as one ``Document`` under ``document_arg``."""
+
+    service_fields: tuple[str, ...] = ("effective_date", "note")
+    document_arg: str | None = None  # "letter" or "decision"
+    document_kind: str = DocumentKind.DECISION
+    document_required: bool = False
+    date_field_name = "effective_date"
+
+    def __init__(self, member: Member, *args, **kwargs) -> None:
+        self.member = member
+        super().__init__(*args, **kwargs)
+        if "document_number" in self.fields:
+            for name in ("document_number", "document_date"):
+                self.fields[name].required = self.document_required
+            self.fields["issuing_body"].initial = member.chapter.committee.name
+        # The service's date errors (future, before founding, before the latest movement)
+        # belong beside the date the movement is recorded on.
+        self.error_fields = {
+            "future_date": self.date_field_name,
+            "before_founding": self.date_field_name,
+            "before_latest_movement": self.date_field_name,
+            **self.error_fields,
+        }
+
+    def layout(self) -> Layout:
+        dated = self.present("effective_date", "until")
+        parts: list[Any] = [Row(*[Column(name) for name in dated])] if dated else []
+        parts += self.present("cell", "to_organisation")
+        document = self.present("document_number", "document_date", "issuing_body")
+        if document:
+            parts.append(Fieldset(self.document_legend(), Row(*[Column(n) for n in document])))
+        parts += self.present("reason", "note")
+        return Layout(*parts)
+
+    def document_legend(self) -> str:
+        if self.document_kind == DocumentKind.TRANSFER_LETTER:
+            return str(_("Transfer letter"))
+        return str(_("Decision"))
+
+    def document(self) -> Document:
+        data = self.cleaned_data
+        return Document(
+            kind=self.document_kind if data.get("document_number") else "",
+            number=data.get("document_number", ""),
+            date=data.get("document_date"),
+            issuing_body=data.get("issuing_body", ""),
+        )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = {name: self.cleaned_data[name] for name in self.service_fields}
+        if self.document_arg:
+            kwargs[self.document_arg] = self.document()
+        return kwargs
+
+    def extra_summary(self) -> list[tuple[str, str]]:
+        return []
+
+    def summary(self) -> list[tuple[str, str]]:
+        return super().summary() + self.extra_summary()
+
+
+class LetterFields(forms.Form):
+    document_number = forms.CharField(label=_("Transfer letter number"), max_length=50)
+    document_date = date_field(_("Transfer letter date"))
+    issuing_body = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+
+
+class DecisionFields(forms.Form):
+    document_number = forms.CharField(label=_("Decision number"), max_length=50)
+    document_date = date_field(_("Decision date"))
+    issuing_body = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+
+
+class TransferOutForm(MovementForm, LetterFields):
+    effective_date = date_field(_("Transferred out on"))
+    to_organisation = forms.CharField(
+        label=_("To which party organisation"),
+        max_length=250,
+        help_text=_("The chapter or grassroots organisation that receives the member."),
+    )
+    note = note_field()
+
+    field_order = ["effective_date", "to_organisation"]
+    service_fields = ("effective_date", "to_organisation", "note")
+    document_arg = "letter"
+    document_kind = DocumentKind.TRANSFER_LETTER
+    document_required = True
+
+
+class TemporaryOutForm(MovementForm, LetterFields):
+    effective_date = date_field(_("Temporarily transferred out on"))
+    until = date_field(
+        _("Expected return"), required=False, help_text=_("Leave empty if not known yet.")
+    )
+    to_organisation = forms.CharField(
+        label=_("To which party organisation"),
+        max_length=250,
+        help_text=_("Where the member attends party meetings in the meantime."),
+    )
+    note = note_field()
+
+    field_order = ["effective_date", "until", "to_organisation"]
+    service_fields = ("effective_date", "until", "to_organisation", "note")
+    document_arg = "letter"
+    document_kind = DocumentKind.TRANSFER_LETTER
+
+
+class DatedNoteForm(MovementForm):
+    """A dated movement with an optional note (return, end of exemption, death)."""
+
+    effective_date = date_field(_("Effective date"))
+    note = note_field()
+
+
+class TemporaryReturnForm(DatedNoteForm):
+    effective_date = date_field(_("Returned on"))
+
+
+class EndExemptionForm(DatedNoteForm):
+    effective_date = date_field(_("Exemption ends on"))
+
+
+class DeathForm(DatedNoteForm):
+    effective_date = date_field(_("Date of death"))
+
+
+class MoveCellForm(MovementForm):
+    cell = forms.ModelChoiceField(
+        label=_("New cell"),
+        queryset=Cell.objects.none(),
+        required=False,
+        empty_label=_("— No cell —"),
+    )
+    effective_date = date_field(_("Moved on"))
+    note = note_field()
+
+    service_fields = ("cell", "effective_date", "note")
+    always_summarised = ("cell",)
+
+    def __init__(self, member: Member, *args, **kwargs) -> None:
+        super().__init__(member, *args, **kwargs)
+        cells = Cell.objects.filter(chapter_id=member.chapter_id)
+        if member.cell_id:
+            cells = cells.exclude(pk=member.cell_id)
+        self.fields["cell"].queryset = cells
+        self.fields["cell"].help_text = _("Now: %(cell)s.") % {"cell": member.cell or _("no cell")}
+
+
+class ExemptForm(MovementForm, DecisionFields):
+    effective_date = date_field(_("Exempted from"))
+    reason = note_field(
+        _("Reason"),
+        required=True,
+        help_text=_("e.g. old age and poor health, long treatment, work abroad."),
+    )
+
+    field_order = ["effective_date", "reason"]
+    service_fields = ("effective_date", "reason")
+    document_arg = "decision"
+
+
+class ConfirmForm(MovementForm, DecisionFields):
+    note = note_field()
+
+    service_fields = ("note",)
+    document_arg = "decision"
+    document_required = True
+    date_field_name = "document_date"
+    error_fields = {"probation_not_served": "document_date", "required": "document_number"}
+
+    def extra_summary(self) -> list[tuple[str, str]]:
+        return [(str(_("Official member from")), show_date(self.member.official_date))]
+
+
+class RemoveFromProbationaryListForm(MovementForm, DecisionFields):
+    reason = note_field(_("Reason"), required=True)
+
+    service_fields = ("reason",)
+    document_arg = "decision"
+    document_required = True
+    date_field_name = "document_date"
+
+
+class LeaveRollForm(MovementForm, DecisionFields):
+    """Removal from the roll, expulsion, leaving: dated, with the decision and the reason."""
+
+    effective_date = date_field(_("Effective date"))
+    reason = note_field(_("Reason"), required=True)
+
+    field_order = ["effective_date", "reason"]
+    service_fields = ("effective_date", "reason")
+    document_arg = "decision"
+    document_required = True
+
+
+@dataclass(frozen=True)
+class MoveAction:
+    """One action of ``members:member-move``: its form, the service it calls, its wording."""
+
+    title: str
+    form_class: type[MovementForm]
+    service: Callable[..., Member]
+    icon: str
+    intro: str
+    status_after: str | None = None  # for movements that change the status
+    outcome: str = ""  # what changes otherwise
+    danger: bool = False
+
+
+ACTIONS: dict[str, MoveAction] = {
+    "transfer-out": MoveAction(
+        _("Transfer out"),
+        TransferOutForm,
+        services.member_transfer_out,
+        "box-arrow-right",
+        _(
+            "The member leaves this chapter's roll for another party organisation, with the "
+            "transfer letter issued by the committee."
+        ),
+        status_after=Status.TRANSFERRED_OUT,
+    ),
+    "temporary-out": MoveAction(
+        _("Temporary transfer out"),
+        TemporaryOutForm,
+        services.member_temporary_out,
+        "box-arrow-up-right",
+        _(
+            "The member stays on this chapter's roll but attends another organisation for a "
+            "while (3 months to under a year; study up to 2 years)."
+        ),
+        outcome=_("Temporarily transferred out: not counted in the vote base until return."),
+    ),
+    "temporary-return": MoveAction(
+        _("Return from temporary transfer"),
+        TemporaryReturnForm,
+        services.member_temporary_return,
+        "box-arrow-in-down-left",
+        _("The member is back and attends this chapter's meetings again."),
+        outcome=_("Back from temporary transfer: counted in the vote base again."),
+    ),
+    "move-cell": MoveAction(
+        _("Move to another cell"),
+        MoveCellForm,
+        services.member_move_cell,
+        "arrow-left-right",
+        _("Only cells of this chapter can be chosen."),
+        outcome=_("In the new cell from the date given."),
+    ),
+    "exempt": MoveAction(
+        _("Exempt from party work and meetings"),
+        ExemptForm,
+        services.member_exempt,
+        "pause-circle",
+        _(
+            "The chapter decides on the member's written or spoken request. An exempted "
+            "member stays on the roll and is not rated."
+        ),
+        outcome=_("Exempted from party work and meetings."),
+    ),
+    "end-exemption": MoveAction(
+        _("End the exemption"),
+        EndExemptionForm,
+        services.member_end_exemption,
+        "play-circle",
+        _("The member takes part in party work and meetings again."),
+        outcome=_("No longer exempted."),
+    ),
+    "confirm": MoveAction(
+        _("Confirm as official member"),
+        ConfirmForm,
+        services.member_confirm_official,
+        "patch-check",
+        _("Record the competent committee's decision recognising the member as official."),
+        status_after=Status.OFFICIAL,
+    ),
+    "remove-from-probationary-list": MoveAction(
+        _("Remove from the probationary list"),
+        RemoveFromProbationaryListForm,
+        services.member_remove_from_probationary_list,
+        "x-circle",
+        _(
+            "The member did not qualify at the end of probation. Probation is never extended; "
+            "the competent committee decides."
+        ),
+        status_after=Status.REMOVED_FROM_PROBATIONARY_LIST,
+        danger=True,
+    ),
+    "remove": MoveAction(
+        _("Remove from the roll"),
+        LeaveRollForm,
+        services.member_remove,
+        "person-dash",
+        _("An administrative removal (xóa tên), decided by the competent committee."),
+        status_after=Status.REMOVED,
+        danger=True,
+    ),
+    "expel": MoveAction(
+        _("Expel"),
+        LeaveRollForm,
+        services.member_expel,
+        "person-x",
+        _("A disciplinary sanction (khai trừ), decided by the competent committee."),
+        status_after=Status.EXPELLED,
+        danger=True,
+    ),
+    "leave": MoveAction(
+        _("Record leaving the Party"),
+        LeaveRollForm,
+        services.member_leave,
+        "door-open",
+        _("The member leaves the Party at their own request."),
+        status_after=Status.LEFT,
+        danger=True,
+    ),
+    "death": MoveAction(
+        _("Record death"),
+        DeathForm,
+        services.member_record_death,
+        "flower1",
+        _("The member passed away. They stay in the register's history."),
+        status_after=Status.DECEASED,
+        danger=True,
+    ),
+}
+
+
+# Transfer in ------------------------------------------------------------------------------
+
+# Register details typed for a member received by transfer (a returning member keeps theirs).
+TRANSFER_IN_DETAILS = (
+    "full_name", "other_names", "gender", "date_of_birth", "ethnicity", "religion", "hometown",
+    "citizen_id", "phone", "occupation", "workplace", "card_number", "dossier_number",
+    "admission_decision_date", "ceremony_date", "official_date",
+)  # fmt: skip
+NEW_PERSON = "new"
+
+
+class TransferInForm(ServiceForm, LetterFields):
+    """Receive a member by permanent transfer. If a member who once transferred out of the
+    chapter has the same citizen ID or card number, the secretary says whether it is the same
+    person (then they come back on their old record) or not."""
+
+    chapter = forms.ModelChoiceField(label=_("Chapter"), queryset=Chapter.objects.none())
+    cell = forms.ModelChoiceField(
+        label=_("Cell"), queryset=Cell.objects.none(), required=False, empty_label=_("— No cell —")
+    )
+    status = forms.ChoiceField(
+        label=_("Status on arrival"),
+        choices=[(s, capfirst(Status(s).label)) for s in (Status.OFFICIAL, Status.PROBATIONARY)],
+        widget=forms.RadioSelect,
+        initial=Status.OFFICIAL,
+    )
+    effective_date = date_field(_("Received on"))
+    from_organisation = forms.CharField(
+        label=_("From which party organisation"),
+        max_length=250,
+        help_text=_("As written on the transfer letter."),
+    )
+    returning = forms.ChoiceField(
+        label=_("Is this the same person?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "A member who transferred out of this chapter has the same citizen ID or party "
+                "card number: say whether this is the same person."
+            )
+        },
+    )
+    note = note_field()
+
+    field_order = ["chapter", "status", "effective_date", "cell", "from_organisation"]
+    always_summarised = ("cell",)
+    error_fields = {
+        "future_date": "effective_date",
+        "before_founding": "effective_date",
+        "before_latest_movement": "effective_date",
+    }
+
+    def __init__(self, chapters, *args, **kwargs) -> None:
+        self.chapters = list(chapters)
+        super().__init__(*args, **kwargs)
+        for name, field in forms.fields_for_model(Member, fields=TRANSFER_IN_DETAILS).items():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(
+                    attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+                )
+            self.fields[name] = field
+        self.fields["note"] = self.fields.pop("note")  # last, after the register details
+        self.fields["official_date"].help_text = _(
+            "Leave empty: it is the ceremony date plus 12 months."
+        )
+        self._set_units()
+        self.matches = self._returning_matches()
+        if self.matches:
+            self.fields["returning"].choices = [
+                (str(m.public_id), self._match_label(m)) for m in self.matches
+            ] + [(NEW_PERSON, _("No: a different person. Create a new record."))]
+            if self.data.get("returning") not in (None, "", NEW_PERSON):
+                # The old record keeps its details: nothing more to type.
+                for name in TRANSFER_IN_DETAILS:
+                    self.fields[name].required = False
+        else:
+            del self.fields["returning"]
+
+    def _set_units(self) -> None:
+        ids = [chapter.pk for chapter in self.chapters]
+        cells = Cell.objects.filter(chapter_id__in=ids).select_related("chapter")
+        self.fields["cell"].queryset = cells
+        if len(self.chapters) == 1:
+            del self.fields["chapter"]
+        else:
+            self.fields["chapter"].queryset = Chapter.objects.filter(pk__in=ids)
+            self.fields["cell"].label_from_instance = lambda c: f"{c.chapter} · {c}"
+
+    def _chosen_chapter_id(self) -> int | None:
+        if len(self.chapters) == 1:
+            return self.chapters[0].pk
+        raw = self.data.get("chapter", "")
+        return int(raw) if str(raw).isdigit() else None
+
+    def _returning_matches(self) -> list[Member]:
+        if not self.is_bound:
+            return []
+        citizen_id = (self.data.get("citizen_id") or "").strip()
+        card = (self.data.get("card_number") or "").strip()
+        chapter_id = self._chosen_chapter_id()
+        if not (citizen_id or card) or chapter_id is None:
+            return []
+        same = Q(citizen_id=citizen_id) if citizen_id else Q(pk__in=[])
+        if card:
+            same |= Q(card_number=card)
+        out = MemberEvent.Kind.TRANSFERRED_OUT
+        return list(
+            Member.objects.filter(same, chapter_id=chapter_id, status=Status.TRANSFERRED_OUT)
+            .annotate(left_on=Max("events__effective_date", filter=Q(events__kind=out)))
+            .order_by("-left_on")
+        )
+
+    @staticmethod
+    def _match_label(member: Member) -> str:
+        return _(
+            "Yes: this is %(name)s, born %(born)s, who transferred out on %(left)s. "
+            "Bring them back on the same record."
+        ) % {
+            "name": member.full_name,
+            "born": show_date(member.date_of_birth),
+            "left": show_date(member.left_on),
+        }
+
+    def layout(self) -> Layout:
+        row = lambda *names: Row(*[Column(n) for n in self.present(*names)])  # noqa: E731
+        parts: list[Any] = []
+        if "returning" in self.fields:
+            parts.append(
+                Fieldset(
+                    _("A member with the same identifiers transferred out of this chapter"),
+                    "returning",
+                    css_class="border border-warning rounded p-3 mb-3 bg-warning-subtle",
+                )
+            )
+        parts += [
+            Fieldset(
+                _("Arrival"),
+                *self.present("chapter"),
+                row("status", "effective_date"),
+                row("cell", "from_organisation"),
+            ),
+            Fieldset(_("Transfer letter"), row("document_number", "document_date", "issuing_body")),
+            Fieldset(
+                _("Register details"),
+                HTML(
+                    '<p class="small text-body-secondary">{}</p>'.format(
+                        _(
+                            "As on the member's record sent with the letter. A member who "
+                            "comes back keeps the record they had."
+                        )
+                    )
+                ),
+                row("full_name", "other_names"),
+                row("gender", "date_of_birth", "ethnicity", "religion"),
+                row("hometown", "citizen_id", "phone"),
+                row("occupation", "workplace"),
+                row("card_number", "dossier_number"),
+                row("admission_decision_date", "ceremony_date", "official_date"),
+            ),
+            "note",
+        ]
+        return Layout(*parts)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        cell, chapter = data.get("cell"), self.chosen_chapter()
+        if cell is not None and chapter is not None and cell.chapter_id != chapter.pk:
+            self.add_error("cell", _("This cell belongs to another chapter."))
+        return data
+
+    def chosen_chapter(self) -> Chapter | None:
+        if len(self.chapters) == 1:
+            return self.chapters[0]
+        return self.cleaned_data.get("chapter")
+
+    def returning_member(self) -> Member | None:
+        chosen = self.cleaned_data.get("returning")
+        return next((m for m in self.matches if str(m.public_id) == chosen), None)
+
+    def summarised_fields(self) -> list[str]:
+        names = [n for n in self.fields if n != "returning"]
+        if self.returning_member() is not None:
+            names = [n for n in names if n not in TRANSFER_IN_DETAILS]
+        return names
+
+    def summary(self) -> list[tuple[str, str]]:
+        rows = super().summary()
+        back = self.returning_member()
+        if back is not None:
+            who = _("%(name)s, born %(born)s") % {
+                "name": back.full_name,
+                "born": show_date(back.date_of_birth),
+            }
+            rows.insert(0, (str(_("Comes back on the record of")), who))
+        return rows
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        back = self.returning_member()
+        details = None
+        if back is None:
+            details = {name: data[name] for name in TRANSFER_IN_DETAILS}
+            details = {k: v for k, v in details.items() if v not in (None, "")}
+        return {
+            "chapter": self.chosen_chapter(),
+            "cell": data["cell"],
+            "status": data["status"],
+            "effective_date": data["effective_date"],
+            "from_organisation": data["from_organisation"],
+            "letter": Document(
+                kind=DocumentKind.TRANSFER_LETTER,
+                number=data["document_number"],
+                date=data["document_date"],
+                issuing_body=data["issuing_body"],
+            ),
+            "details": details,
+            "member_id": back.pk if back else None,
+            "note": data["note"],
+        }
+
+
+# Key-date correction ----------------------------------------------------------------------
+
+
+class CorrectKeyDateForm(ServiceForm):
+    field_name = forms.ChoiceField(label=_("Date to correct"), widget=forms.RadioSelect)
+    value = date_field(_("Correct date"))
+    reason = note_field(
+        _("Reason for the correction"),
+        required=True,
+        help_text=_("Kept in the member's history with the correction, e.g. the paper checked."),
+    )
+
+    def __init__(self, member: Member, *args, **kwargs) -> None:
+        self.member = member
+        super().__init__(*args, **kwargs)
+        self.fields["field_name"].choices = [
+            (name, self._choice_label(name)) for name in KEY_DATE_FIELDS
+        ]
+        # A service error on the date being corrected shows beside the new value.
+        chosen = self.data.get("field_name") if self.is_bound else None
+        self.error_fields = {chosen: "value"} if chosen in KEY_DATE_FIELDS else {}
+
+    def _choice_label(self, name: str) -> str:
+        return _("%(label)s (now %(value)s)") % {
+            "label": _field_label(name),
+            "value": show_date(getattr(self.member, name)),
+        }
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) for each date that will change."""
+        name, value = self.cleaned_data["field_name"], self.cleaned_data["value"]
+        after = {name: value}
+        if name == "ceremony_date":
+            after["official_date"] = Member.official_date_for(value)
+        return [
+            (_field_label(f), show_date(getattr(self.member, f)), show_date(new))
+            for f, new in after.items()
+            if getattr(self.member, f) != new
+        ]
+
+    def summary(self) -> list[tuple[str, str]]:
+        rows = [(label, f"{before} → {after}") for label, before, after in self.changes()]
+        return [*rows, (str(self.fields["reason"].label), self.cleaned_data["reason"])]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"field_name": data["field_name"], "value": data["value"], "reason": data["reason"]}
+
+
+# Cells and roles --------------------------------------------------------------------------
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.full_name} ({obj.cell})" if obj.cell_id else obj.full_name
+
+
+def _active_members(chapter: Chapter):
+    return Member.objects.active().filter(chapter=chapter).select_related("cell")
+
+
+class CellForm(ServiceForm):
+    name = forms.CharField(label=_("Name of the cell"), max_length=120)
+    leader = MemberChoiceField(
+        label=_("Cell leader"), queryset=Member.objects.none(), required=False, empty_label="—"
+    )
+    deputy_leader = MemberChoiceField(
+        label=_("Deputy cell leader"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, chapter: Chapter, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("leader", "deputy_leader"):
+            self.fields[name].queryset = _active_members(chapter)
+            self.fields[name].help_text = _("A member on this chapter's roll.")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full_name = obj.get_full_name()
+        return f"{obj.get_username()} — {full_name}" if full_name else obj.get_username()
+
+
+class RoleForm(ServiceForm):
+    """A chapter role: secretary, deputy, or leader of one of its cells. Committee officers are
+    appointed by the administrator."""
+
+    ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.CELL_LEADER)
+
+    role = forms.ChoiceField(label=_("Role"), choices=[(r, capfirst(Role(r).label)) for r in ROLES])
+    cell = forms.ModelChoiceField(
+        label=_("Cell"),
+        queryset=Cell.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=_("Only for a cell leader."),
+    )
+    user = UserChoiceField(
+        label=_("User account"),
+        queryset=get_user_model().objects.none(),
+        empty_label=_("— Choose an account —"),
+        help_text=_("The account that signs in. The administrator creates accounts."),
+    )
+    member = MemberChoiceField(
+        label=_("Party member holding the role"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=_("Optional: the member on this chapter's roll who holds it."),
+    )
+    start_date = date_field(_("From"))
+
+    def __init__(self, chapter: Chapter, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapter = chapter
+        self.fields["cell"].queryset = Cell.objects.filter(chapter=chapter)
+        users = get_user_model().objects.filter(is_active=True)
+        self.fields["user"].queryset = users.order_by("username")
+        self.fields["member"].queryset = _active_members(chapter)
+
+    def layout(self) -> Layout:
+        return Layout(Row(Column("role"), Column("cell")), "user", "member", "start_date")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") == Role.CELL_LEADER:
+            if not data.get("cell"):
+                self.add_error("cell", _("Choose the cell this person leads."))
+        else:
+            data["cell"] = None
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        is_cell_role = data["role"] == Role.CELL_LEADER
+        return {
+            "user": data["user"],
+            "role": data["role"],
+            "start_date": data["start_date"],
+            "chapter": None if is_cell_role else self.chapter,
+            "cell": data["cell"] if is_cell_role else None,
+            "member": data["member"],
+        }
+
+
+class RoleEndForm(ServiceForm):
+    end_date = date_field(_("Last day in the role"))
