@@ -5,8 +5,9 @@ quan tỉnh", founded 14/05/2018 by decision 314-QĐ/ĐUK with 28 official membe
 over little more than a year it receives 12 official members by transfer and admits 10 new
 members, so that on 05/02/2020 it has 50 members: 40 official and 10 probationary.
 
-By default every date is shifted by whole days so that the newest probation ends three weeks
-from today: the deadlines on the dashboard are live. ``as_published=True`` keeps the dates above.
+By default every date is shifted by whole days so that the story ends today: today has 50
+members, 40 official and 10 probationary, and the first probations end in the coming weeks, so
+the deadlines on the dashboard are live. ``as_published=True`` keeps the dates above.
 """
 
 import random
@@ -91,10 +92,11 @@ class Story:
 
 
 def story_shift(today: date, as_published: bool) -> timedelta:
+    """Shift the story so that it ends today: the figures of 05/02/2020 are today's, and the
+    first probations end in the coming weeks."""
     if as_published:
         return timedelta(0)
-    newest_official = Member.official_date_for(CEREMONIES[-1])
-    return (today + timedelta(days=21)) - newest_official
+    return today - PUBLISHED_AS_OF
 
 
 class DemoBuilder:

@@ -26,12 +26,14 @@ def test_seed_demo_as_published_tells_the_founding_story():
     assert list(kinds).count(MemberEvent.Kind.ADMITTED) == 10
 
 
-def test_seed_demo_shifts_the_story_so_the_newest_probation_ends_soon():
+def test_seed_demo_shifts_the_story_to_end_today():
     call_command("seed_demo", verbosity=0)
-    newest = Member.objects.probationary().order_by("-official_date").first()
-    days_left = newest.probation_days_left()
-    assert 0 < days_left <= 31
-    assert Member.objects.active().count() == 50
+    on_roll = Member.objects.active()
+    assert on_roll.count() == 50
+    assert on_roll.official().count() == 40
+    assert on_roll.probationary().count() == 10
+    first = on_roll.probationary().order_by("official_date").first()
+    assert 0 < first.probation_days_left() <= 40
 
 
 def test_seed_demo_users_and_roles_are_idempotent():

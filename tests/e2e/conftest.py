@@ -58,3 +58,18 @@ def login(page, live_server, django_user_model):
         return page
 
     return do_login
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """Log an existing user in (factories give every user the password "pw")."""
+
+    def do_login(user, password="pw"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do_login
