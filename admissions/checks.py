@@ -136,15 +136,34 @@ def check_application(documents: list[CandidateDocument]) -> list[Violation]:
     return found
 
 
+# R5: only a parent, sibling or child who is a member and fully declared may be exempted.
+EXEMPTIBLE_RELATIONS = {
+    BackgroundCheck.Relation.FATHER,
+    BackgroundCheck.Relation.MOTHER,
+    BackgroundCheck.Relation.CHILD,
+}
+
+
 def check_verification(checks: list[BackgroundCheck], certified_on: date) -> list[Violation]:
-    """R5: the declaration is certified only after every required reply, or an exemption."""
+    """R5: the declaration is certified only after every required reply, or an exemption of a
+    parent, sibling or child (any other relative's exemption does not replace the reply)."""
     found = []
     if not any(c.relation == BackgroundCheck.Relation.SELF for c in checks):
         found.append(Violation("R5", _("The verification of the applicant themself is missing.")))
     for check in checks:
-        if not check.is_done:
-            found.append(Violation("R5", _("No reply yet for %(who)s.") % {"who": check}))
-        elif check.replied_on and not check.exempted and check.replied_on > certified_on:
+        if check.exempted and check.relation in EXEMPTIBLE_RELATIONS:
+            continue
+        if check.replied_on is None:
+            message = (
+                _(
+                    "Only a parent, sibling or child who is a party member can be exempted: "
+                    "%(who)s needs a reply."
+                )
+                if check.exempted
+                else _("No reply yet for %(who)s.")
+            )
+            found.append(Violation("R5", message % {"who": check}))
+        elif check.replied_on > certified_on:
             found.append(
                 Violation(
                     "R5",
@@ -162,13 +181,15 @@ def check_introducers(
     candidate: Candidate, introductions: list[Introduction], on: date
 ) -> list[Violation]:
     """R6 and R7 on ``on`` (the introduction or the vote date): one of the three paths, official
-    members only, each with 12 months together with the applicant by the introduction date."""
+    members only, each official and with 12 months together with the applicant on the date of
+    their own letter (a member probationary then does not qualify by being official at the
+    vote). R7 counts the applicant's age on ``on``."""
     found: list[Violation] = []
     members = [i for i in introductions if i.kind == Introduction.Kind.MEMBER]
     unions = [i for i in introductions if i.kind != Introduction.Kind.MEMBER]
-    statuses = _statuses_on([i.introducer_id for i in members], on)
+    statuses = _statuses_on_letters(members)
     for intro in members:
-        if statuses.get(intro.introducer_id) != Member.Status.OFFICIAL:
+        if statuses.get((intro.introducer_id, intro.date)) != Member.Status.OFFICIAL:
             found.append(
                 Violation(
                     "R6",
@@ -176,7 +197,7 @@ def check_introducers(
                         "%(name)s is not an official member on %(date)s: probationary "
                         "members cannot introduce."
                     )
-                    % {"name": intro.introducer, "date": _fmt(on)},
+                    % {"name": intro.introducer, "date": _fmt(intro.date)},
                 )
             )
         found += _check_together(intro)
@@ -184,7 +205,7 @@ def check_introducers(
     if len(unions) > 1:
         found.append(Violation("R6", _("Only one union resolution may introduce an applicant.")))
     elif unions:
-        if len(distinct) != 1:
+        if len(distinct) != 1 or len(members) != 1:
             found.append(
                 Violation(
                     "R6",
@@ -223,6 +244,15 @@ def _check_together(intro: Introduction) -> list[Violation]:
             )
         ]
     return []
+
+
+def _statuses_on_letters(members: list[Introduction]) -> dict[tuple[int, date], str]:
+    """Each introducer's status on the date of their letter: one query per distinct date."""
+    found: dict[tuple[int, date], str] = {}
+    for day in {i.date for i in members}:
+        ids = [i.introducer_id for i in members if i.date == day]
+        found.update({(pk, day): status for pk, status in _statuses_on(ids, day).items()})
+    return found
 
 
 def _statuses_on(member_ids: list[int], on: date) -> dict[int, str]:
@@ -272,6 +302,11 @@ class VoteBase:
 
 def vote_base(chapter: Chapter, on: date, *, exempted_present: int = 0) -> VoteBase:
     """The voting base from the register as it stood on the meeting day (one query)."""
+    # A member with no temporary movement has temporary_kind_on NULL, and SQL's NOT (NULL = x)
+    # is not true: without the isnull branch their exemption would not be counted.
+    not_out = Q(temporary_kind_on__isnull=True) | ~Q(
+        temporary_kind_on=MemberEvent.Kind.TEMPORARY_OUT
+    )
     counts = (
         Member.objects.filter(chapter=chapter)
         .as_of(on)
@@ -281,8 +316,7 @@ def vote_base(chapter: Chapter, on: date, *, exempted_present: int = 0) -> VoteB
             out=Count("pk", filter=Q(temporary_kind_on=MemberEvent.Kind.TEMPORARY_OUT)),
             exempted=Count(
                 "pk",
-                filter=Q(exemption_kind_on=MemberEvent.Kind.EXEMPTED)
-                & ~Q(temporary_kind_on=MemberEvent.Kind.TEMPORARY_OUT),
+                filter=Q(exemption_kind_on=MemberEvent.Kind.EXEMPTED) & not_out,
             ),
         )
     )
@@ -380,7 +414,9 @@ def check_readmission(
     if already_readmitted:
         found.append(Violation("R20", _("This person has already been re-admitted once.")))
     months = rule("READMISSION_MONTHS", on)
-    if candidate.former_exit_date and add_months(candidate.former_exit_date, months) > on:
+    if not candidate.former_exit_date:
+        found.append(Violation("R20", _("Give the date the person left the Party.")))
+    elif add_months(candidate.former_exit_date, months) > on:
         found.append(
             Violation(
                 "R20",

@@ -35,7 +35,8 @@ class Deadline:
             return "ok"
         if self.due < today:
             return "overdue"
-        if self.working_days_left(today) <= rule("DUE_SOON_WD", today):
+        # Compare with the day N working days ahead: N steps, however far the deadline is.
+        if self.due <= add_working_days(today, rule("DUE_SOON_WD", today)):
             return "soon"
         return "ok"
 

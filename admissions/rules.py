@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,6 +101,14 @@ def rule(key: str, on: date) -> int:
 
 
 def forget_rules(**kwargs) -> None:
+    """Drop the cached rule book; the next ``rule()`` reads every RuleValue again."""
     global _book
     with _lock:
         _book = None
+
+
+def rule_value_changed(sender: type, **kwargs: object) -> None:
+    """post_save/post_delete receiver: forget now (this transaction sees the change) and again
+    on commit (so no other thread keeps a book it read before the commit)."""
+    forget_rules()
+    transaction.on_commit(forget_rules)

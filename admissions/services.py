@@ -16,11 +16,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admissions import checks
 from admissions.models import (
+    CLOSED_STAGES,
     STAGE_TRANSITIONS,
     BackgroundCheck,
     Candidate,
@@ -85,6 +87,11 @@ def _check_step(candidate: Candidate, to_stage: str) -> None:
             % {"current": candidate.get_stage_display(), "target": St(to_stage).label},
             code="step_not_allowed",
         )
+
+
+def _field_error(errors: dict[str, Any], *, code: str) -> ValidationError:
+    """Errors keyed by field, each keeping ``code``: Django drops a code given beside a dict."""
+    return ValidationError({name: ValidationError(msg, code=code) for name, msg in errors.items()})
 
 
 def _refuse(violations: list[checks.Violation]) -> None:
@@ -154,7 +161,7 @@ def _advance(
     )
     candidate.stage, candidate.stage_since = to_stage, day
     candidate._history_user = _user(actor)
-    candidate._change_reason = note or event.get_to_stage_display()
+    candidate._change_reason = member_services.history_reason(note or event.get_to_stage_display())
     candidate.save(update_fields=["stage", "stage_since", *fields, "updated_at"])
     return candidate
 
@@ -216,7 +223,7 @@ def candidate_create(
     if unknown:
         raise ValueError(f"not candidate fields: {sorted(unknown)}")
     if cell is not None and cell.chapter_id != chapter.pk:
-        raise ValidationError(
+        raise _field_error(
             {"cell": _("This cell belongs to another chapter.")}, code="cell_chapter"
         )
     candidate = Candidate(
@@ -229,11 +236,8 @@ def candidate_create(
     if helper is not None:
         violations += _official_member_of(chapter, helper, day, role=_("member assigned to help"))
     if candidate.former_member_id or candidate.former_exit_date:
-        again = (
-            Candidate.objects.filter(former_member=candidate.former_member_id).exists()
-            if candidate.former_member_id
-            else False
-        )
+        _refuse_open_case(candidate.former_member_id)
+        again = _readmitted_before(candidate.former_member_id)
         violations += checks.check_readmission(candidate, day, already_readmitted=again)
     _refuse(violations)
     candidate.stage = ""
@@ -245,6 +249,30 @@ def candidate_create(
         candidate=candidate, to_stage=St.POOL, date=day, note=note, actor=_user(actor)
     )
     return candidate
+
+
+def _readmitted_before(former_member_id: int | None) -> bool:
+    """R20, once only: a re-admission from this record reached the ceremony, or this record is
+    itself the member a re-admission created. A case dropped before the ceremony does not count."""
+    if former_member_id is None:
+        return False
+    return Candidate.objects.filter(
+        Q(former_member=former_member_id, member__isnull=False)
+        | Q(member=former_member_id, former_member__isnull=False)
+    ).exists()
+
+
+def _refuse_open_case(former_member_id: int | None) -> None:
+    if former_member_id is None:
+        return
+    open_cases = Candidate.objects.exclude(stage__in=CLOSED_STAGES).filter(
+        former_member=former_member_id, member__isnull=True
+    )
+    if open_cases.exists():
+        raise _field_error(
+            {"former_member": _("This former member already has an open case.")},
+            code="duplicate",
+        )
 
 
 @transaction.atomic
@@ -269,7 +297,7 @@ def candidate_record_course(
     if certificate.date > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."), code="future_date")
     if not certificate.number:
-        raise ValidationError({"number": _("Give the certificate number.")}, code="required")
+        raise _field_error({"number": _("Give the certificate number.")}, code="required")
     if not candidate.is_open or candidate.stage in (
         St.ADMISSION_DECIDED,
         St.ADMITTED,
@@ -350,13 +378,22 @@ def candidate_save_check(
             _("Background checks are recorded while the dossier is open."), code="step_not_allowed"
         )
     if exempted and not exemption_reason:
-        raise ValidationError(
+        raise _field_error(
             {"exemption_reason": _("Give the reason for the exemption.")}, code="required"
         )
     if exempted and relation == BackgroundCheck.Relation.SELF:
-        raise ValidationError(
+        raise _field_error(
             {"exempted": _("The applicant's own verification cannot be exempted.")},
             code="self_exempt",
+        )
+    if exempted and relation not in checks.EXEMPTIBLE_RELATIONS:
+        raise _field_error(
+            {
+                "exempted": _(
+                    "R5: only a parent, sibling or child who is a party member can be exempted."
+                )
+            },
+            code="relation_not_exemptible",
         )
     for day in (requested_on, replied_on):
         if day and day > timezone.localdate():
@@ -429,11 +466,9 @@ def candidate_add_introduction(
     violations = []
     if kind == Introduction.Kind.MEMBER:
         if introducer is None:
-            raise ValidationError(
-                {"introducer": _("Choose the introducing member.")}, code="required"
-            )
+            raise _field_error({"introducer": _("Choose the introducing member.")}, code="required")
         if any(i.introducer_id == introducer.pk for i in candidate.introductions.all()):
-            raise ValidationError(
+            raise _field_error(
                 {"introducer": _("This member already introduces the applicant.")}, code="duplicate"
             )
         statuses = checks._statuses_on([introducer.pk], day)
@@ -627,12 +662,12 @@ def candidate_record_admission_decision(
     candidate = _lock(candidate_id)
     _check_day(candidate, decision.date)
     if received_on < decision.date:
-        raise ValidationError(
+        raise _field_error(
             {"received_on": _("The decision cannot be received before it was issued (R13).")},
             code="received_before_issued",
         )
     if received_on > timezone.localdate():
-        raise ValidationError(
+        raise _field_error(
             {"received_on": _("The date cannot be in the future.")}, code="future_date"
         )
     if candidate.stage == St.CHAPTER_APPROVED and _grassroots_step(candidate.chapter):
@@ -724,7 +759,7 @@ def candidate_withdraw(
 
 def _require(reason: str) -> None:
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason.")}, code="required")
+        raise _field_error({"reason": _("Give the reason.")}, code="required")
 
 
 # I: the ceremony ---------------------------------------------------------------------------------
@@ -820,13 +855,13 @@ def candidate_reassign_mentor(
     if candidate.stage not in (St.ADMITTED, St.CONFIRMATION_VOTED):
         raise StepNotAllowed(_("Mentors are reassigned during probation."), code="step_not_allowed")
     if not resolution:
-        raise ValidationError({"resolution": _("Give the chapter's resolution.")}, code="required")
+        raise _field_error({"resolution": _("Give the chapter's resolution.")}, code="required")
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future_date")
     _refuse(_official_member_of(candidate.chapter, mentor, day, role=_("mentor")))
     current = candidate.mentors.select_for_update().filter(end_date__isnull=True).first()
     if current and current.mentor_id == mentor.pk:
-        raise ValidationError(
-            {"mentor": _("This member is already the mentor.")}, code="same_mentor"
-        )
+        raise _field_error({"mentor": _("This member is already the mentor.")}, code="same_mentor")
     if current:
         if day < current.start_date:
             raise ValidationError(
@@ -861,7 +896,7 @@ def candidate_add_observation(
     """A cell leader's, helper's or mentor's dated note; no stage change."""
     candidate = Candidate.objects.get(pk=candidate_id)
     if not text.strip():
-        raise ValidationError({"text": _("Write the observation.")}, code="required")
+        raise _field_error({"text": _("Write the observation.")}, code="required")
     if day > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."), code="future_date")
     return Observation.objects.create(

@@ -1,11 +1,309 @@
-"""Admissions pages. (Being built.)"""
+"""Admissions pages: the board, the lists, a candidate's case and each pipeline step.
 
-from django.http import Http404
+Every page starts from ``admissions.access``; every write is one ``admissions.services`` call,
+reached through the step registry (``admissions.steps``). Before a step is saved its pure checks
+run, so each broken rule is shown with its R-number and warnings are confirmed first. List pages
+run a fixed number of queries whatever the number of candidates (tests pin them).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from admissions import access, checks, forms, queries, services, steps
+from admissions.checks import Violation
+from admissions.models import (
+    CandidateEvent,
+    Introduction,
+    MentorAssignment,
+    Observation,
+)
+from chapter.dates import completed_months
+from members import access as member_access
+from members.access import reach_of
+
+PER_PAGE = 50
+RULE_PREFIX = re.compile(r"^(R\d+): (.*)$", re.DOTALL)
+VOTE_STEPS = {"vote", "confirmation-vote"}
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+# The board and the lists -------------------------------------------------------------------------
 
 
-board = candidate_list = deadline_list = probation_list = candidate_create = _todo
-candidate_detail = candidate_step = candidate_observe = _todo
+def _can_create(user) -> bool:
+    reach = reach_of(user)
+    return reach.is_superuser or reach.is_secretary
+
+
+@require_safe
+def board(request: HttpRequest) -> HttpResponse:
+    scope = access.candidates_visible_to(request.user)
+    filterset = forms.BoardFilter(request.GET, queryset=scope, request=request)
+    cases = filterset.qs
+    columns = queries.board_columns(cases.open().for_board(), timezone.localdate())
+    filters = {k: v for k, v in request.GET.items() if k in filterset.filters and v}
+    context = {
+        "filterset": filterset,
+        "columns": columns,
+        "open_total": sum(len(column.rows) for column in columns),
+        "closed": queries.closed_count(cases),  # (total, [(label, count)])
+        "closed_url": reverse("admissions:candidate-list")
+        + "?"
+        + urlencode({**filters, "stage": forms.CLOSED}),
+        "can_create": _can_create(request.user),
+    }
+    return render(request, "admissions/board.html", context)
+
+
+@require_safe
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    scope = access.candidates_visible_to(request.user).for_board()
+    filterset = forms.CandidateFilter(request.GET, queryset=scope, request=request)
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": [queries.case_row(candidate, today) for candidate in page.object_list],
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "can_create": _can_create(request.user),
+    }
+    return render(request, "admissions/candidate_list.html", context)
+
+
+@require_safe
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {"rows": queries.due_soon(request.user, today), "today": today}
+    return render(request, "admissions/deadlines.html", context)
+
+
+@require_safe
+def probation_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [queries.probation_row(c, today) for c in queries.probation_queryset(request.user)]
+    return render(request, "admissions/probation.html", {"rows": rows, "today": today})
+
+
+# A new candidate ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    chapters = member_access.chapters_managed_by(request.user).order_by("name")
+    if not chapters.exists():
+        raise PermissionDenied
+    if request.method != "POST":
+        form = forms.CandidateCreateForm(chapters=chapters)
+        return render(request, "admissions/candidate_form.html", {"form": form})
+    form = forms.CandidateCreateForm(request.POST, chapters=chapters)
+    if form.is_valid():
+        data = form.cleaned_data
+        if not access.can_manage_chapter_candidates(request.user, data["chapter"].pk):
+            raise PermissionDenied
+        try:
+            candidate = services.candidate_create(
+                chapter=data["chapter"],
+                actor=request.user,
+                day=data["day"],
+                details=form.details(),
+                cell=data["cell"],
+                source=data["source"],
+                helper=data["helper_member"],
+            )
+        except ValidationError as error:
+            forms.add_service_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is in the pool.") % {"name": candidate})
+            return redirect(candidate)
+    return render(request, "admissions/candidate_form.html", {"form": form})
+
+
+# A candidate's case ------------------------------------------------------------------------------
+
+
+def _load_case(candidate) -> None:
+    """Everything the case page shows, one query per kind of row."""
+    prefetch_related_objects(
+        [candidate],
+        "documents",
+        "checks",
+        "resolutions",
+        "decisions",
+        "extensions",
+        Prefetch("introductions", queryset=Introduction.objects.select_related("introducer")),
+        Prefetch("mentors", queryset=MentorAssignment.objects.select_related("mentor")),
+        Prefetch("observations", queryset=Observation.objects.select_related("author")),
+        Prefetch("events", queryset=CandidateEvent.objects.select_related("actor")),
+    )
+
+
+@require_safe
+def candidate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    candidate = access.get_candidate_for_user(request.user, public_id)
+    _load_case(candidate)
+    today = timezone.localdate()
+    offered = steps.steps_for(candidate, request.user)
+    primary = offered[0] if offered and offered[0].slug == steps.next_slug(candidate) else None
+    phase, papers = queries.dossier_checklist(candidate, today)
+    context = {
+        "candidate": candidate,
+        "case": queries.case_row(candidate, today),
+        "primary": primary,
+        "others": [s for s in offered if s is not primary and not s.is_exit],
+        "exits": [s for s in offered if s.is_exit],
+        "offered_slugs": {s.slug for s in offered},
+        "phase": phase,
+        "papers": papers,
+        "introductions": [
+            (i, completed_months(i.together_since, i.date) if i.together_since else None)
+            for i in candidate.introductions.all()
+        ],
+        "votes": queries.vote_figures(candidate.resolutions.all()),
+        "can_observe": access.can_observe(request.user, candidate),
+        "observation_form": forms.ObservationForm(),
+    }
+    return render(request, "admissions/candidate_detail.html", context)
+
+
+@require_POST
+def candidate_observe(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    candidate = access.get_candidate_for_user(request.user, public_id, observe=True)
+    form = forms.ObservationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.candidate_add_observation(
+                candidate_id=candidate.pk,
+                actor=request.user,
+                day=data["date"],
+                text=data["text"],
+                kind=data["kind"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The observation is recorded."))
+    else:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(request, _("Not recorded: %(errors)s") % {"errors": " ".join(errors)})
+    return redirect(candidate.get_absolute_url() + "#observations")
+
+
+# A pipeline step ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
+    the_step = steps.get_step(step)
+    if the_step is None:
+        raise Http404
+    candidate = access.get_candidate_for_user(request.user, public_id, step=step)
+    if not the_step.applies_to(candidate):
+        context = {"candidate": candidate, "step": the_step, "why": the_step.why_not(candidate)}
+        return render(request, "admissions/step_not_offered.html", context, status=403)
+    if request.method == "GET" and request.headers.get("HX-Request") and step in VOTE_STEPS:
+        return _vote_base(request, candidate)
+    kwargs = {"candidate": candidate, "query": request.GET}
+    refused, warnings = [], []
+    if request.method == "POST":
+        form = the_step.form_class(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            refused, warnings = _precheck(the_step, candidate, form.cleaned_data)
+            if not refused and (not warnings or form.cleaned_data.get("acknowledge")):
+                done, refused = _record(request, the_step, candidate, form)
+                if done:
+                    return redirect(candidate)
+    else:
+        form = the_step.form_class(**kwargs)
+    if step in VOTE_STEPS:
+        form.fields["date"].widget.attrs.update(_vote_base_attrs(request.path))
+    context = {
+        "candidate": candidate,
+        "step": the_step,
+        "form": form,
+        "refused": refused,
+        "warnings": warnings,
+        "facts": steps.facts_for(the_step, candidate),
+        "vote_base": _base_on(candidate, form) if step in VOTE_STEPS else None,
+    }
+    return render(request, "admissions/step_form.html", context)
+
+
+def _precheck(step, candidate, data) -> tuple[list[Violation], list[Violation]]:
+    found = step.precheck(candidate, data) if step.precheck else []
+    return [v for v in found if v.blocking], [v for v in found if not v.blocking]
+
+
+def _record(request, step, candidate, form) -> tuple[bool, list[Violation]]:
+    """Call the step's service; its refusals come back on the form (fields) or as rules."""
+    try:
+        result = step.run(candidate, request.user, form.cleaned_data)
+    except ValidationError as error:
+        return False, _service_refusals(form, error)
+    notes = step.outcome(result) if step.outcome else []
+    if not notes:
+        notes = [("success", _("Recorded: %(step)s.") % {"step": step.label})]
+    for level, text in notes:
+        getattr(messages, level)(request, text)
+    return True, []
+
+
+def _service_refusals(form, error: ValidationError) -> list[Violation]:
+    """Messages citing a rule ("R6: …") become violations; the rest goes on the form."""
+    if hasattr(error, "error_dict"):
+        forms.add_service_error(form, error)
+        return []
+    refused = []
+    for message in error.messages:
+        match = RULE_PREFIX.match(message)
+        if match:
+            refused.append(Violation(match[1], match[2]))
+        else:
+            form.add_error(None, message)
+    return refused
+
+
+# The voting base, shown beside a vote's form and refreshed by htmx as the date is typed ----------
+
+
+def _vote_base_attrs(url: str) -> dict[str, str]:
+    return {
+        "hx-get": url,
+        "hx-trigger": "change, keyup changed delay:600ms",
+        "hx-target": "#vote-base",
+        "hx-include": "this",
+    }
+
+
+def _parse_day(value):
+    try:
+        return forms.date_field("").clean(value)
+    except ValidationError:
+        return None
+
+
+def _base_on(candidate, form):
+    day = _parse_day(form["date"].value()) if form.is_bound else None
+    day = day or timezone.localdate()
+    return {"day": day, "base": checks.vote_base(candidate.chapter, day)}
+
+
+def _vote_base(request: HttpRequest, candidate) -> HttpResponse:
+    day = _parse_day(request.GET.get("date", ""))
+    base = checks.vote_base(candidate.chapter, day) if day else None
+    context = {"vote_base": {"day": day, "base": base} if day else None}
+    return render(request, "admissions/_vote_base.html", context)

@@ -65,7 +65,7 @@ class Committee(PublicIdModel):
         _("authorised to decide admissions"),
         default=False,
         help_text=_(
-            "A grassroots committee the superior committee has authorised (DOMAIN.md §3.4)."
+            "A grassroots committee the superior committee has authorised to decide admissions."
         ),
     )
     history = HistoricalRecords()
@@ -323,7 +323,10 @@ class Member(PublicIdModel):
     interruption_months = models.PositiveIntegerField(
         _("months of interruption"),
         default=0,
-        help_text=_("Months not counted in party age (DOMAIN.md R16), as verified by the chapter."),
+        help_text=_(
+            "Months not counted in party age (expulsion, removal, gaps; R16), "
+            "as verified by the chapter."
+        ),
     )
     note = models.TextField(_("notes"), blank=True)
 

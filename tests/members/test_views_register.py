@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -44,6 +45,8 @@ def login(client, request):
     """Log in as the actor fixture named ``name`` (None: stay anonymous)."""
 
     def login_as(name: str | None):
+        # English pages, so the assertions can read the (English) source strings.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         if name is not None:
             client.force_login(request.getfixturevalue(name))
         return client

@@ -1,0 +1,530 @@
+"""Forms of the admissions pages: the filters, a new candidate, each pipeline step, observations.
+
+The forms validate what was typed and lay it out; ``admissions.services`` writes and enforces
+the Party's rules (``admissions.checks``), and its errors come back on the right fields through
+``add_service_error``. Dates are typed dd/mm/yyyy in text boxes (DATE_INPUT_FORMATS).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from admissions.models import (
+    STAGE_TRANSITIONS,
+    BackgroundCheck,
+    Candidate,
+    Extension,
+    Form,
+    Introduction,
+    Observation,
+)
+from members import access as member_access
+from members.models import Cell, Chapter, Member
+
+St = Candidate.Stage
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+WIDE = "col-12"
+HALF = "col-md-6"
+
+
+def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A date typed dd/mm/yyyy in a text box: works the same on every phone and browser."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}),
+    )
+
+
+def text_field(label, *, required: bool = False, max_length: int = 200, **kwargs):
+    return forms.CharField(label=label, required=required, max_length=max_length, **kwargs)
+
+
+def note_field(label=None, *, required: bool = False) -> forms.CharField:
+    label = label or _("Note")
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def count_field(label, help_text: str = "", *, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=10_000, help_text=help_text, required=required
+    )
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: keyed errors on their fields when the form has
+    them, everything else as non-field errors (the rule numbers are in the messages)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _helper(*rows: Any) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the template holds <form>, the CSRF token and the buttons
+    helper.disable_csrf = True
+    helper.layout = Layout(*rows)
+    return helper
+
+
+def _columns(form: forms.Form, names: list[str]) -> Row:
+    def css(name: str) -> str:
+        widget = form.fields[name].widget
+        return WIDE if isinstance(widget, forms.Textarea | forms.ClearableFileInput) else HALF
+
+    return Row(*(Column(name, css_class=css(name)) for name in names))
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member by name, with the status shown when it is not official."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        if obj.status == Member.Status.OFFICIAL:
+            return obj.full_name
+        return f"{obj.full_name} ({obj.get_status_display()})"
+
+
+def official_members(chapter_ids) -> QuerySet[Member]:
+    return Member.objects.filter(
+        chapter_id__in=chapter_ids, status=Member.Status.OFFICIAL
+    ).order_by("search_key", "pk")
+
+
+# Filters -----------------------------------------------------------------------------------------
+
+OPEN, CLOSED = "OPEN", "CLOSED"
+
+
+class BoardFilter(django_filters.FilterSet):
+    """Chapter (when the user sees several), cell and a name search without diacritics."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, with or without diacritics")}
+        ),
+    )
+    chapter = django_filters.ModelChoiceFilter(
+        queryset=Chapter.objects.none(), label=_("Chapter"), empty_label=_("All chapters")
+    )
+    cell = django_filters.ModelChoiceFilter(
+        queryset=Cell.objects.none(), label=_("Cell"), empty_label=_("All cells")
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "chapter", "cell"]
+
+    def __init__(self, *args, request, **kwargs) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        chapters = list(member_access.chapters_visible_to(request.user).order_by("name"))
+        self.several_chapters = len(chapters) > 1
+        if self.several_chapters:
+            self.filters["chapter"].queryset = Chapter.objects.filter(
+                pk__in=[c.pk for c in chapters]
+            ).order_by("name")
+        else:
+            del self.filters["chapter"]
+        self.filters["cell"].queryset = (
+            member_access.cells_visible_to(request.user)
+            .select_related("chapter")
+            .order_by("chapter__name", "name")
+        )
+        for name, field in self.form.fields.items():
+            css = "form-select form-select-sm" if name != "q" else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class CandidateFilter(BoardFilter):
+    """The list of every case: also by stage (open / closed / one stage) and by source."""
+
+    stage = django_filters.ChoiceFilter(
+        method="filter_stage",
+        label=_("Stage"),
+        empty_label=_("Every case"),
+        choices=[(OPEN, _("Open cases")), (CLOSED, _("Closed cases")), *St.choices],
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Proposed by"), empty_label=_("Any source"), choices=Candidate.Source.choices
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "chapter", "cell", "stage", "source"]
+
+    def filter_stage(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.open()
+        if value == CLOSED:
+            return queryset.closed()
+        return queryset.filter(stage=value)
+
+
+# A new candidate ---------------------------------------------------------------------------------
+
+IDENTITY = (
+    "full_name", "other_names", "gender", "date_of_birth", "ethnicity", "religion", "hometown",
+    "citizen_id", "phone",
+)  # fmt: skip
+WORK = (
+    "occupation", "workplace", "education", "qualification", "education_exception",
+    "education_exception_approval", "is_youth_union_member", "over_age_approval",
+)  # fmt: skip
+FORMER = ("former_exit_date", "former_exit_reason", "readmission_consent")
+
+
+def _model_formfield(field, **kwargs):
+    if field.get_internal_type() == "DateField":
+        kwargs["widget"] = forms.DateInput(
+            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}
+        )
+    elif field.get_internal_type() == "TextField":
+        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+    return field.formfield(**kwargs)
+
+
+class CandidateCreateForm(forms.Form):
+    """An outstanding non-member enters the pool (``services.candidate_create``)."""
+
+    chapter = forms.ModelChoiceField(queryset=Chapter.objects.none(), label=_("Chapter"))
+    cell = forms.ModelChoiceField(
+        queryset=Cell.objects.none(), label=_("Cell"), required=False, empty_label=_("— no cell —")
+    )
+    source = forms.ChoiceField(label=_("Proposed by"), choices=Candidate.Source.choices)
+    helper_member = MemberChoiceField(
+        queryset=Member.objects.none(),
+        label=_("Member assigned to help"),
+        required=False,
+        help_text=_("An official member of the chapter."),
+    )
+    day = date_field(_("In the pool since"), help_text=_("The date of the chapter's resolution."))
+    is_readmission = forms.BooleanField(
+        label=_("This person is a former party member (re-admission, R20)"), required=False
+    )
+
+    def __init__(self, *args, chapters: QuerySet[Chapter], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        chapter_list = list(chapters)
+        chapter_ids = [c.pk for c in chapter_list]
+        self.fields.update(
+            forms.fields_for_model(
+                Candidate, fields=(*IDENTITY, *WORK, *FORMER, "note"),
+                formfield_callback=_model_formfield,
+            )
+        )  # fmt: skip
+        self.fields["chapter"].queryset = chapters
+        self.only_chapter = chapter_list[0] if len(chapter_list) == 1 else None
+        if self.only_chapter is not None:
+            self.fields["chapter"].required = False
+            self.fields["chapter"].widget = forms.HiddenInput()
+        self.fields["cell"].queryset = Cell.objects.filter(chapter_id__in=chapter_ids).order_by(
+            "name"
+        )
+        self.fields["helper_member"].queryset = official_members(chapter_ids)
+        self.fields["day"].initial = timezone.localdate()
+        self.helper = _helper(
+            "chapter",
+            Fieldset(_("Identity"), _columns(self, list(IDENTITY))),
+            Fieldset(
+                _("In the chapter"), _columns(self, ["cell", "source", "helper_member", "day"])
+            ),
+            Fieldset(_("Education and work (R1, R2)"), _columns(self, list(WORK))),
+            HTML(
+                format_html(
+                    '<details class="readmission mb-3"{}>'
+                    '<summary class="fw-semibold mb-2">{}</summary>',
+                    " open" if self["is_readmission"].value() else "",
+                    _("Former party member (re-admission, R20)"),
+                )
+            ),
+            _columns(self, ["is_readmission", *FORMER]),
+            HTML("</details>"),
+            Fieldset(_("Notes"), _columns(self, ["note"])),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["chapter"] = self.only_chapter or data.get("chapter")
+        chapter, cell = data["chapter"], data.get("cell")
+        if chapter and cell and cell.chapter_id != chapter.pk:
+            self.add_error("cell", _("This cell belongs to another chapter."))
+        helper = data.get("helper_member")
+        if chapter and helper and helper.chapter_id != chapter.pk:
+            self.add_error("helper_member", _("This member belongs to another chapter."))
+        if not data.get("is_readmission"):
+            for name in FORMER:
+                data[name] = self.fields[name].to_python("")
+        elif not data.get("former_exit_date"):
+            self.add_error("former_exit_date", _("Give the date the person left the Party."))
+        return data
+
+    def details(self) -> dict[str, Any]:
+        names = (*IDENTITY, *WORK, *FORMER, "note")
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+
+# Pipeline steps ----------------------------------------------------------------------------------
+
+
+class StepForm(forms.Form):
+    """A step's form; knows its candidate (member choices, kinds by stage)."""
+
+    #: warnings (non-blocking rules) are confirmed with this box before the step is recorded
+    acknowledge = forms.BooleanField(label=_("I have read the warnings"), required=False)
+
+    def __init__(self, *args, candidate: Candidate, query=None, **kwargs) -> None:
+        self.candidate = candidate
+        super().__init__(*args, **kwargs)
+        self.setup(query or {})
+        names = [name for name in self.fields if name != "acknowledge"]
+        self.helper = _helper(_columns(self, names))
+
+    def setup(self, query) -> None:
+        """Adjust fields for the candidate (querysets, choices, initial values)."""
+
+
+class SympathiserForm(StepForm):
+    day = date_field(_("Date of the chapter's resolution"))
+    number = text_field(_("Resolution number"), max_length=50)
+    note = note_field()
+
+
+class CourseForm(StepForm):
+    number = text_field(_("Certificate number"), required=True, max_length=50)
+    date = date_field(_("Issued on"))
+    issuer = text_field(_("Issued by"), help_text=_("The political training centre."))
+    note = note_field()
+
+
+class DossierForm(StepForm):
+    application_date = date_field(_("Application (1-KNĐ) dated"))
+    background_date = date_field(_("Background declaration (2-KNĐ) dated"))
+    note = note_field()
+
+
+class CheckForm(StepForm):
+    check = forms.ModelChoiceField(
+        queryset=BackgroundCheck.objects.none(),
+        label=_("Row"),
+        required=False,
+        empty_label=_("— a new row —"),
+    )
+    relation = forms.ChoiceField(label=_("Relation"), choices=BackgroundCheck.Relation.choices)
+    person_name = text_field(_("Name"), required=True, max_length=120)
+    requested_on = date_field(_("Request sent on"), required=False)
+    replied_on = date_field(_("Reply received on"), required=False)
+    result = text_field(_("Result"), max_length=250)
+    exempted = forms.BooleanField(
+        label=_("Exempted"),
+        required=False,
+        help_text=_("A parent, sibling or child who is a party member and fully declared."),
+    )
+    exemption_reason = text_field(_("Reason for the exemption"), max_length=250)
+
+    def setup(self, query) -> None:
+        checks = self.candidate.checks.all()
+        self.fields["check"].queryset = checks
+        chosen = str(query.get("check", ""))
+        if not self.is_bound and chosen.isdigit():
+            row = checks.filter(pk=chosen).first()
+            if row is not None:
+                self.initial.update(
+                    {name: getattr(row, name) for name in self.fields if hasattr(row, name)}
+                )
+                self.initial["check"] = row.pk
+
+
+class CertifyForm(StepForm):
+    certified_on = date_field(_("Certified on"))
+    note = note_field()
+
+
+class IntroductionForm(StepForm):
+    kind = forms.ChoiceField(label=_("Introduced by"), choices=Introduction.Kind.choices)
+    introducer = MemberChoiceField(
+        queryset=Member.objects.none(), label=_("Introducing member"), required=False
+    )
+    organisation = text_field(_("Organisation"), help_text=_("For a union's resolution."))
+    document_number = text_field(_("Letter or resolution number"), max_length=50)
+    date = date_field(_("Date of the introduction"))
+    together_since = date_field(
+        _("Working or living with the applicant since"),
+        required=False,
+        help_text=_("R6: at least 12 months together on the introduction date."),
+    )
+
+    def setup(self, query) -> None:
+        # Probationary members are listed too: the service refuses them with R6, which says why.
+        self.fields["introducer"].queryset = Member.objects.filter(
+            chapter=self.candidate.chapter, status__in=Member.ACTIVE_STATUSES
+        ).order_by("search_key", "pk")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == Introduction.Kind.MEMBER and not data.get("introducer"):
+            self.add_error("introducer", _("Choose the introducing member."))
+        if data.get("kind") in (Introduction.Kind.YOUTH_UNION, Introduction.Kind.TRADE_UNION):
+            for name in ("organisation", "document_number"):
+                if not data.get(name):
+                    self.add_error(name, _("Required for a union's resolution."))
+        return data
+
+
+class IntroducedForm(StepForm):
+    number = text_field(_("Summary of opinions (5-KNĐ) number"), max_length=50)
+    date = date_field(_("Dated"))
+    issuer = text_field(_("Issued by"), initial=_("chapter committee"))
+    note = note_field()
+
+
+class VoteForm(StepForm):
+    """A chapter meeting's vote (6-KNĐ or 13-KNĐ): the minutes' figures."""
+
+    date = date_field(_("Meeting date"))
+    number = text_field(_("Resolution number"), max_length=50)
+    present = count_field(_("Members present"), _("Official members present and voting."))
+    votes_for = count_field(_("For"))
+    votes_against = count_field(_("Against"))
+    exempted_present = count_field(
+        _("Exempted members who attended"),
+        _("R8: exempted members who attend and vote count in the base."),
+        required=False,
+    )
+    note = note_field()
+
+    def setup(self, query) -> None:
+        self.fields["exempted_present"].initial = 0
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        present, yes, no = (data.get(n) for n in ("present", "votes_for", "votes_against"))
+        if None not in (present, yes, no) and yes + no > present:
+            self.add_error(None, _("R8: more votes than members present."))
+        return data
+
+
+class GrassrootsForm(StepForm):
+    number = text_field(_("Resolution (8-KNĐ) number"), required=True, max_length=50)
+    date = date_field(_("Resolution dated"))
+    issuer = text_field(_("Grassroots committee"))
+    appraisal_number = text_field(_("Appraisal (7-KNĐ) number"), max_length=50)
+    appraisal_date = date_field(_("Appraisal dated"), required=False)
+    note = note_field()
+
+
+class DecisionForm(StepForm):
+    """A committee's decision: number, date, issuing body."""
+
+    number = text_field(_("Decision number"), required=True, max_length=50)
+    date = date_field(_("Decision dated"))
+    issuer = text_field(_("Issued by"), required=True)
+
+
+class DecideForm(DecisionForm):
+    received_on = date_field(
+        _("Received by the chapter on"),
+        help_text=_("R12 counts the ceremony's 30 working days from here."),
+    )
+    note = note_field()
+
+
+class ExtendForm(StepForm):
+    number = text_field(_("Number"), required=True, max_length=50)
+    date = date_field(_("Dated"))
+    issuer = text_field(_("Issued by"))
+
+
+EXTENSION_BY_STAGE = {
+    St.CHAPTER_APPROVED: Extension.Kind.ADMISSION_DECISION,
+    St.GRASSROOTS_APPROVED: Extension.Kind.ADMISSION_DECISION,
+    St.ADMISSION_DECIDED: Extension.Kind.CEREMONY,
+    St.CONFIRMATION_VOTED: Extension.Kind.CONFIRMATION_DECISION,
+}
+
+
+class ReasonedDecisionForm(DecisionForm):
+    reason = note_field(_("Reason"), required=True)
+
+
+class WithdrawForm(StepForm):
+    kind = forms.ChoiceField(label=_("Why the case ends"))
+    day = date_field(_("Date"))
+    reason = note_field(_("Reason"), required=True)
+
+    def setup(self, query) -> None:
+        allowed = self.candidate_exits()
+        self.fields["kind"].choices = [(s, St(s).label) for s in allowed]
+
+    def candidate_exits(self) -> list[str]:
+        targets = STAGE_TRANSITIONS.get(self.candidate.stage, set())
+        return [s for s in (St.WITHDRAWN, St.DOCUMENTS_EXPIRED) if s in targets]
+
+
+class CeremonyForm(StepForm):
+    day = date_field(_("Ceremony date"))
+    mentor = MemberChoiceField(
+        queryset=Member.objects.none(),
+        label=_("Mentor"),
+        help_text=_("R13: one official member of the chapter."),
+    )
+    mentor_resolution = text_field(_("Chapter resolution assigning the mentor"), max_length=100)
+    note = note_field()
+
+    def setup(self, query) -> None:
+        self.fields["mentor"].queryset = official_members([self.candidate.chapter_id])
+
+
+class DocumentForm(StepForm):
+    form = forms.ChoiceField(label=_("Paper"), choices=Form.choices)
+    number = text_field(_("Number"), max_length=50)
+    date = date_field(_("Dated"))
+    issuer = text_field(_("Issued by"))
+    scan = forms.FileField(label=_("Scan"), required=False)
+    note = text_field(_("Note"), max_length=250)
+
+    def setup(self, query) -> None:
+        if query.get("form") in Form.values:
+            self.initial["form"] = query["form"]
+
+
+class MentorForm(StepForm):
+    mentor = MemberChoiceField(queryset=Member.objects.none(), label=_("New mentor"))
+    day = date_field(_("From"))
+    resolution = text_field(_("Chapter resolution"), required=True, max_length=100)
+
+    def setup(self, query) -> None:
+        self.fields["mentor"].queryset = official_members([self.candidate.chapter_id])
+
+
+class ConfirmForm(DecisionForm):
+    note = note_field()
+
+
+class ObservationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Observation.Kind.choices)
+    date = date_field(_("Date"))
+    text = forms.CharField(label=_("Observation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.helper = _helper(
+            Row(Column("kind", css_class=HALF), Column("date", css_class=HALF)), "text"
+        )

@@ -1,0 +1,259 @@
+"""Reads of the admissions pages that span several models: board columns, due-soon deadlines,
+probation tracking, the dossier checklist and vote figures.
+
+Everything here works on rows loaded by ``Candidate.objects.for_board()`` (or the detail page's
+prefetches), so a page costs a fixed number of queries whatever the number of candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from admissions import access, checks
+from admissions.deadlines import Deadline, next_deadline
+from admissions.models import (
+    BOARD_STAGES,
+    CLOSED_STAGES,
+    Candidate,
+    CandidateDocument,
+    Form,
+    MentorAssignment,
+    Resolution,
+)
+from admissions.rules import rule
+from admissions.steps import has_grassroots_step
+
+St = Candidate.Stage
+DUE = ("overdue", "soon")
+
+
+# Escalation after failed votes (R8) --------------------------------------------------------------
+
+
+def failed_votes(candidate: Candidate, kind: str) -> int:
+    """Failed chapter votes of ``kind`` on this case, from the prefetched resolutions."""
+    return sum(1 for r in candidate.resolutions.all() if r.kind == kind and not r.passed)
+
+
+def needs_escalation(candidate: Candidate) -> bool:
+    """Three chapter votes short (R8): the superior committee decides."""
+    kind = {
+        St.INTRODUCED: Resolution.Kind.ADMISSION_CHAPTER,
+        St.ADMITTED: Resolution.Kind.CONFIRMATION_CHAPTER,
+    }.get(candidate.stage)
+    if kind is None:
+        return False
+    rows = [r for r in candidate.resolutions.all() if r.kind == kind and not r.passed]
+    if not rows:
+        return False
+    latest = max(r.date for r in rows)
+    return len(rows) >= rule("FAILED_VOTES_ESCALATE", latest)
+
+
+# A case on the board, the list and the deadlines page --------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    candidate: Candidate
+    deadline: Deadline | None
+    state: str  # "overdue", "soon", "ok" or "" (no deadline)
+    days_left: int | None  # working days; negative when overdue
+    escalate: bool
+
+
+def case_row(candidate: Candidate, today: date) -> CaseRow:
+    deadline = next_deadline(candidate) if candidate.is_open else None
+    state = deadline.state(today) if deadline else ""
+    return CaseRow(
+        candidate=candidate,
+        deadline=deadline,
+        state=state,
+        # Counting working days to a far deadline (R3: five years) is wasted on an "ok" card.
+        days_left=deadline.working_days_left(today) if state in DUE else None,
+        escalate=needs_escalation(candidate),
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: str
+    label: str
+    rows: list[CaseRow]
+
+
+def board_columns(candidates: QuerySet[Candidate], today: date) -> list[Column]:
+    """One column per forward stage (models.BOARD_STAGES), the cases in each."""
+    by_stage: dict[str, list[CaseRow]] = {stage: [] for stage in BOARD_STAGES}
+    for candidate in candidates:
+        if candidate.stage in by_stage:
+            by_stage[candidate.stage].append(case_row(candidate, today))
+    return [Column(stage, St(stage).label, rows) for stage, rows in by_stage.items()]
+
+
+def closed_count(candidates: QuerySet[Candidate]) -> tuple[int, list[tuple[str, int]]]:
+    """How many closed cases: the total and (stage label, count) for each stage with some; one
+    query."""
+    counts = {stage: Count("pk", filter=Q(stage=stage)) for stage in CLOSED_STAGES}
+    result = candidates.closed().aggregate(total=Count("pk"), **counts)
+    order = [St.OFFICIAL, St.NOT_CONFIRMED, St.REJECTED, St.WITHDRAWN, St.DOCUMENTS_EXPIRED]
+    return result["total"], [(St(stage).label, result[stage]) for stage in order if result[stage]]
+
+
+def due_soon(user, today: date | None = None) -> list[tuple[Candidate, Deadline]]:
+    """Every open case in the user's scope whose next deadline is overdue or within
+    DUE_SOON_WD working days, soonest first. A deadline with a recorded consent is not due."""
+    today = today or timezone.localdate()
+    candidates = access.candidates_visible_to(user).open().for_board()
+    found = []
+    for candidate in candidates:
+        deadline = next_deadline(candidate)
+        if deadline is not None and deadline.state(today) in DUE:
+            found.append((candidate, deadline))
+    return sorted(found, key=lambda row: (row[1].due, row[0].search_key))
+
+
+# Probation (J, K) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProbationRow:
+    candidate: Candidate
+    mentor: MentorAssignment | None
+    days_left: int | None
+    papers: list[tuple[str, str, CandidateDocument | None]]  # (form, label, paper)
+    deadline: Deadline | None
+    state: str
+
+
+def probation_queryset(user) -> QuerySet[Candidate]:
+    current = MentorAssignment.objects.filter(end_date__isnull=True).select_related("mentor")
+    return (
+        access.candidates_visible_to(user)
+        .filter(stage__in=[St.ADMITTED, St.CONFIRMATION_VOTED])
+        .for_board()
+        .prefetch_related(Prefetch("mentors", queryset=current, to_attr="current_mentors"))
+        .order_by("member__official_date", "search_key", "pk")
+    )
+
+
+def latest_papers(candidate: Candidate, forms) -> list[tuple[str, str, CandidateDocument | None]]:
+    documents = candidate.documents.all()
+    rows = []
+    for form in forms:
+        matching = [d for d in documents if d.form == form]
+        paper = max(matching, key=lambda d: (d.date, d.pk)) if matching else None
+        rows.append((form, Form(form).label, paper))
+    return rows
+
+
+def probation_row(candidate: Candidate, today: date) -> ProbationRow:
+    mentors = getattr(candidate, "current_mentors", [])
+    official = candidate.member.official_date if candidate.member else None
+    deadline = next_deadline(candidate)
+    return ProbationRow(
+        candidate=candidate,
+        mentor=mentors[0] if mentors else None,
+        days_left=(official - today).days if official else None,
+        papers=latest_papers(candidate, checks.CONFIRMATION_FORMS),
+        deadline=deadline,
+        state=deadline.state(today) if deadline else "",
+    )
+
+
+# The dossier checklist ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paper:
+    form: str
+    label: str
+    state: str  # "present", "expired", "missing" or "later"
+    document: CandidateDocument | None
+    note: str = ""
+
+
+# The admission dossier: each paper and the first stage that needs it in the file.
+ADMISSION_PAPERS = (
+    (Form.AWARENESS, St.COURSE_DONE),
+    (Form.APPLICATION, St.DOSSIER_OPEN),
+    (Form.BACKGROUND, St.DOSSIER_OPEN),
+    (Form.INTRODUCTION, St.INTRODUCED),
+    (Form.OPINIONS, St.INTRODUCED),
+    (Form.CHAPTER_RESOLUTION, St.CHAPTER_APPROVED),
+    (Form.ADMISSION_DECISION, St.ADMISSION_DECIDED),
+)
+CONFIRMATION_PAPERS = (
+    *((form, St.ADMITTED) for form in checks.CONFIRMATION_FORMS),
+    (Form.CONFIRMATION_RESOLUTION, St.CONFIRMATION_VOTED),
+    (Form.CONFIRMATION_DECISION, St.OFFICIAL),
+)
+PHASE_ORDER = [*BOARD_STAGES, St.OFFICIAL]
+
+
+def _reached(candidate: Candidate, stage: str) -> bool:
+    """Whether the case is at or past ``stage`` (exits count as where they stopped)."""
+    current = candidate.stage
+    if current not in PHASE_ORDER:
+        return False
+    return PHASE_ORDER.index(current) >= PHASE_ORDER.index(stage)
+
+
+def dossier_checklist(candidate: Candidate, today: date) -> tuple[str, list[Paper]]:
+    """The papers the current phase needs: (phase title, papers). Admission papers before the
+    ceremony, the confirmation papers (R18) after it."""
+    confirmation = candidate.member_id is not None
+    wanted = CONFIRMATION_PAPERS if confirmation else ADMISSION_PAPERS
+    if not confirmation and has_grassroots_step(candidate):
+        wanted = (*wanted[:-1], (Form.GRASSROOTS_RESOLUTION, St.GRASSROOTS_APPROVED), wanted[-1])
+    papers = []
+    for (form, label, document), (_form, needed_at) in zip(
+        latest_papers(candidate, [form for form, _stage in wanted]), wanted, strict=True
+    ):
+        papers.append(_paper_state(candidate, form, label, document, needed_at, today))
+    title = _("Confirmation dossier (R18)") if confirmation else _("Admission dossier")
+    return title, papers
+
+
+def _paper_state(candidate, form, label, document, needed_at, today) -> Paper:
+    if document is None:
+        return Paper(form, label, "missing" if _reached(candidate, needed_at) else "later", None)
+    if form != Form.AWARENESS:
+        return Paper(form, label, "present", document)
+    # R3 counts on the vote date: before the vote, an expired certificate must be renewed.
+    expires = checks.awareness_expires(document)
+    if today > expires and not _reached(candidate, St.CHAPTER_APPROVED):
+        return Paper(
+            form, label, "expired", document, _("expired on %(date)s") % {"date": _fmt(expires)}
+        )
+    return Paper(
+        form, label, "present", document, _("valid until %(date)s") % {"date": _fmt(expires)}
+    )
+
+
+def _fmt(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+# Vote figures ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteFigures:
+    resolution: Resolution
+    for_times_three: int
+    twice_base: int
+
+    @property
+    def margin(self) -> int:
+        return self.for_times_three - self.twice_base
+
+
+def vote_figures(resolutions) -> list[VoteFigures]:
+    """Each vote with R8's comparison: for × 3 against 2 × base."""  # noqa: RUF002
+    return [VoteFigures(r, r.votes_for * 3, r.base * 2) for r in resolutions]
