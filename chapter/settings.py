@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chapter",
     "members",
     "admissions",
+    "reports",
 ]
 
 MIDDLEWARE = [

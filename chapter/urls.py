@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", include("members.urls")),
     path("admissions/", include("admissions.urls")),
-    path("reports/", views.not_built_yet, {"section": "reports"}, name="reports-home"),
+    path("reports/", include("reports.urls")),
     # No self-service password reset: e-mail is out of scope, the administrator resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

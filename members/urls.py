@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import movement_views, views
+from members import import_views, movement_views, views
 
 app_name = "members"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("new/", views.member_create, name="member-create"),
     path("<uuid:public_id>/", views.member_detail, name="member-detail"),
     path("<uuid:public_id>/edit/", views.member_edit, name="member-edit"),
+    # Import of an existing register from Excel or CSV (members/import_views.py)
+    path("import/", import_views.import_upload, name="import"),
+    path("import/template.xlsx", import_views.import_template, name="import-template"),
+    path("import/<uuid:batch_id>/", import_views.import_preview, name="import-preview"),
     # Movements, each a form then a confirmation, POST only to act (members/movement_views.py)
     path("transfer-in/", movement_views.transfer_in, name="transfer-in"),
     path("<uuid:public_id>/move/<slug:action>/", movement_views.member_move, name="member-move"),
