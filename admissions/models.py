@@ -295,6 +295,8 @@ class CandidateDocument(TimeStampedModel):
     scan = models.FileField(_("scan"), upload_to="dossiers/%Y/", blank=True)
     note = models.CharField(_("note"), max_length=250, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("dossier document")
         verbose_name_plural = _("dossier documents")
@@ -331,6 +333,8 @@ class BackgroundCheck(TimeStampedModel):
         help_text=_("A parent, sibling or child who is a party member and fully declared."),
     )
     exemption_reason = models.CharField(_("reason for the exemption"), max_length=250, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("background check")
@@ -386,6 +390,8 @@ class Introduction(TimeStampedModel):
         help_text=_("R6: at least 12 months together on the introduction date."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
@@ -435,6 +441,8 @@ class Resolution(TimeStampedModel):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
@@ -481,6 +489,8 @@ class Decision(TimeStampedModel):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -515,6 +525,8 @@ class Extension(TimeStampedModel):
     date = models.DateField(_("date"))
     body = models.CharField(_("issued by"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("deadline extension")
         verbose_name_plural = _("deadline extensions")
@@ -536,6 +548,8 @@ class MentorAssignment(TimeStampedModel):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     resolution = models.CharField(_("chapter resolution"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mentor assignment")

@@ -166,6 +166,13 @@ def _advance(
     return candidate
 
 
+def _end_mentorship(candidate: Candidate, day: date) -> None:
+    """Probation is over: the current mentor's assignment ends (saved, so history sees it)."""
+    for assignment in candidate.mentors.filter(end_date__isnull=True):
+        assignment.end_date = day
+        assignment.save(update_fields=["end_date", "updated_at"])
+
+
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
@@ -989,7 +996,7 @@ def candidate_confirm(*, candidate_id: int, actor, decision: Paper, note: str = 
         actor=_user(actor),
     )
     _document(candidate, Form.CONFIRMATION_DECISION, decision)
-    candidate.mentors.filter(end_date__isnull=True).update(end_date=decision.date)
+    _end_mentorship(candidate, decision.date)
     return _advance(
         candidate,
         St.OFFICIAL,
@@ -1029,7 +1036,7 @@ def candidate_not_confirm(*, candidate_id: int, actor, decision: Paper, reason: 
         actor=_user(actor),
     )
     _document(candidate, Form.REMOVAL_DECISION, decision)
-    candidate.mentors.filter(end_date__isnull=True).update(end_date=decision.date)
+    _end_mentorship(candidate, decision.date)
     return _advance(
         candidate,
         St.NOT_CONFIRMED,

@@ -1,0 +1,221 @@
+"""Admin for the admissions pipeline: corrections with a reason, never a second workflow.
+
+A candidate's stage, its member record and the pipeline ledger are read-only; steps are taken in
+the application (admissions/steps.py), where the rules run. What an administrator corrects here
+is a typo in a paper: a number, an issuing body, a date, a scan — each change with a reason kept
+in the row history. Vote figures are facts of the minutes and stay read-only. The numbers of the
+rules (RuleValue) and the per-chapter settings are edited here.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from admissions.access import candidates_visible_to
+from admissions.models import (
+    BackgroundCheck,
+    Candidate,
+    CandidateDocument,
+    CandidateEvent,
+    ChapterAdmissionSettings,
+    Decision,
+    Extension,
+    Introduction,
+    MentorAssignment,
+    Observation,
+    Resolution,
+    RuleValue,
+)
+from admissions.rules import DEFAULTS
+from members.admin import AuditedAdmin, FoldedNameSearchMixin
+
+
+class NoAddNoDelete:
+    """Rows the pipeline's services create; the admin corrects them but never adds or deletes."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
+    folded_name_field = "search_key"
+    list_display = ["full_name", "chapter", "cell", "stage", "stage_since", "source"]
+    list_filter = ["stage", "source", "chapter"]
+    list_select_related = ["chapter", "cell"]
+    search_fields = ["=citizen_id"]
+    search_help_text = _("Name (with or without diacritics) or citizen ID")
+    readonly_fields = ["chapter", "stage", "stage_since", "member", "former_member"]
+    autocomplete_fields = ["cell", "helper"]
+
+    def get_queryset(self, request):
+        return candidates_visible_to(request.user)
+
+
+class CandidateRowAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
+    """A row of a candidate's dossier, listed with the candidate's name."""
+
+    folded_name_field = "candidate__search_key"
+    list_select_related = ["candidate"]
+    readonly_fields = ["candidate"]
+    search_help_text = _("Candidate's name (with or without diacritics) or number")
+
+    def get_queryset(self, request):
+        visible = candidates_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(candidate__in=visible)
+
+
+@admin.register(CandidateDocument)
+class CandidateDocumentAdmin(CandidateRowAdmin):
+    list_display = ["candidate", "form", "number", "date", "issuer"]
+    list_filter = ["form"]
+    search_fields = ["=number"]
+    date_hierarchy = "date"
+
+
+@admin.register(BackgroundCheck)
+class BackgroundCheckAdmin(CandidateRowAdmin):
+    list_display = [
+        "candidate",
+        "relation",
+        "person_name",
+        "requested_on",
+        "replied_on",
+        "exempted",
+    ]
+    list_filter = ["relation", "exempted"]
+    search_fields = ["person_name"]
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(CandidateRowAdmin):
+    list_display = ["candidate", "kind", "introducer", "organisation", "date", "together_since"]
+    list_filter = ["kind"]
+    list_select_related = ["candidate", "introducer"]
+    search_fields = ["=document_number"]
+    readonly_fields = ["candidate", "kind", "introducer"]
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(CandidateRowAdmin):
+    list_display = ["candidate", "kind", "number", "date", "base", "present", "votes_for", "passed"]
+    list_filter = ["kind", "passed"]
+    search_fields = ["=number"]
+    # The figures are the minutes' facts and decided the case: only the number and note change.
+    readonly_fields = [
+        "candidate",
+        "kind",
+        "date",
+        "base",
+        "present",
+        "votes_for",
+        "votes_against",
+        "passed",
+        "actor",
+    ]
+
+
+@admin.register(Decision)
+class DecisionAdmin(CandidateRowAdmin):
+    list_display = ["candidate", "kind", "number", "date", "body", "received_on"]
+    list_filter = ["kind"]
+    search_fields = ["=number"]
+    readonly_fields = ["candidate", "kind", "actor"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(CandidateRowAdmin):
+    list_display = ["candidate", "kind", "number", "date", "body"]
+    list_filter = ["kind"]
+    search_fields = ["=number"]
+    readonly_fields = ["candidate", "kind"]
+
+
+@admin.register(MentorAssignment)
+class MentorAssignmentAdmin(CandidateRowAdmin):
+    list_display = ["candidate", "mentor", "start_date", "end_date", "resolution"]
+    list_select_related = ["candidate", "mentor"]
+    search_fields = ["=resolution"]
+    readonly_fields = ["candidate", "mentor"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    folded_name_field = "candidate__search_key"
+    list_display = ["candidate", "kind", "date", "author"]
+    list_filter = ["kind"]
+    list_select_related = ["candidate", "author"]
+    search_fields = ["text"]
+    readonly_fields = ["candidate", "author"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        visible = candidates_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(candidate__in=visible)
+
+
+@admin.register(CandidateEvent)
+class CandidateEventAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+    """The pipeline ledger: viewed and filtered, never added, changed or deleted."""
+
+    folded_name_field = "candidate__search_key"
+    list_display = [
+        "date",
+        "candidate",
+        "from_stage",
+        "to_stage",
+        "form",
+        "document_number",
+        "actor",
+    ]
+    list_filter = ["to_stage", "form"]
+    list_select_related = ["candidate", "actor"]
+    search_fields = ["=document_number"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        visible = candidates_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(candidate__in=visible)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RuleValue)
+class RuleValueAdmin(admin.ModelAdmin):
+    """A rule's number from a date: records dated after it are checked with the new value."""
+
+    list_display = ["key", "rule_label", "value", "effective_from", "source"]
+    list_filter = ["key"]
+    search_fields = ["key", "source"]
+
+    @admin.display(description=_("meaning"))
+    def rule_label(self, obj: RuleValue) -> str:
+        default = DEFAULTS.get(obj.key)
+        return f"{default.label} ({default.value})" if default else "—"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "key":
+            from django import forms
+
+            choices = [(key, f"{key} — {d.label}") for key, d in DEFAULTS.items()]
+            return forms.ChoiceField(choices=choices, label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(ChapterAdmissionSettings)
+class ChapterAdmissionSettingsAdmin(admin.ModelAdmin):
+    list_display = ["chapter", "grassroots_step"]
+    list_select_related = ["chapter"]
+    autocomplete_fields = ["chapter"]
