@@ -80,6 +80,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "sort": filterset.form.cleaned_data.get("sort") or "name",
         "can_manage": access.chapters_managed_by(request.user).exists(),
+        # The chapter page is one click away when the user sees one or a few chapters.
+        "chapters": list(access.chapters_visible_to(request.user).order_by("name")[:4]),
     }
     # An htmx swap gets the results only; a history restore needs the whole page.
     headers = request.headers

@@ -605,7 +605,8 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
     return person
 
 
-LIST_QUERIES = 8
+# session, user, roles, filter choices (chapter, cell), aggregate, page, chapters for the header
+LIST_QUERIES = 9
 DETAIL_QUERIES = 7
 
 
