@@ -605,7 +605,7 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
     return person
 
 
-# session, user, roles, filter choices (chapter, cell), aggregate, page, chapters for the header
+# The same whatever the number of members (the header's chapter links are one of them).
 LIST_QUERIES = 9
 DETAIL_QUERIES = 7
 
