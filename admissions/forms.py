@@ -13,7 +13,6 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +27,7 @@ from admissions.models import (
     Introduction,
     Observation,
 )
+from chapter.forms import add_service_error, date_field, note_field  # noqa: F401
 from members import access as member_access
 from members.models import Cell, Chapter, Member
 
@@ -37,39 +37,14 @@ WIDE = "col-12"
 HALF = "col-md-6"
 
 
-def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    """A date typed dd/mm/yyyy in a text box: works the same on every phone and browser."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}),
-    )
-
-
 def text_field(label, *, required: bool = False, max_length: int = 200, **kwargs):
     return forms.CharField(label=label, required=required, max_length=max_length, **kwargs)
-
-
-def note_field(label=None, *, required: bool = False) -> forms.CharField:
-    label = label or _("Note")
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def count_field(label, help_text: str = "", *, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(
         label=label, min_value=0, max_value=10_000, help_text=help_text, required=required
     )
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: keyed errors on their fields when the form has
-    them, everything else as non-field errors (the rule numbers are in the messages)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _helper(*rows: Any) -> FormHelper:

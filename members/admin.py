@@ -33,6 +33,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from chapter.forms import add_service_error
 from chapter.text import fold
 from members import access, services
 from members.models import (
@@ -48,15 +49,6 @@ from members.services import Document
 
 # simple-history's history_change_reason column is a CharField(max_length=100).
 REASON_MAX_LENGTH = 100
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's error on the field it names when the form has it, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ReasonRequiredForm(forms.ModelForm):

@@ -81,17 +81,6 @@ def section_layout(names) -> list[Fieldset]:
     return fieldsets
 
 
-def add_service_error(form: forms.Form, error: ValidationError, code_fields=None) -> None:
-    """Put a service's ValidationError on the form: keyed errors on their fields (or the form
-    when it has no such field), a single error on the field its code names, if any."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    name = (code_fields or {}).get(getattr(error, "code", None))
-    form.add_error(name if name in form.fields else None, error)
-
-
 def _helper(layout: Layout) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the template holds <form>, the CSRF token and the buttons

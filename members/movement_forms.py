@@ -17,13 +17,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Max, Q
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from chapter.forms import add_service_error as _add_service_error
+from chapter.forms import date_field, note_field
 from members import services
 from members.models import Cell, Chapter, Member, MemberEvent, RoleAssignment
 from members.services import KEY_DATE_FIELDS, Document
@@ -31,25 +33,6 @@ from members.services import KEY_DATE_FIELDS, Document
 Status = Member.Status
 DocumentKind = MemberEvent.DocumentKind
 Role = RoleAssignment.Role
-
-
-def date_field(label, *, required: bool = True, help_text="") -> forms.DateField:
-    """A date typed dd/mm/yyyy in a text box (the browser's date picker ignores the locale)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
-    )
-
-
-def note_field(label=None, *, required: bool = False, help_text="") -> forms.CharField:
-    return forms.CharField(
-        label=label or _("Note"),
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 def show_date(value: date | None) -> str:
@@ -75,25 +58,6 @@ def _field_label(name: str) -> str:
         return capfirst(Member._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside the field it names where the form
-    has that field (``form.error_fields`` renames a service's field or error code), above the
-    form otherwise."""
-    renames = getattr(form, "error_fields", {})
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = renames.get(name, name)
-            if target in form.fields or target == NON_FIELD_ERRORS:
-                form.add_error(None if target == NON_FIELD_ERRORS else target, errors)
-            else:
-                label = _field_label(name)
-                form.add_error(None, [f"{label}: {message}" for e in errors for message in e])
-        return
-    for item in error.error_list:
-        target = renames.get(item.code)
-        form.add_error(target if target in form.fields else None, item)
 
 
 class ServiceForm(forms.Form):
@@ -841,3 +805,8 @@ class RoleForm(ServiceForm):
 
 class RoleEndForm(ServiceForm):
     end_date = date_field(_("Last day in the role"))
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service error on a movement form; one the form has no field for names its field."""
+    _add_service_error(form, error, label_for=_field_label)

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from chapter.forms import add_service_error
 from members import access, services
 from members.filters import MemberFilter
-from members.forms import SECTIONS, MemberCreateForm, MemberEditForm, add_service_error
+from members.forms import SECTIONS, MemberCreateForm, MemberEditForm
 from members.models import Member
 from members.movements import available_actions
 
