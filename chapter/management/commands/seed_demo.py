@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from admissions.models import Candidate, CandidateEvent
 from chapter.demo import DEMO_USERS, DemoBuilder
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, Position, RoleAssignment
 
@@ -12,7 +13,10 @@ DEMO_COMMITTEE = "Đảng ủy Khối các cơ quan tỉnh"
 
 
 class Command(BaseCommand):
-    help = "Load the demo chapter and its users through the real services. Safe to run twice."
+    help = (
+        "Load the demo chapter, its admission cases and its users through the real services. "
+        "Safe to run twice."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -53,10 +57,12 @@ class Command(BaseCommand):
             ).build()
         if verbose:
             on_roll = Member.objects.filter(chapter=chapter).active()
+            candidates = Candidate.objects.filter(chapter=chapter)
             self.stdout.write(
                 f"Loaded {chapter.name} (founded {chapter.founded_on:%d/%m/%Y}): "
                 f"{on_roll.count()} members, {on_roll.official().count()} official, "
-                f"{on_roll.probationary().count()} probationary."
+                f"{on_roll.probationary().count()} probationary; {candidates.count()} admission "
+                f"cases, {candidates.filter(member__isnull=True).count()} before the ceremony."
             )
             users = ", ".join(name for name, *_ in DEMO_USERS)
             self.stdout.write(f"Demo users: {users} — password: {password}")
@@ -67,7 +73,12 @@ def delete_demo() -> None:
     committee = Committee.objects.get(name=DEMO_COMMITTEE)
     chapters = Chapter.objects.filter(committee=committee)
     members = Member.objects.filter(chapter__in=chapters)
-    # The ledger refuses instance deletes; the demo reset is the one place that removes it.
+    candidates = Candidate.objects.filter(chapter__in=chapters)
+    # The ledgers refuse instance deletes; the demo reset is the one place that removes them.
+    # Children go before parents: the candidates' papers, votes, decisions, introducers and
+    # mentors cascade from the candidates, which go before the members they point at.
+    CandidateEvent.objects.filter(candidate__in=candidates)._raw_delete(CandidateEvent.objects.db)
+    candidates.delete()
     MemberEvent.objects.filter(member__in=members)._raw_delete(MemberEvent.objects.db)
     RoleAssignment.objects.filter(chapter__in=chapters).delete()
     RoleAssignment.objects.filter(cell__chapter__in=chapters).delete()
