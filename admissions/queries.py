@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,15 +86,35 @@ class Column:
     stage: str
     label: str
     rows: list[CaseRow]
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        """Cases of this stage not shown as cards (the list shows them all)."""
+        return self.total - len(self.rows)
+
+
+# A committee-wide board holds hundreds of open cases; each column shows its longest-waiting
+# cards and a link to the rest, so the page stays the same size whatever the scope.
+CARDS_PER_COLUMN = 25
 
 
 def board_columns(candidates: QuerySet[Candidate], today: date) -> list[Column]:
-    """One column per forward stage (models.BOARD_STAGES), the cases in each."""
+    """One column per forward stage (models.BOARD_STAGES): its count, and the cards of the
+    CARDS_PER_COLUMN cases longest in that stage. Two queries plus the board's prefetches."""
+    totals = dict(candidates.order_by().values_list("stage").annotate(n=Count("pk")))
+    rank = Window(
+        RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").asc(), F("pk").asc()]
+    )
+    shown = candidates.annotate(rank=rank).filter(rank__lte=CARDS_PER_COLUMN).for_board()
     by_stage: dict[str, list[CaseRow]] = {stage: [] for stage in BOARD_STAGES}
-    for candidate in candidates:
+    for candidate in shown.order_by("stage_since", "pk"):
         if candidate.stage in by_stage:
             by_stage[candidate.stage].append(case_row(candidate, today))
-    return [Column(stage, St(stage).label, rows) for stage, rows in by_stage.items()]
+    return [
+        Column(stage, St(stage).label, rows, totals.get(stage, 0))
+        for stage, rows in by_stage.items()
+    ]
 
 
 def closed_count(candidates: QuerySet[Candidate]) -> tuple[int, list[tuple[str, int]]]:

@@ -53,12 +53,12 @@ def board(request: HttpRequest) -> HttpResponse:
     scope = access.candidates_visible_to(request.user)
     filterset = forms.BoardFilter(request.GET, queryset=scope, request=request)
     cases = filterset.qs
-    columns = queries.board_columns(cases.open().for_board(), timezone.localdate())
+    columns = queries.board_columns(cases.open(), timezone.localdate())
     filters = {k: v for k, v in request.GET.items() if k in filterset.filters and v}
     context = {
         "filterset": filterset,
         "columns": columns,
-        "open_total": sum(len(column.rows) for column in columns),
+        "open_total": sum(column.total for column in columns),
         "closed": queries.closed_count(cases),  # (total, [(label, count)])
         "closed_url": reverse("admissions:candidate-list")
         + "?"

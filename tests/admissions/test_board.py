@@ -174,8 +174,34 @@ def test_board_query_count_is_constant(client, story, secretary, django_assert_n
     assert sum(len(c.rows) for c in response.context["columns"]) == 12
 
 
-# session, user, roles, chapters, cells, closed count, candidates + 4 prefetches
-BOARD_QUERIES = 11
+# session, user, roles, chapters, cells, closed count, stage totals, candidates + 4 prefetches
+BOARD_QUERIES = 12
+
+
+def test_a_long_column_shows_its_longest_waiting_cards_and_links_to_the_rest(
+    client, story, secretary
+):
+    from admissions.queries import CARDS_PER_COLUMN
+
+    extra = 2
+    for i in range(CARDS_PER_COLUMN + extra):
+        services.candidate_create(
+            chapter=story.chapter,
+            actor=None,
+            day=D(2019, 1, 1) + datetime.timedelta(days=i),
+            details={
+                "full_name": f"Ứng viên {i:02d}",
+                "gender": "F",
+                "date_of_birth": D(1996, 4, 2),
+            },
+        )
+    client.force_login(secretary)
+    response = client.get(reverse("admissions:board"))
+    (pool,) = [c for c in response.context["columns"] if c.stage == St.POOL]
+    assert pool.total == CARDS_PER_COLUMN + extra
+    assert len(pool.rows) == CARDS_PER_COLUMN and pool.hidden == extra
+    assert pool.rows[0].candidate.full_name == "Ứng viên 00"  # longest in the stage first
+    assert f"?stage={St.POOL}" in response.text
 
 
 # The list ----------------------------------------------------------------------------------------
