@@ -40,6 +40,7 @@ from members.models import (
     Cell,
     Chapter,
     Committee,
+    ImportBatch,
     Member,
     MemberEvent,
     Position,
@@ -624,3 +625,24 @@ class PositionAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         visible = access.members_visible_to(request.user)
         return super().get_queryset(request).filter(member__in=visible)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Uploaded registers: who imported what, when, with which result; read-only."""
+
+    list_display = ["filename", "chapter", "uploaded_by", "created_at", "status", "imported_at"]
+    list_filter = ["status", "chapter"]
+    list_select_related = ["chapter", "uploaded_by"]
+    search_fields = ["filename"]
+    exclude = ["content"]
+
+    def get_queryset(self, request):
+        visible = access.chapters_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(chapter__in=visible)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

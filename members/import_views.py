@@ -1,10 +1,128 @@
-"""Import of an existing register. (Being built.)"""
+"""Import of an existing register: template, upload, preview, confirm (members/importer.py).
 
-from django.http import Http404
+The secretary or deputy of a chapter (``access.chapters_managed_by``) uploads a file; it is kept
+as an ``ImportBatch`` and the preview plans it against the register as it is now. Only a POST on
+the preview imports, all rows in one transaction; any error imports nothing.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from members import access, importer
+from members.import_forms import ImportUploadForm
+from members.models import ImportBatch
+
+ROWS_PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILTERS = ("all", "errors", importer.CREATE, importer.UPDATE, importer.UNCHANGED)
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def _managed_chapters(user):
+    chapters = access.chapters_managed_by(user)
+    if not chapters.exists():
+        raise PermissionDenied
+    return chapters
 
 
-import_upload = import_template = import_preview = _todo
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    chapters = _managed_chapters(request.user)
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES, chapters=chapters)
+        if form.is_valid():
+            batch = importer.batch_create(
+                chapter=form.cleaned_data["chapter"],
+                actor=request.user,
+                filename=form.cleaned_data["file"].name,
+                content=form.content,
+            )
+            return redirect(batch)
+    else:
+        form = ImportUploadForm(chapters=chapters)
+    recent = (
+        ImportBatch.objects.filter(chapter__in=chapters, status=ImportBatch.Status.IMPORTED)
+        .select_related("chapter", "uploaded_by")
+        .defer("content")[:5]
+    )
+    context = {"form": form, "columns": importer.COLUMNS, "recent": recent}
+    return render(request, "members/import_upload.html", context)
+
+
+@require_safe
+def import_template(request: HttpRequest) -> HttpResponse:
+    _managed_chapters(request.user)
+    response = HttpResponse(importer.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-dang-vien.xlsx"'
+    return response
+
+
+def _get_batch(user, batch_id: UUID) -> ImportBatch:
+    """404 outside the user's chapters, 403 for a chapter the user may only read."""
+    batches = ImportBatch.objects.select_related("chapter", "uploaded_by")
+    try:
+        batch = batches.get(public_id=batch_id, chapter__in=access.chapters_visible_to(user))
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+    if not access.chapters_managed_by(user).filter(pk=batch.chapter_id).exists():
+        raise PermissionDenied
+    return batch
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    batch = _get_batch(request.user, batch_id)
+    if batch.status == ImportBatch.Status.IMPORTED:
+        return render(request, "members/import_done.html", {"batch": batch})
+    try:
+        if request.method == "GET":
+            return _preview(request, batch, importer.batch_plan(batch))
+        plan = importer.batch_import(batch_id=batch.pk, actor=request.user)
+    except importer.ImportFailed as failure:
+        return _preview(request, batch, failure.plan, failure=failure.issues)
+    except importer.ImportFileError as error:  # limits changed since the upload, say
+        messages.error(request, " ".join(error.messages))
+        return redirect("members:import")
+    if plan is None:
+        messages.info(request, _("This file has already been imported."))
+    else:
+        summary = importer.summary_text(plan.counts())
+        messages.success(
+            request,
+            _("Imported from %(file)s: %(summary)s.")
+            % {"file": batch.filename, "summary": summary},
+        )
+    return redirect("members:member-list")
+
+
+def _preview(request: HttpRequest, batch: ImportBatch, plan: importer.Plan, failure=None):
+    counts = plan.counts()
+    show = request.GET.get("show")
+    if show not in FILTERS:
+        show = "errors" if counts["errors"] else "all"
+    rows = [row for row in plan.rows if _shown(row, show)]
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "batch": batch,
+        "plan": plan,
+        "counts": counts,
+        "show": show,
+        "page": page,
+        "to_write": counts[importer.CREATE] + counts[importer.UPDATE],
+        "failure": failure,
+    }
+    return render(request, "members/import_preview.html", context, status=200)
+
+
+def _shown(row: importer.RowPlan, show: str) -> bool:
+    if show == "all":
+        return True
+    if show == "errors":
+        return bool(row.errors)
+    return row.action == show and not row.errors
