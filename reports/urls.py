@@ -6,4 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("people/", views.people, name="people"),
+    path("figures.xlsx", views.export_figures, name="export-figures"),
+    path("register.xlsx", views.export_register, name="export-register"),
 ]

@@ -1,7 +1,185 @@
-"""Reports as of any date and for any period. (Being built.)"""
+"""Reports as of any date and for any period, the people behind each figure, Excel downloads.
 
-from django.http import Http404
+Every page starts from ``members.access`` (through ``ReportForm.scope``) and counts with
+``reports.queries``; a chapter or cell outside the user's scope is a 404. Pages run a fixed
+number of queries whatever the size of the scope (tests pin them).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from members import access
+from members.models import Member
+from reports import exports, queries
+from reports.forms import ReportForm, describe_scope, has_reach
+
+PER_PAGE = 100
+# The roll's cards: figure -> (short label, colour).
+ROLL_CARDS = {
+    "on_roll": (gettext_lazy("On the roll"), "danger"),
+    "official": (gettext_lazy("Official"), "success"),
+    "probationary": (gettext_lazy("Probationary"), "warning"),
+    "temporarily_out": (gettext_lazy("Temporarily transferred out"), "info"),
+    "exempted": (gettext_lazy("Exempted"), "secondary"),
+}
+# The period's table, read as a reconciliation: start + entries - exits = end.
+MOVEMENT_ROWS = (
+    ("+", "admitted", 0),
+    ("+", "transferred_in", 0),
+    ("+", "registered", 0),
+    ("-", "transferred_out", 0),
+    ("-", "removed_from_probationary_list", 0),
+    ("-", "other_exits", 0),
+    ("", "removed", 1),
+    ("", "expelled", 1),
+    ("", "left", 1),
+    ("", "deceased", 1),
+)
 
 
-def report(*args, **kwargs):
-    raise Http404
+def _form(request: HttpRequest) -> tuple[ReportForm, list]:
+    """The bound parameters form, the user's chapters; 404 for a chapter or cell out of scope."""
+    form = ReportForm(request.GET, user=request.user)
+    chapters = list(access.chapters_visible_to(request.user).order_by("name"))
+    form.show_chapter_choice(len(chapters) > 1)
+    if not form.is_valid():
+        form.raise_if_out_of_scope()
+    return form, chapters
+
+
+def _scope_label(form: ReportForm, chapters: list) -> str:
+    data = form.cleaned_data
+    if data.get("cell"):
+        return f"{data['cell'].name} · {data['cell'].chapter.name}"
+    if data.get("chapter"):
+        return data["chapter"].name
+    return describe_scope(form.user, chapters)
+
+
+def _figures(form: ReportForm) -> dict:
+    """What the page and the figures workbook show: the roll on the day, the period's
+    movements, and the roll at the period's start and end."""
+    data, scope = form.cleaned_data, form.scope()
+    opening_day = data["from"] - timedelta(days=1)
+    return {
+        "snapshot": queries.as_of(scope, data["as_of"]),
+        "period": queries.in_period(scope, data["from"], data["to"]),
+        "opening_day": opening_day,
+        "opening": queries.on_roll(scope, opening_day).count(),
+        "closing": queries.on_roll(scope, data["to"]).count(),
+    }
+
+
+@require_safe
+def report(request: HttpRequest) -> HttpResponse:
+    if not has_reach(request.user):
+        return render(request, "reports/report.html", {"no_role": True})
+    form, chapters = _form(request)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form})
+    display = form.for_display()
+    display.show_chapter_choice(len(chapters) > 1)
+    figures = _figures(form)
+    snapshot, period = figures["snapshot"], figures["period"]
+    context = {
+        **figures,
+        "form": display,
+        "params": form.params(),
+        "scope_label": _scope_label(form, chapters),
+        "roll_cards": [
+            (figure, label, snapshot.counts[figure], style)
+            for figure, (label, style) in ROLL_CARDS.items()
+        ],
+        "movements": [
+            (sign, figure, queries.figure_title(figure), period.counts[figure], level)
+            for sign, figure, level in MOVEMENT_ROWS
+        ],
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _value(figure: str, raw: str | None) -> str | None:
+    """The breakdown value from the query string, checked (a bad one is a 404)."""
+    if not queries.needs_value(figure):
+        return None
+    value = raw or queries.NO_VALUE
+    if figure == "by_chapter" or (
+        figure == "by_cell" and value != queries.NO_VALUE and not value.isdigit()
+    ):
+        try:
+            UUID(value)
+        except ValueError:
+            raise Http404 from None
+    if figure == "age" and value not in dict(queries.AGE_BAND_CHOICES):
+        raise Http404
+    if figure == "sex" and value not in Member.Gender.values:
+        raise Http404
+    return value
+
+
+@require_safe
+def people(request: HttpRequest) -> HttpResponse:
+    figure = request.GET.get("figure", "")
+    if figure not in queries.FIGURES or not has_reach(request.user):
+        raise Http404
+    value = _value(figure, request.GET.get("value"))
+    form, chapters = _form(request)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    members = queries.people(
+        form.scope(), figure, day=data["as_of"], start=data["from"], end=data["to"], value=value
+    ).order_by("search_key", "pk")
+    page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
+    period = queries.is_period_figure(figure)
+    context = {
+        "figure": figure,
+        "title": queries.figure_title(figure),
+        "value_label": queries.value_label(figure, value) if value is not None else "",
+        "period": period,
+        "data": data,
+        "day": data["to"] if period else data["as_of"],
+        "page": page,
+        "rows": [(m, _status_label(m.status_on)) for m in page.object_list],
+        "scope_label": _scope_label(form, chapters),
+        "back_url": reverse("reports:report") + "?" + urlencode(form.params()),
+    }
+    return render(request, "reports/people.html", context)
+
+
+def _status_label(status: str | None) -> str:
+    return str(Member.Status(status).label) if status else ""
+
+
+@require_safe
+def export_figures(request: HttpRequest) -> HttpResponse:
+    if not has_reach(request.user):
+        raise Http404
+    form, chapters = _form(request)
+    if not form.is_valid():
+        raise Http404
+    figures = _figures(form)
+    figures.pop("opening_day")
+    return exports.figures_response(scope_label=_scope_label(form, chapters), **figures)
+
+
+@require_safe
+def export_register(request: HttpRequest) -> HttpResponse:
+    if not has_reach(request.user):
+        raise Http404
+    form, chapters = _form(request)
+    if not form.is_valid():
+        raise Http404
+    return exports.register_response(
+        form.scope(), form.cleaned_data["as_of"], scope_label=_scope_label(form, chapters)
+    )

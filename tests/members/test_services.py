@@ -27,6 +27,14 @@ from tests.members.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services translate their messages when they raise; these tests read the English."""
+    with translation.override("en"):
+        yield
+
+
 Status = Member.Status
 Kind = MemberEvent.Kind
 Role = RoleAssignment.Role

@@ -1,0 +1,133 @@
+"""What the dashboard (``/``) shows for the user's scope today, each number with its link.
+
+A fixed number of queries whatever the size of the scope: the roll counts (one aggregate), the
+roll by cell (a GROUP BY and the cells' names), this year's movements (one GROUP BY),
+admissions per quarter (one aggregate), candidates by stage (one GROUP BY) and the due-soon
+deadlines (``admissions.queries.due_soon``, prefetched).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from admissions import access as admissions_access
+from admissions.forms import OPEN
+from admissions.models import BOARD_STAGES, Candidate
+from admissions.queries import due_soon
+from members import access
+from members.models import Member
+from reports import charts, queries
+from reports.forms import describe_scope
+
+YEAR_FIGURES = ("admitted", "confirmed", "transferred_in", "transferred_out")
+
+
+def _people(figure: str, **params: Any) -> str:
+    query = {key: str(value) for key, value in params.items()}
+    return f"{reverse('reports:people')}?{urlencode({**query, 'figure': figure})}"
+
+
+def _quarter_label(first: date) -> str:
+    return _("Q%(quarter)d %(year)d") % {"quarter": (first.month - 1) // 3 + 1, "year": first.year}
+
+
+def summary(user, today: date) -> dict[str, Any]:
+    scope = access.members_visible_to(user)
+    chapters = list(access.chapters_visible_to(user).order_by("name"))
+    counts = queries.roll_counts(scope, today)
+    year = queries.in_period(scope, date(today.year, 1, 1), today)
+    return {
+        "scope_label": describe_scope(user, chapters),
+        "today": today,
+        "roll": _roll(counts, today),
+        **_units(scope, today, several_chapters=len(chapters) > 1),
+        "ages": charts.bars(
+            (capfirst(str(label)), counts[f"age:{band}"], _people("age", as_of=today, value=band))
+            for band, label in queries.AGE_BAND_CHOICES
+        ),
+        "sexes": [
+            (capfirst(str(label)), counts[f"sex:{value}"], _people("sex", as_of=today, value=value))
+            for value, label in Member.Gender.choices
+        ],
+        "year_start": year.start,
+        "year": [
+            (
+                queries.figure_title(f),
+                year.counts[f],
+                _people(f, **{"from": year.start, "to": today}),
+            )
+            for f in YEAR_FIGURES
+        ],
+        "quarters": _quarters(queries.admissions_by_quarter(scope, today)),
+        **_pipeline(user),
+        "deadlines": due_soon(user, today),
+        "report_url": reverse("reports:report"),
+    }
+
+
+def _roll(counts: dict[str, int], today: date) -> list[tuple[str, int, str, str]]:
+    """(label, number, link, style) cards for the roll today."""
+    styles = {"on_roll": "danger", "official": "success", "probationary": "warning"}
+    return [
+        (queries.figure_title(f), counts[f], _people(f, as_of=today), styles[f]) for f in styles
+    ]
+
+
+def _units(scope, today: date, *, several_chapters: bool) -> dict[str, Any]:
+    """Members by cell; by chapter for a user who sees several (a committee's cells are many)."""
+    if several_chapters:
+        breakdown, title = queries.by_chapter(scope, today), _("Members by chapter")
+    else:
+        breakdown, title = queries.by_cell(scope, today), _("Members by cell")
+    bars = charts.bars(
+        (row.label, row.count, _people(breakdown.figure, as_of=today, value=row.value))
+        for row in breakdown.rows
+    )
+    return {"cells": bars, "cells_title": title}
+
+
+def _quarters(rows) -> list[charts.Bar]:
+    return charts.bars(
+        (
+            _quarter_label(first),
+            count,
+            _people("admitted", **{"from": first, "to": last}),
+            _("Admitted from %(start)s to %(end)s")
+            % {"start": first.strftime("%d/%m/%Y"), "end": last.strftime("%d/%m/%Y")},
+        )
+        for first, last, count in rows
+    )
+
+
+def _pipeline(user) -> dict[str, Any]:
+    """Open cases by stage, in the pipeline's order: one GROUP BY query."""
+    rows = (
+        admissions_access.candidates_visible_to(user)
+        .open()
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("pk"))
+    )
+    by_stage = {row["stage"]: row["n"] for row in rows}
+    listing = reverse("admissions:candidate-list")
+    stages = charts.bars(
+        (
+            capfirst(str(Candidate.Stage(stage).label)),
+            by_stage[stage],
+            f"{listing}?{urlencode({'stage': stage})}",
+        )
+        for stage in BOARD_STAGES
+        if by_stage.get(stage)
+    )
+    return {
+        "stages": stages,
+        "candidates_open": sum(by_stage.values()),
+        "candidates_url": f"{listing}?{urlencode({'stage': OPEN})}",
+    }

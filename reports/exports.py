@@ -1,0 +1,287 @@
+"""Excel downloads: the report's figures and the member register (7-HSĐV, DOMAIN.md §7).
+
+Workbooks are built with openpyxl in write-only mode into a temporary file (kept in memory up
+to a few megabytes, then on disk) and streamed back with ``FileResponse``. The register reads
+members ``.iterator(chunk_size=500)`` with their movements prefetched per chunk, so memory stays
+bounded however many thousands of members a committee has. Headers are in the user's language;
+dates are real dates shown dd/mm/yyyy.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import FileResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from members.models import Cell, Member, MemberEvent
+from reports import queries
+from reports.queries import Period, Snapshot
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "DD/MM/YYYY"
+PERCENT_FORMAT = "0.0%"
+CHUNK = 500
+IN_MEMORY = 8 * 1024 * 1024  # bytes kept in memory before the temporary file spills to disk
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+WRAP = Alignment(wrap_text=True, vertical="top")
+INDENT = Alignment(indent=2)
+
+Kind = MemberEvent.Kind
+Status = Member.Status
+LEAVING_KINDS = (Kind.REMOVED_FROM_PROBATIONARY_LIST, Kind.REMOVED, Kind.EXPELLED, Kind.LEFT)
+REGISTER_KINDS = (Kind.TRANSFERRED_OUT, Kind.TRANSFERRED_IN, Kind.DECEASED, *LEAVING_KINDS)
+
+
+# Cells and files ---------------------------------------------------------------------------
+
+
+def _cell(ws: Worksheet, value, *, font: Font | None = None, fill=None, wrap: bool = False):
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def _header_row(ws: Worksheet, labels: Iterable[str]) -> list:
+    return [_cell(ws, label, font=BOLD, fill=HEADER_FILL, wrap=True) for label in labels]
+
+
+def _response(workbook: Workbook, filename: str) -> FileResponse:
+    """Save into a temporary file and stream it; the file goes when the response is closed."""
+    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 - closed by the response
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+def figures_response(
+    *, scope_label: str, snapshot: Snapshot, period: Period, opening: int, closing: int
+) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(_("Figures"))
+    _widths(ws, (46, 14, 12))
+    for row in _figure_rows(ws, scope_label, snapshot, period, opening, closing):
+        ws.append(row)
+    return _response(workbook, f"so-lieu-dang-vien-{snapshot.day.isoformat()}.xlsx")
+
+
+def _figure_rows(ws, scope_label, snapshot: Snapshot, period: Period, opening, closing):
+    yield [_cell(ws, _("Party member figures"), font=TITLE)]
+    yield [_cell(ws, scope_label, font=BOLD)]
+    yield []
+    yield [_cell(ws, _("On the roll as of"), font=BOLD), _cell(ws, snapshot.day, font=BOLD)]
+    yield _header_row(ws, (_("Figure"), _("Members"), _("Share")))
+    total = snapshot.on_roll
+    for figure, (label, _condition) in queries.ROLL_FIGURES.items():
+        yield [
+            _cell(ws, str(label)),
+            snapshot.counts[figure],
+            _share(ws, snapshot.counts[figure], total),
+        ]
+    for breakdown in snapshot.breakdowns:
+        yield []
+        yield [_cell(ws, breakdown.title, font=BOLD)]
+        for row in breakdown.rows:
+            yield [_cell(ws, row.label), row.count, _share(ws, row.count, total)]
+    yield []
+    yield [
+        _cell(ws, _("Movements in the period, from / to"), font=BOLD),
+        _cell(ws, period.start, font=BOLD),
+        _cell(ws, period.end, font=BOLD),
+    ]
+    yield _header_row(ws, (_("Figure"), _("People"), ""))
+    yield [_cell(ws, _("On the roll at the start of the period")), opening]
+    for figure, (label, kinds) in queries.PERIOD_FIGURES.items():
+        cell = _cell(ws, str(label))
+        if figure != "other_exits" and set(kinds) <= set(queries.EXIT_KINDS):
+            cell.alignment = INDENT  # one kind of "other exits"
+        yield [cell, period.counts[figure]]
+    yield [_cell(ws, _("On the roll at the end of the period")), closing]
+
+
+def _share(ws, count: int, total: int):
+    cell = WriteOnlyCell(ws, value=count / total if total else 0)
+    cell.number_format = PERCENT_FORMAT
+    return cell
+
+
+# The register (7-HSĐV) ------------------------------------------------------------------------
+
+
+def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
+    """On the roll on ``day``, and those who left the roll between 1 January of that year and
+    ``day`` (so the year's exits are in the book), with their movements up to ``day``."""
+    year_start = date(day.year, 1, 1)
+    left = MemberEvent.objects.filter(
+        member__in=scope.values("pk"),
+        effective_date__range=(year_start, day),
+        kind__in=MemberEvent.LEAVING_KINDS,
+    ).values("member")
+    events = MemberEvent.objects.filter(effective_date__lte=day, kind__in=REGISTER_KINDS).order_by(
+        "effective_date", "id"
+    )
+    cell_name = Cell.objects.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
+    return (
+        scope.as_of(day)
+        .filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left))
+        .annotate(cell_on_name=Subquery(cell_name))
+        .select_related("chapter")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))
+        .order_by("chapter__name", "search_key", "pk")
+    )
+
+
+def register_headers() -> list[str]:
+    """The 7-HSĐV columns, one spreadsheet column per item, numbered as in the book."""
+    columns = [
+        (1, _("No.")),
+        (2, _("Full name")),
+        (2, _("Birth name / other names")),
+        (3, _("Sex")),
+        (3, _("Ethnicity")),
+        (3, _("Religion")),
+        (4, _("Home town")),
+        (5, _("General education")),
+        (5, _("Political theory")),
+        (5, _("Profession")),
+        (5, _("Foreign language")),
+        (6, _("Occupation before joining")),
+        (6, _("Occupation now")),
+        (7, _("Date of joining")),
+        (7, _("Official date")),
+        (8, _("Party card number")),
+        (8, _("Dossier number")),
+        (8, _("Badge number")),
+        (9, _("Army / police / retired")),
+        (10, _("Transferred out on")),
+        (10, _("Transferred out to")),
+        (11, _("Transferred in on")),
+        (11, _("Transferred in from")),
+        (12, _("Date of death")),
+        (13, _("Left the roll on")),
+        (13, _("Form of leaving")),
+        (13, _("Reason")),
+        (14, _("Notes")),
+    ]
+    extra = [_("Status on the day"), _("Cell"), _("Chapter")]
+    return [f"({number}) {label}" for number, label in columns] + extra
+
+
+REGISTER_WIDTHS = (
+    6, 26, 18, 8, 10, 10, 18, 10, 14, 20, 12, 18, 18, 12, 12, 12, 12, 12, 12,
+    12, 24, 12, 24, 12, 12, 22, 28, 28, 18, 18, 26,
+)  # fmt: skip
+
+
+def register_response(scope: QuerySet[Member], day: date, *, scope_label: str) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(_("Register"))
+    _widths(ws, REGISTER_WIDTHS)
+    ws.freeze_panes = "C6"
+    ws.print_title_rows = "5:5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
+    ws.append([_cell(ws, _("Member register (7-HSĐV)"), font=TITLE)])
+    ws.append([_cell(ws, scope_label, font=BOLD)])
+    ws.append([_cell(ws, _("As of"), font=BOLD), _cell(ws, day, font=BOLD)])
+    ws.append(
+        [
+            _cell(
+                ws,
+                _(
+                    "Members on the roll on this day, and those who left the roll from 1 January "
+                    "of the same year to this day."
+                ),
+            )
+        ]
+    )
+    ws.append(_header_row(ws, register_headers()))
+    members = register_members(scope, day).iterator(chunk_size=CHUNK)
+    for number, member in enumerate(members, start=1):
+        ws.append(register_row(ws, number, member, day))
+    return _response(workbook, f"so-danh-sach-dang-vien-{day.isoformat()}.xlsx")
+
+
+def _latest(events, kinds) -> MemberEvent | None:
+    found = [event for event in events if event.kind in kinds]
+    return found[-1] if found else None
+
+
+def register_row(ws, number: int, member: Member, day: date) -> list:
+    events = member.register_events
+    out = _latest(events, (Kind.TRANSFERRED_OUT,))
+    came = _latest(events, (Kind.TRANSFERRED_IN,))
+    death = _latest(events, (Kind.DECEASED,))
+    leaving = _latest(events, LEAVING_KINDS)
+    # The official date belongs in the book only once the member was official that day.
+    official = member.official_date
+    if official and (official > day or member.status_on == Status.PROBATIONARY):
+        official = None
+    values = [
+        number,
+        member.full_name,
+        member.other_names,
+        capfirst(str(member.get_gender_display())),
+        member.ethnicity,
+        member.religion,
+        member.hometown,
+        member.general_education,
+        capfirst(str(member.get_political_theory_display())) if member.political_theory else "",
+        member.qualification,
+        member.foreign_language,
+        member.occupation_before,
+        member.occupation,
+        member.ceremony_date,
+        official,
+        member.card_number,
+        member.dossier_number,
+        member.badge_number,
+        capfirst(str(member.get_service_display())) if member.service else "",
+        out.effective_date if out else None,
+        out.counterpart if out else "",
+        came.effective_date if came else None,
+        came.counterpart if came else "",
+        death.effective_date if death else None,
+        leaving.effective_date if leaving else None,
+        capfirst(str(leaving.get_kind_display())) if leaving else "",
+        leaving.note if leaving else "",
+        member.note,
+        capfirst(str(Status(member.status_on).label)) if member.status_on else "",
+        member.cell_on_name or "",
+        member.chapter.name,
+    ]
+    # Empty values stay unwritten: a third fewer cells to serialise in a typical register.
+    return [
+        _cell(ws, value) if isinstance(value, date) else (None if value == "" else value)
+        for value in values
+    ]
