@@ -30,7 +30,7 @@ ROLL_CARDS = {
     "official": (gettext_lazy("Official"), "success"),
     "probationary": (gettext_lazy("Probationary"), "warning"),
     "temporarily_out": (gettext_lazy("Temporarily transferred out"), "info"),
-    "exempted": (gettext_lazy("Exempted"), "secondary"),
+    "exempted": (gettext_lazy("Exempted from party work and meetings"), "secondary"),
 }
 # The period's table, read as a reconciliation: start + entries - exits = end.
 MOVEMENT_ROWS = (
