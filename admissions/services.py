@@ -189,17 +189,19 @@ def _document(candidate: Candidate, form: str, paper: Paper, note: str = "") -> 
 
 
 def _official_member_of(
-    chapter: Chapter, member: Member | None, on: date, *, role: str
+    chapter: Chapter, member: Member | None, on: date, *, role: str, rule_number: str = "R13"
 ) -> list[checks.Violation]:
+    """The mentor (R13) or the member helping a candidate (stage A) is an official member of
+    the chapter on that day."""
     if member is None:
-        return [checks.Violation("R13", _("Choose the %(role)s.") % {"role": role})]
+        return [checks.Violation(rule_number, _("Choose the %(role)s.") % {"role": role})]
     status = (
         Member.objects.filter(pk=member.pk).as_of(on).values_list("status_on", flat=True).first()
     )
     if member.chapter_id != chapter.pk or status != Member.Status.OFFICIAL:
         return [
             checks.Violation(
-                "R13",
+                rule_number,
                 _("The %(role)s must be an official member of the chapter on %(date)s.")
                 % {"role": role, "date": on.strftime("%d/%m/%Y")},
             )
@@ -241,7 +243,9 @@ def candidate_create(
         raise ValidationError(_("The date cannot be in the future."), code="future_date")
     violations = []
     if helper is not None:
-        violations += _official_member_of(chapter, helper, day, role=_("member assigned to help"))
+        violations += _official_member_of(
+            chapter, helper, day, role=_("member assigned to help"), rule_number="A"
+        )
     if candidate.former_member_id or candidate.former_exit_date:
         _refuse_open_case(candidate.former_member_id)
         again = _readmitted_before(candidate.former_member_id)
