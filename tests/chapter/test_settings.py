@@ -74,3 +74,32 @@ def test_env_int_rejects_junk(monkeypatch):
     monkeypatch.setenv("SOME_NUMBER", "five")
     with pytest.raises(ImproperlyConfigured):
         env.env_int("SOME_NUMBER", 1)
+
+
+def run_manage(*args: str, extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+DEBUG_SHELL = ("shell", "-v", "0", "-c", "from django.conf import settings; print(settings.DEBUG)")
+
+
+def test_manage_py_is_a_development_tool_without_a_secret():
+    result = run_manage(*DEBUG_SHELL, extra_env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_manage_py_keeps_debug_off_when_production_sets_a_secret():
+    production = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_DEBUG"}
+    result = run_manage(*DEBUG_SHELL, extra_env=production)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
