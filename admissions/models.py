@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chapter.models import TimeStampedModel
+from chapter.models import SearchKeyMixin, TimeStampedModel
 from chapter.text import fold
 from members.models import Cell, Chapter, Member, citizen_id_validator
 
@@ -42,7 +42,7 @@ class CandidateQuerySet(models.QuerySet):
         )
 
 
-class Candidate(TimeStampedModel):
+class Candidate(SearchKeyMixin, TimeStampedModel):
     class Stage(models.TextChoices):
         POOL = "POOL", _("outstanding non-member")
         SYMPATHISER = "SYMPATHISER", _("sympathiser")
@@ -201,13 +201,6 @@ class Candidate(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("admissions:candidate-detail", args=[self.public_id])
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_key = fold(f"{self.full_name} {self.other_names}")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_key"}
-        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

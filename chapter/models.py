@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chapter.text import fold
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times for every table of ours."""
@@ -10,6 +12,18 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SearchKeyMixin:
+    """Keeps ``search_key`` (the folded full and other names, ``chapter.text.fold``) in step
+    with the names, also when only some fields are saved."""
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = fold(f"{self.full_name} {self.other_names}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
 
 class CalendarOverride(TimeStampedModel):

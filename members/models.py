@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chapter.dates import add_months, completed_months
-from chapter.models import TimeStampedModel
+from chapter.models import SearchKeyMixin, TimeStampedModel
 from chapter.text import fold
 
 PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
@@ -205,7 +205,7 @@ class MemberQuerySet(models.QuerySet):
         return self.select_related("chapter", "cell")
 
 
-class Member(PublicIdModel):
+class Member(SearchKeyMixin, PublicIdModel):
     class Status(models.TextChoices):
         PROBATIONARY = "PROBATIONARY", _("probationary")
         OFFICIAL = "OFFICIAL", _("official")
@@ -385,14 +385,6 @@ class Member(PublicIdModel):
 
     def get_absolute_url(self) -> str:
         return reverse("members:member-detail", args=[self.public_id])
-
-    def save(self, *args, **kwargs) -> None:
-        # Keep the folded name in step with the name; no other row is touched.
-        self.search_key = fold(f"{self.full_name} {self.other_names}")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_key"}
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
