@@ -6,6 +6,7 @@ its own date: a 2019 admission is not re-judged by 2025 numbers.
 """
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,15 +84,19 @@ class RuleBook:
 
 _lock = threading.Lock()
 _book: RuleBook | None = None
+_loaded_at = 0.0
+# Signals clear the cache in the process that saved; others read the values again after this.
+CACHE_SECONDS = 60
 
 
 def rule_book() -> RuleBook:
-    global _book
+    global _book, _loaded_at
     with _lock:
-        if _book is None:
+        if _book is None or time.monotonic() - _loaded_at >= CACHE_SECONDS:
             from admissions.models import RuleValue
 
             _book = RuleBook(list(RuleValue.objects.values_list("key", "effective_from", "value")))
+            _loaded_at = time.monotonic()
         return _book
 
 

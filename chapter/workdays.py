@@ -10,6 +10,7 @@ Holiday years are computed on first use, for any year, so nothing breaks in 2040
 """
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -117,27 +118,28 @@ class Calendar:
 
 
 # One calendar per process, rebuilt after any CalendarOverride change. The generation counter
-# stops a load that raced with a change from caching what it read before the change.
+# stops a load that raced with a change from caching what it read before the change. The
+# signals reach only the process that saved, so other processes (gunicorn workers) read the
+# overrides again once the cached copy is CACHE_SECONDS old.
+CACHE_SECONDS = 60
 _lock = threading.Lock()
 _cached: Calendar | None = None
+_cached_at = 0.0
 _generation = 0
 
 
 def get_calendar() -> Calendar:
-    """The calendar with every ``CalendarOverride`` applied: one query, then cached.
-
-    The cache is per process: a change made in another process is not seen here until that
-    process restarts (the signals only reach the process that saved).
-    """
-    global _cached
+    """The calendar with every ``CalendarOverride`` applied: one query, then cached for this
+    process (a change made in another process is seen within CACHE_SECONDS)."""
+    global _cached, _cached_at
     with _lock:
-        if _cached is not None:
+        if _cached is not None and time.monotonic() - _cached_at < CACHE_SECONDS:
             return _cached
         generation = _generation
     calendar = Calendar.from_overrides(CalendarOverride.objects.all())
     with _lock:
         if generation == _generation:
-            _cached = calendar
+            _cached, _cached_at = calendar, time.monotonic()
     return calendar
 
 

@@ -232,3 +232,18 @@ def test_the_count_agrees_with_the_holidays_package(start, length):
     end = start + timedelta(days=length)
     expected = vietnam.get_working_days_count(start + timedelta(days=1), end) if length else 0
     assert Calendar().working_days_between(start, end) == expected
+
+
+@pytest.mark.django_db
+def test_another_process_change_is_seen_after_the_cache_expires(
+    monkeypatch, django_assert_num_queries
+):
+    """Signals reach only the saving process; others reload after CACHE_SECONDS."""
+    clock = [1000.0]
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: clock[0])
+    workdays.get_calendar()
+    with django_assert_num_queries(0):
+        workdays.get_calendar()
+    clock[0] += workdays.CACHE_SECONDS
+    with django_assert_num_queries(1):
+        workdays.get_calendar()
