@@ -162,7 +162,14 @@ WORK = (
     "occupation", "workplace", "education", "qualification", "education_exception",
     "education_exception_approval", "is_youth_union_member", "over_age_approval",
 )  # fmt: skip
-FORMER = ("former_exit_date", "former_exit_reason", "readmission_consent")
+FORMER = ("former_member", "former_exit_date", "former_exit_reason", "readmission_consent")
+# Exits after which a former member of the chapter may apply again (R20 decides if they may).
+FORMER_STATUSES = (
+    Member.Status.REMOVED,
+    Member.Status.EXPELLED,
+    Member.Status.LEFT,
+    Member.Status.REMOVED_FROM_PROBATIONARY_LIST,
+)
 
 
 def _model_formfield(field, **kwargs):
@@ -173,6 +180,12 @@ def _model_formfield(field, **kwargs):
     elif field.get_internal_type() == "TextField":
         kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
     return field.formfield(**kwargs)
+
+
+def former_exit_date(member: Member):
+    """The day the member left the roll: their latest status movement."""
+    event = member.events.filter(status__isnull=False).order_by("-effective_date", "-pk").first()
+    return event.effective_date if event else None
 
 
 class CandidateCreateForm(forms.Form):
@@ -213,6 +226,17 @@ class CandidateCreateForm(forms.Form):
             "name"
         )
         self.fields["helper_member"].queryset = official_members(chapter_ids)
+        self.fields["former_member"] = MemberChoiceField(
+            queryset=Member.objects.filter(
+                chapter_id__in=chapter_ids, status__in=FORMER_STATUSES
+            ).order_by("search_key", "pk"),
+            required=False,
+            label=self.fields["former_member"].label,
+            help_text=_(
+                "If the person's former record is in this register: the date they left is "
+                "taken from it, and a second re-admission is refused."
+            ),
+        )
         self.fields["day"].initial = timezone.localdate()
         self.helper = _helper(
             "chapter",
@@ -246,7 +270,11 @@ class CandidateCreateForm(forms.Form):
         if not data.get("is_readmission"):
             for name in FORMER:
                 data[name] = self.fields[name].to_python("")
-        elif not data.get("former_exit_date"):
+            return data
+        former = data.get("former_member")
+        if former is not None and not data.get("former_exit_date"):
+            data["former_exit_date"] = former_exit_date(former)
+        if not data.get("former_exit_date"):
             self.add_error("former_exit_date", _("Give the date the person left the Party."))
         return data
 

@@ -820,3 +820,51 @@ def test_full_path_from_the_pool_to_official_through_the_browser(client, story, 
     assert "/step/" not in page  # closed: nothing more to record
     board = client.get(reverse("admissions:board"))
     assert candidate.full_name not in board.text and 'id="closed-cases"' in board.text
+
+
+def _former_member(story, left_on):
+    from members import services as member_services
+
+    person = register_member(cell=story.cell)
+    member_services.member_leave(
+        member_id=person.pk, actor=None, effective_date=left_on, reason="Hoàn cảnh gia đình",
+        decision=member_services.Document(number="12-QĐ", date=left_on),
+    )  # fmt: skip
+    return person
+
+
+def test_a_former_members_record_gives_the_exit_date_and_is_linked(client, story, secretary):
+    with time_machine.travel(D(2026, 3, 5), tick=False):  # 36 months after leaving (R20)
+        former = _former_member(story, D(2022, 1, 10))
+        client.force_login(secretary)
+        data = {**NEW, "day": "02/03/2026", "is_readmission": "on", "former_member": former.pk,
+                "former_exit_reason": "OTHER", "readmission_consent": "45-CV/TU"}  # fmt: skip
+        response = client.post(reverse("admissions:candidate-create"), data)
+        assert response.status_code == 302, response.context["form"].errors
+        candidate = Candidate.objects.get()
+        assert candidate.former_member == former
+        assert candidate.former_exit_date == D(2022, 1, 10)
+
+
+def test_a_second_case_for_the_same_former_member_is_refused(client, story, secretary):
+    with time_machine.travel(D(2026, 3, 5), tick=False):  # 36 months after leaving (R20)
+        former = _former_member(story, D(2022, 1, 10))
+        client.force_login(secretary)
+        data = {**NEW, "day": "02/03/2026", "is_readmission": "on", "former_member": former.pk,
+                "former_exit_reason": "OTHER", "readmission_consent": "45-CV/TU"}  # fmt: skip
+        assert client.post(reverse("admissions:candidate-create"), data).status_code == 302
+        again = client.post(reverse("admissions:candidate-create"), data)
+        assert again.status_code == 200
+        assert Candidate.objects.count() == 1
+
+
+def test_only_members_who_left_the_roll_are_offered_as_former_members(client, story, secretary):
+    with time_machine.travel(D(2026, 3, 5), tick=False):  # 36 months after leaving (R20)
+        former = _former_member(story, D(2022, 1, 10))
+        client.force_login(secretary)
+        field = (
+            client.get(reverse("admissions:candidate-create"))
+            .context["form"]
+            .fields["former_member"]
+        )
+        assert list(field.queryset) == [former]
