@@ -188,6 +188,23 @@ def _document(candidate: Candidate, form: str, paper: Paper, note: str = "") -> 
     )
 
 
+def _record_decision(
+    candidate: Candidate, kind: str, paper: Paper, actor, *, reason: str = "", received_on=None
+) -> Decision:
+    """The competent committee's decision as the chapter records it."""
+    return Decision.objects.create(
+        candidate=candidate, kind=kind, number=paper.number, date=paper.date, body=paper.issuer,
+        reason=reason, received_on=received_on, actor=_user(actor),
+    )  # fmt: skip
+
+
+def _member_document(paper: Paper) -> member_services.Document:
+    """A committee decision as the members ledger records it on the member's movement."""
+    return member_services.Document(
+        kind="DECISION", number=paper.number, date=paper.date, issuing_body=paper.issuer
+    )
+
+
 def _official_member_of(
     chapter: Chapter, member: Member | None, on: date, *, role: str, rule_number: str = "R13"
 ) -> list[checks.Violation]:
@@ -687,15 +704,7 @@ def candidate_record_admission_decision(
             code="step_not_allowed",
         )
     _check_step(candidate, St.ADMISSION_DECIDED)
-    Decision.objects.create(
-        candidate=candidate,
-        kind=Decision.Kind.ADMISSION,
-        number=decision.number,
-        date=decision.date,
-        body=decision.issuer,
-        received_on=received_on,
-        actor=_user(actor),
-    )
+    _record_decision(candidate, Decision.Kind.ADMISSION, decision, actor, received_on=received_on)
     _document(candidate, Form.ADMISSION_DECISION, decision)
     return _advance(
         candidate,
@@ -741,15 +750,7 @@ def candidate_reject(*, candidate_id: int, actor, decision: Paper, reason: str) 
     _require(reason)
     _check_day(candidate, decision.date)
     _check_step(candidate, St.REJECTED)
-    Decision.objects.create(
-        candidate=candidate,
-        kind=Decision.Kind.REJECTION,
-        number=decision.number,
-        date=decision.date,
-        body=decision.issuer,
-        reason=reason,
-        actor=_user(actor),
-    )
+    _record_decision(candidate, Decision.Kind.REJECTION, decision, actor, reason=reason)
     return _advance(
         candidate, St.REJECTED, day=decision.date, actor=actor, number=decision.number, note=reason
     )
@@ -984,21 +985,9 @@ def candidate_confirm(*, candidate_id: int, actor, decision: Paper, note: str = 
         member_id=candidate.member_id,
         actor=_user(actor),
         note=note,
-        decision=member_services.Document(
-            kind="DECISION",
-            number=decision.number,
-            date=decision.date,
-            issuing_body=decision.issuer,
-        ),
+        decision=_member_document(decision),
     )
-    Decision.objects.create(
-        candidate=candidate,
-        kind=Decision.Kind.CONFIRMATION,
-        number=decision.number,
-        date=decision.date,
-        body=decision.issuer,
-        actor=_user(actor),
-    )
+    _record_decision(candidate, Decision.Kind.CONFIRMATION, decision, actor)
     _document(candidate, Form.CONFIRMATION_DECISION, decision)
     _end_mentorship(candidate, decision.date)
     return _advance(
@@ -1023,22 +1012,9 @@ def candidate_not_confirm(*, candidate_id: int, actor, decision: Paper, reason: 
         member_id=candidate.member_id,
         actor=_user(actor),
         reason=reason,
-        decision=member_services.Document(
-            kind="DECISION",
-            number=decision.number,
-            date=decision.date,
-            issuing_body=decision.issuer,
-        ),
+        decision=_member_document(decision),
     )
-    Decision.objects.create(
-        candidate=candidate,
-        kind=Decision.Kind.REMOVAL,
-        number=decision.number,
-        date=decision.date,
-        body=decision.issuer,
-        reason=reason,
-        actor=_user(actor),
-    )
+    _record_decision(candidate, Decision.Kind.REMOVAL, decision, actor, reason=reason)
     _document(candidate, Form.REMOVAL_DECISION, decision)
     _end_mentorship(candidate, decision.date)
     return _advance(
