@@ -1,4 +1,9 @@
+import datetime
+import os
+import zoneinfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from faker import Faker
 
@@ -14,6 +19,79 @@ from tests.members.factories import (
 )
 
 Role = RoleAssignment.Role
+
+
+# The suite's clock. A test that depends on the date says which day it is with
+# `@pytest.mark.freeze_time("2026-03-15")` (on the test, its class or the module's pytestmark);
+# the day starts at 09:00 in the chapter's time zone and the clock stands still. Every other test
+# runs at today's real date, or, when TEST_TODAY=YYYY-MM-DD is set, on that day from 09:00 with the
+# clock ticking, so a date that only works "now" fails the day it is written (.ci/run).
+
+CHAPTER_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")  # settings.TIME_ZONE
+START_OF_DAY = datetime.time(9, 0)
+
+
+def clock_moment(when) -> datetime.datetime:
+    """The aware moment a test's clock is set to: a day (a date or "YYYY-MM-DD") at 09:00 in the
+    chapter's time zone; a datetime or "YYYY-MM-DD HH:MM" as given, naive read as chapter time."""
+    if isinstance(when, str):
+        when = (
+            datetime.datetime.fromisoformat(when)
+            if len(when) > 10
+            else datetime.date.fromisoformat(when)
+        )
+    if not isinstance(when, datetime.datetime):
+        if not isinstance(when, datetime.date):
+            raise TypeError(f"freeze_time needs a date or a datetime, not {when!r}")
+        when = datetime.datetime.combine(when, START_OF_DAY)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=CHAPTER_TZ)
+    return when
+
+
+def env_today() -> datetime.date | None:
+    """The day of TEST_TODAY=YYYY-MM-DD, or None when it is not set."""
+    value = os.environ.get("TEST_TODAY", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"TEST_TODAY must be a day as YYYY-MM-DD, not {value!r}") from None
+
+
+def pytest_configure(config):
+    env_today()  # a malformed TEST_TODAY stops the run before any test
+
+
+def pytest_report_header(config):
+    day = env_today()
+    return (
+        f"TEST_TODAY: {day.isoformat()} (clock moved there for tests without freeze_time)"
+        if day
+        else None
+    )
+
+
+@pytest.fixture(autouse=True)
+def suite_clock(request):
+    """Sets the clock before any other function fixture of ours runs (an autouse fixture of the
+    root conftest comes before the fixtures a test asks for: `chapter`, `member`, `db`...), so the
+    rows a fixture creates are stamped on the test's day, not the machine's."""
+    marker = request.node.get_closest_marker("freeze_time")
+    if marker is not None:
+        when, *rest = marker.args
+        if rest:
+            raise TypeError("freeze_time takes one day; pass tick=True to let the clock run")
+        with time_machine.travel(clock_moment(when), tick=marker.kwargs.get("tick", False)):
+            yield
+        return
+    day = env_today()
+    if day is not None and request.node.get_closest_marker("time_machine") is None:
+        with time_machine.travel(clock_moment(day), tick=True):
+            yield
+        return
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)
