@@ -25,11 +25,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
-from members.models import Cell, Chapter, Member, MemberEvent
+from members.models import Cell, Member, MemberEvent
 
 Status = Member.Status
 Kind = MemberEvent.Kind
 NO_VALUE = "none"  # the drill-down value of "no cell" / "not recorded"
+# The drill-down value of the cells a member was in that lie outside the user's scope (a cell
+# leader's member who came from another cell): counted, never named.
+OTHER_VALUE = "other"
 
 # Figures as of a day -------------------------------------------------------------------------
 
@@ -167,7 +170,9 @@ def _age_condition(day: date, band: str) -> Q:
     return condition
 
 
-def _dimension_condition(figure: str, day: date, value: str | int) -> Q:
+def _dimension_condition(
+    figure: str, day: date, value: str, cells: QuerySet[Cell] | None = None
+) -> Q:
     if figure == "age":
         if value not in AGE_BANDS:
             raise ValueError(value)
@@ -176,17 +181,13 @@ def _dimension_condition(figure: str, day: date, value: str | int) -> Q:
     if figure == "by_chapter":
         return Q(chapter__public_id=UUID(str(value)))
     if figure == "by_cell":
+        cells = Cell.objects.all() if cells is None else cells
         if value == NO_VALUE:
             return Q(cell_on_id__isnull=True)
-        return Q(cell_on_id__in=_cells(value).values("pk"))
+        if value == OTHER_VALUE:
+            return Q(cell_on_id__isnull=False) & ~Q(cell_on_id__in=cells.values("pk"))
+        return Q(cell_on_id__in=cells.filter(public_id=UUID(str(value))).values("pk"))
     return Q(**{field: "" if value == NO_VALUE else value})
-
-
-def _cells(value: str | int) -> QuerySet[Cell]:
-    """A cell by its public id (what URLs carry) or, from code, by its key."""
-    if isinstance(value, int) or str(value).isdigit():
-        return Cell.objects.filter(pk=int(value))
-    return Cell.objects.filter(public_id=UUID(str(value)))
 
 
 def on_roll(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
@@ -209,21 +210,28 @@ def roll_counts(scope: QuerySet[Member], day: date) -> dict[str, int]:
     return on_roll(scope, day).aggregate(**aggregates)
 
 
-def by_cell(scope: QuerySet[Member], day: date) -> Breakdown:
-    """Those on the roll by their cell on ``day``: one GROUP BY and one query for the names."""
+def by_cell(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = None) -> Breakdown:
+    """Those on the roll by their cell on ``day``: one GROUP BY and one query for the names.
+
+    Names come from ``cells`` (the user's ``cells_visible_to``): a cell outside it — where a
+    member of the scope was on that day — is counted under "another cell", never named."""
     grouped = on_roll(scope, day).order_by().values("cell_on_id").annotate(n=Count("pk"))
     counts = {row["cell_on_id"]: row["n"] for row in grouped}
-    cells = Cell.objects.filter(pk__in=[pk for pk in counts if pk is not None])
-    cells = sorted(cells.select_related("chapter"), key=lambda c: (c.chapter.name, c.name, c.pk))
-    several_chapters = len({cell.chapter_id for cell in cells}) > 1
+    cells = Cell.objects.all() if cells is None else cells
+    named = cells.filter(pk__in=[pk for pk in counts if pk is not None]).select_related("chapter")
+    named = sorted(named, key=lambda c: (c.chapter.name, c.name, c.pk))
+    several_chapters = len({cell.chapter_id for cell in named}) > 1
     rows = [
         Row(
             str(cell.public_id),
             f"{cell.name} · {cell.chapter.name}" if several_chapters else cell.name,
             counts[cell.pk],
         )
-        for cell in cells
+        for cell in named
     ]
+    unnamed = sum(n for pk, n in counts.items() if pk is not None) - sum(r.count for r in rows)
+    if unnamed:
+        rows.append(Row(OTHER_VALUE, str(_("Another cell")), unnamed))
     if None in counts:
         rows.append(Row(NO_VALUE, str(_("No cell")), counts[None]))
     return Breakdown("by_cell", str(DIMENSIONS["by_cell"][0]), rows)
@@ -255,8 +263,8 @@ def _grouped(scope: QuerySet[Member], day: date, figure: str) -> Breakdown:
     return Breakdown(figure, str(DIMENSIONS[figure][0]), rows)
 
 
-def as_of(scope: QuerySet[Member], day: date) -> Snapshot:
-    """Everything the report shows about the roll on ``day``."""
+def as_of(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = None) -> Snapshot:
+    """Everything the report shows about the roll on ``day``; cells' names from ``cells``."""
     result = roll_counts(scope, day)
     counts = {name: result[name] for name in ROLL_FIGURES}
     sex = Breakdown(
@@ -273,7 +281,7 @@ def as_of(scope: QuerySet[Member], day: date) -> Snapshot:
         ],
     )
     breakdowns = [sex, age, *(_grouped(scope, day, figure) for figure in GROUPED)]
-    breakdowns += [by_chapter(scope, day), by_cell(scope, day)]
+    breakdowns += [by_chapter(scope, day), by_cell(scope, day, cells)]
     return Snapshot(day, counts, breakdowns)
 
 
@@ -345,12 +353,14 @@ def people(
     day: date | None = None,
     start: date | None = None,
     end: date | None = None,
-    value: str | int | None = None,
+    value: str | None = None,
+    cells: QuerySet[Cell] | None = None,
 ) -> QuerySet[Member]:
     """The members behind a figure, annotated by ``as_of`` (on ``day``, or the period's end)
-    with the cell's name that day (``cell_on_name``) and, for a movement, its date
-    (``movement_date``, the latest in the period). Raises KeyError / ValueError on an unknown
-    figure or value."""
+    with the cell's name that day (``cell_on_name``, only for a cell in ``cells``, the user's
+    ``cells_visible_to``) and, for a movement, its date (``movement_date``, the latest in the
+    period). Raises KeyError / ValueError on an unknown figure or value."""
+    cells = Cell.objects.all() if cells is None else cells
     if is_period_figure(figure):
         if start is None or end is None:
             raise ValueError("a period figure needs start and end")
@@ -368,16 +378,17 @@ def people(
         if figure in ROLL_FIGURES:
             condition = ROLL_FIGURES[figure][1]
         elif figure in DIMENSIONS:
-            condition = _dimension_condition(figure, day, value or NO_VALUE)
+            condition = _dimension_condition(figure, day, value or NO_VALUE, cells)
         else:
             raise KeyError(figure)
         members = on_roll(scope, day).filter(condition)
-    cell_name = Cell.objects.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
+    cell_name = cells.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
     return members.annotate(cell_on_name=Subquery(cell_name)).select_related("chapter")
 
 
-def value_label(figure: str, value: str | int) -> str:
-    """The label of a breakdown value, for the drill-down page's heading."""
+def value_label(figure: str, value: str) -> str:
+    """The label of a breakdown value other than a chapter or a cell (those are named from the
+    user's scope by the caller), for the drill-down page's heading."""
     if figure == "sex":
         return str(Member.Gender(value).label)
     if figure == "age":
@@ -386,12 +397,6 @@ def value_label(figure: str, value: str | int) -> str:
         return str(
             dict(Member.PoliticalTheory.choices).get("" if value == NO_VALUE else value, value)
         )
-    if figure == "by_chapter":
-        chapter = Chapter.objects.filter(public_id=UUID(str(value))).first()
-        return chapter.name if chapter else str(value)
     if figure == "by_cell":
-        if value == NO_VALUE:
-            return str(_("No cell"))
-        cell = _cells(value).first()
-        return cell.name if cell else value
+        return str(_("No cell") if value == NO_VALUE else _("Another cell"))
     return str(_("Not recorded")) if value == NO_VALUE else value

@@ -72,7 +72,7 @@ def _figures(form: ReportForm) -> dict:
     data, scope = form.cleaned_data, form.scope()
     opening_day = data["from"] - timedelta(days=1)
     return {
-        "snapshot": queries.as_of(scope, data["as_of"]),
+        "snapshot": queries.as_of(scope, data["as_of"], access.cells_visible_to(form.user)),
         "period": queries.in_period(scope, data["from"], data["to"]),
         "opening_day": opening_day,
         "opening": queries.on_roll(scope, opening_day).count(),
@@ -108,16 +108,23 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report.html", context)
 
 
+# A drill-down value longer than this is not one the report ever links to.
+MAX_VALUE_LENGTH = 100
+
+
 def _value(figure: str, raw: str | None) -> str | None:
-    """The breakdown value from the query string, checked (a bad one is a 404)."""
+    """The breakdown value from the query string, checked (a bad one is a 404). A chapter or a
+    cell is named by its public id only: integer keys are never in a URL."""
     if not queries.needs_value(figure):
         return None
     value = raw or queries.NO_VALUE
+    if "\x00" in value or len(value) > MAX_VALUE_LENGTH:
+        raise Http404
     if figure == "by_chapter" or (
-        figure == "by_cell" and value != queries.NO_VALUE and not value.isdigit()
+        figure == "by_cell" and value not in (queries.NO_VALUE, queries.OTHER_VALUE)
     ):
         try:
-            UUID(value)
+            value = str(UUID(value))
         except ValueError:
             raise Http404 from None
     if figure == "age" and value not in dict(queries.AGE_BAND_CHOICES):
@@ -127,25 +134,49 @@ def _value(figure: str, raw: str | None) -> str | None:
     return value
 
 
+def _value_label(user, figure: str, value: str | None) -> str:
+    """The heading's label. A chapter or a cell is looked up among those the user may see
+    (``members.access``): one outside the scope is a 404, its name never printed."""
+    if value is None:
+        return ""
+    if figure == "by_chapter":
+        found = access.chapters_visible_to(user).filter(public_id=value).values_list("name")
+    elif figure == "by_cell" and value not in (queries.NO_VALUE, queries.OTHER_VALUE):
+        found = access.cells_visible_to(user).filter(public_id=value).values_list("name")
+    else:
+        return queries.value_label(figure, value)
+    names = list(found[:1])
+    if not names:
+        raise Http404
+    return names[0][0]
+
+
 @require_safe
 def people(request: HttpRequest) -> HttpResponse:
     figure = request.GET.get("figure", "")
     if figure not in queries.FIGURES or not has_reach(request.user):
         raise Http404
     value = _value(figure, request.GET.get("value"))
+    value_label = _value_label(request.user, figure, value)
     form, chapters = _form(request)
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data
     members = queries.people(
-        form.scope(), figure, day=data["as_of"], start=data["from"], end=data["to"], value=value
+        form.scope(),
+        figure,
+        day=data["as_of"],
+        start=data["from"],
+        end=data["to"],
+        value=value,
+        cells=access.cells_visible_to(request.user),
     ).order_by("search_key", "pk")
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     period = queries.is_period_figure(figure)
     context = {
         "figure": figure,
         "title": queries.figure_title(figure),
-        "value_label": queries.value_label(figure, value) if value is not None else "",
+        "value_label": value_label,
         "period": period,
         "data": data,
         "day": data["to"] if period else data["as_of"],
