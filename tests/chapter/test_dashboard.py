@@ -21,6 +21,8 @@ D = datetime.date
 St = Candidate.Stage
 EXTERNAL = re.compile(r"""(src|href|xlink:href)\s*=\s*["'](https?:)?//""", re.IGNORECASE)
 TODAY = datetime.datetime(2019, 12, 31, 10, 0)
+# The story's ledger runs into 2020 (m4 removed 20/03/2020): it is entered then, read at TODAY.
+RECORDED = D(2020, 6, 1)
 
 
 @pytest.fixture
@@ -63,6 +65,7 @@ def test_a_user_without_a_role_gets_an_explanation(login):
     assert response.text.count("<h1") == 1
 
 
+@pytest.mark.freeze_time(RECORDED)
 def test_the_roll_and_this_years_movements(login, story, time_machine):
     time_machine.move_to(TODAY)
     client = login("secretary")
@@ -85,6 +88,7 @@ def test_the_roll_and_this_years_movements(login, story, time_machine):
     assert sum(bar.value for bar in context["cells"]) == 7
 
 
+@pytest.mark.freeze_time(RECORDED)
 def test_admissions_per_quarter(login, story, time_machine):
     time_machine.move_to(TODAY)
     response = login("secretary").get("/")
@@ -101,6 +105,7 @@ def test_admissions_per_quarter(login, story, time_machine):
     )
 
 
+@pytest.mark.freeze_time(RECORDED)
 def test_a_cell_leader_sees_their_cell(login, story, time_machine):
     time_machine.move_to(TODAY)
     response = login("cell_leader").get("/")
@@ -120,8 +125,8 @@ def pipeline(chapter):
     return story, cases
 
 
-def test_candidates_by_stage_and_deadlines(login, pipeline, time_machine):
-    time_machine.move_to(TODAY)
+@pytest.mark.freeze_time(TODAY)
+def test_candidates_by_stage_and_deadlines(login, pipeline):
     client = login("secretary")
     response = client.get("/")
     stages = {bar.label: bar for bar in response.context["stages"]}

@@ -129,8 +129,8 @@ def test_dates_typed_day_first_are_read(login, story):
     assert response.context["period"].start == D(2019, 1, 1)
 
 
-def test_defaults_today_and_the_quarter_so_far(login, story, time_machine):
-    time_machine.move_to(datetime.datetime(2026, 8, 20, 9, 0))
+@pytest.mark.freeze_time("2026-08-20")
+def test_defaults_today_and_the_quarter_so_far(login, story):
     context = login("secretary").get(REPORT).context
     assert context["snapshot"].day == D(2026, 8, 20)
     assert (context["period"].start, context["period"].end) == (D(2026, 7, 1), D(2026, 8, 20))
