@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class VietnameseFirstMiddleware:
@@ -17,3 +18,22 @@ class VietnameseFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: no-store, private`` on every response to a signed-in user.
+
+    Pages, htmx fragments, Excel downloads and scans hold confidential records: no browser cache,
+    shared proxy or "back" button on a borrowed computer may keep a copy. Static files never get
+    here (WhiteNoise answers them earlier) and keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

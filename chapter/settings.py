@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from chapter.env import dev_secret_key, env_bool, env_int, env_list, env_str
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "js_lib_bootstrap5",
     "js_lib_bootstrap_icons",
     "js_lib_htmx",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chapter.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "chapter.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -155,8 +159,14 @@ STORAGES = {
         )
     },
 }
-MEDIA_URL = "media/"
+# Uploaded files are private: no MEDIA_URL and no URL serves MEDIA_ROOT. Dossier scans live in
+# SCANS_ROOT (by default MEDIA_ROOT, where earlier versions put them) under random names and are
+# sent only by admissions' scan view after a scope check (chapter/files.py).
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+SCANS_ROOT = Path(env_str("DJANGO_SCANS_ROOT", str(MEDIA_ROOT)))
+SCAN_MAX_BYTES = env_int("DJANGO_SCAN_MAX_MB", 10) * 1024 * 1024
+# Behind nginx: the view answers with X-Accel-Redirect to this internal location (README).
+SCANS_X_ACCEL_PREFIX = env_str("DJANGO_SCANS_X_ACCEL_PREFIX", "")
 # Source maps are large and never served to users: skipping them halves collectstatic.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["map", "jpg", "jpeg", "png", "gif", "webp", "woff", "woff2"]
 
@@ -185,6 +195,23 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy (django-csp): our own files only, no inline script, no inline style
+# attribute (charts use classes from app.css), nothing framed, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's CSS draws its icons as data: SVGs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 12) * 3600
 
