@@ -21,6 +21,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Max, Q
 from django.utils import formats
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -253,7 +254,9 @@ class MoveCellForm(MovementForm):
         if member.cell_id:
             cells = cells.exclude(pk=member.cell_id)
         self.fields["cell"].queryset = cells
-        self.fields["cell"].help_text = _("Now: %(cell)s.") % {"cell": member.cell or _("no cell")}
+        # Help texts are rendered unescaped (crispy, Django): escape the cell's name here.
+        now = _("Now: %(cell)s.") % {"cell": member.cell or _("no cell")}
+        self.fields["cell"].help_text = conditional_escape(now)
 
 
 class ExemptForm(MovementForm, DecisionFields):

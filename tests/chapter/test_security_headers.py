@@ -136,3 +136,21 @@ def test_rendered_pages_have_no_inline_script_handler_or_style(client, secretary
     assert not INLINE_SCRIPT.search(text)
     assert not EVENT_HANDLER.search(text)
     assert not STYLE_ATTRIBUTE.search(text)
+
+
+# Escaping: names typed by users never become markup, help texts included ---------------------
+
+MARKUP = "<img src=x onerror=alert(1)>"
+
+
+def test_a_cell_name_with_markup_is_shown_as_text_on_the_move_form(client, secretary, chapter):
+    from tests.members.factories import CellFactory, register_member
+
+    member = register_member(cell=CellFactory(chapter=chapter, name=MARKUP), full_name="Lê Văn An")
+    CellFactory(chapter=chapter, name=f"{MARKUP} 2")
+    client.force_login(secretary)
+    response = client.get(reverse("members:member-move", args=[member.public_id, "move-cell"]))
+    assert response.status_code == 200
+    text = response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text  # the help text "Now: …" and the choice
+    assert "<img" not in text
