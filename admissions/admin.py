@@ -4,7 +4,10 @@ A candidate's stage, its member record and the pipeline ledger are read-only; st
 the application (admissions/steps.py), where the rules run. What an administrator corrects here
 is a typo in a paper: a number, an issuing body, a date, a scan — each change with a reason kept
 in the row history. Vote figures are facts of the minutes and stay read-only. The numbers of the
-rules (RuleValue) and the per-chapter settings are edited here.
+rules (RuleValue) and the per-chapter settings are edited here, by superusers only.
+
+Staff who are not superusers see the candidates ``admissions.access`` gives them and correct
+only those of the chapters they manage (``members.admin.ScopedAdminMixin``).
 """
 
 from django.contrib import admin
@@ -26,7 +29,13 @@ from admissions.models import (
     RuleValue,
 )
 from admissions.rules import DEFAULTS
-from members.admin import AuditedAdmin, FoldedNameSearchMixin
+from members import access
+from members.admin import RELATED_CHOICES, AuditedAdmin, FoldedNameSearchMixin, ScopedAdmin
+
+# A candidate picked in a related field: one of the chapters the user manages.
+RELATED_CHOICES[Candidate] = lambda user: Candidate.objects.filter(
+    chapter__in=access.chapters_managed_by(user).values("pk")
+)
 
 
 class NoAddNoDelete:
@@ -43,7 +52,7 @@ class NoAddNoDelete:
 class CandidateAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
     folded_name_field = "search_key"
     list_display = ["full_name", "chapter", "cell", "stage", "stage_since", "source"]
-    list_filter = ["stage", "source", "chapter"]
+    list_filter = ["stage", "source", ("chapter", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["chapter", "cell"]
     search_fields = ["=citizen_id"]
     search_help_text = _("Name (with or without diacritics) or citizen ID")
@@ -57,6 +66,7 @@ class CandidateAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
 class CandidateRowAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
     """A row of a candidate's dossier, listed with the candidate's name."""
 
+    chapter_path = "candidate.chapter_id"
     folded_name_field = "candidate__search_key"
     list_select_related = ["candidate"]
     readonly_fields = ["candidate"]
@@ -142,7 +152,8 @@ class MentorAssignmentAdmin(CandidateRowAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class ObservationAdmin(FoldedNameSearchMixin, ScopedAdmin):
+    chapter_path = "candidate.chapter_id"
     folded_name_field = "candidate__search_key"
     list_display = ["candidate", "kind", "date", "author"]
     list_filter = ["kind"]
@@ -159,7 +170,7 @@ class ObservationAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(CandidateEvent)
-class CandidateEventAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class CandidateEventAdmin(FoldedNameSearchMixin, ScopedAdmin):
     """The pipeline ledger: viewed and filtered, never added, changed or deleted."""
 
     folded_name_field = "candidate__search_key"
@@ -193,9 +204,10 @@ class CandidateEventAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(RuleValue)
-class RuleValueAdmin(admin.ModelAdmin):
+class RuleValueAdmin(ScopedAdmin):
     """A rule's number from a date: records dated after it are checked with the new value."""
 
+    superuser_only = True
     list_display = ["key", "rule_label", "value", "effective_from", "source"]
     list_filter = ["key"]
     search_fields = ["key", "source"]
@@ -215,7 +227,12 @@ class RuleValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChapterAdmissionSettings)
-class ChapterAdmissionSettingsAdmin(admin.ModelAdmin):
+class ChapterAdmissionSettingsAdmin(ScopedAdmin):
+    superuser_only = True
     list_display = ["chapter", "grassroots_step"]
     list_select_related = ["chapter"]
     autocomplete_fields = ["chapter"]
+
+    def get_queryset(self, request):
+        visible = access.chapters_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(chapter__in=visible)

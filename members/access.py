@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from members.models import Cell, Chapter, Member, RoleAssignment
+from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 
 Role = RoleAssignment.Role
 
@@ -95,6 +95,32 @@ def cells_visible_to(user) -> QuerySet[Cell]:
         Q(pk__in=reach.cell_ids)
         | Q(chapter_id__in=reach.chapter_ids)
         | Q(chapter__in=Chapter.objects.filter(_committee_chapters(reach)))
+    )
+
+
+def committees_visible_to(user) -> QuerySet[Committee]:
+    """Committees a user may read: a committee officer's own committees and those just below,
+    and the committee of every chapter the user sees."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Committee.objects.all()
+    return Committee.objects.filter(
+        Q(pk__in=reach.committee_ids)
+        | Q(parent_id__in=reach.committee_ids)
+        | Q(pk__in=chapters_visible_to(user).values("committee_id"))
+    )
+
+
+def roles_visible_to(user) -> QuerySet[RoleAssignment]:
+    """Role assignments a user may read: those held in the chapters and cells they see, and the
+    officers of their own committees. Only a superuser changes them (members/admin.py)."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return RoleAssignment.objects.all()
+    return RoleAssignment.objects.filter(
+        Q(chapter__in=chapters_visible_to(user).values("pk"))
+        | Q(cell__in=cells_visible_to(user).values("pk"))
+        | Q(committee_id__in=reach.committee_ids)
     )
 
 

@@ -11,6 +11,13 @@ Admin corrects; it is not a second workflow:
 - the movement ledger is read-only;
 - querysets of members, chapters, cells and their rows start from ``members.access``.
 
+Staff who are not superusers (``ScopedAdminMixin``): every changelist, change, history, delete
+view, filter sidebar, autocomplete and action sees only what ``access.py`` lets the user see
+(anything else is "not found"); they change or delete only rows of the chapters they manage as
+secretary or deputy (the rest is read-only), never delete in bulk, and choose related rows only
+among those. Role assignments, committees, user accounts and rule values are changed by
+superusers only, so nobody widens their own reach here.
+
 Service errors are form errors. ``save_model`` calls the service inside the admin's own
 transaction; if the service refuses (ValidationError), ``ServiceErrorsMixin`` lets that
 transaction roll back and renders the same POST again with the error attached to the form, on
@@ -18,14 +25,17 @@ the field it names. The service stays the one place the rules live; nothing is c
 """
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -100,7 +110,89 @@ class ServiceErrorsMixin:
         return type(form_class.__name__, (form_class,), {"service_error": error})
 
 
-class AuditedAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+def _managed_chapters(user) -> QuerySet[Chapter]:
+    return access.chapters_managed_by(user).values("pk")
+
+
+# What a non-superuser may pick in a related field (and so post): rows of the chapters they
+# manage. The autocomplete lists the related model's admin queryset (what they may see).
+RELATED_CHOICES: dict[type[Model], Callable[[Any], QuerySet]] = {
+    Chapter: access.chapters_managed_by,
+    Cell: lambda user: Cell.objects.filter(chapter__in=_managed_chapters(user)),
+    Member: lambda user: Member.objects.filter(chapter__in=_managed_chapters(user)),
+    Committee: lambda user: Committee.objects.none(),
+    get_user_model(): lambda user: get_user_model().objects.filter(pk=user.pk),
+}
+
+
+class ScopedAdminMixin:
+    """The admin for staff who are not superusers, scoped by ``members.access``.
+
+    ``get_queryset`` (each admin narrows it with an access function) is what the changelist,
+    the change, delete and history views, the actions and the autocomplete start from: a row
+    outside it is not found. A row may be changed or deleted only in a chapter the user
+    manages (``chapter_path`` leads from the row to its chapter's id); otherwise the change
+    view is read-only. ``superuser_only`` admins are read-only for everyone else.
+    """
+
+    chapter_path: str | None = "chapter_id"
+    superuser_only = False
+
+    def manages(self, request, obj) -> bool:
+        if self.superuser_only or self.chapter_path is None:
+            return False
+        return attrgetter(self.chapter_path)(obj) in access.reach_of(request.user).chapter_ids
+
+    def has_add_permission(self, request, *args) -> bool:
+        if self.superuser_only and not request.user.is_superuser:
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or request.user.is_superuser:
+            return allowed
+        if self.superuser_only:
+            return False
+        return obj is None or self.manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or request.user.is_superuser:
+            return allowed
+        if self.superuser_only:
+            return False
+        return obj is None or self.manages(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            # One row at a time, through the delete view and its per-row permission.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = RELATED_CHOICES.get(db_field.related_model)
+        if choices is not None and not request.user.is_superuser:
+            kwargs["queryset"] = choices(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def scoped_object_or_404(self, request, object_id: str):
+        """The row if the user may see it; anything else, a missing row included, is a 404."""
+        try:
+            obj = self.get_object(request, unquote(object_id))
+        except (ValidationError, ValueError):
+            obj = None
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class AuditedAdmin(ScopedAdminMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     """A model with row history: a reason for each change, the history visible, no revert."""
 
     form = ReasonRequiredForm
@@ -118,9 +210,18 @@ class AuditedAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
         # An old version is shown, never restored: a correction goes through the change form.
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history would fall back to the latest historical row of any id; a non-superuser
+        # sees the history of a row in their scope only (a superuser also of a deleted row).
+        if not request.user.is_superuser:
+            self.scoped_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
+        if not request.user.is_superuser:
+            self.scoped_object_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -146,17 +247,23 @@ class FoldedNameSearchMixin:
 
 @admin.register(Committee)
 class CommitteeAdmin(AuditedAdmin):
+    superuser_only = True  # the tree decides committee officers' reach
     list_display = ["name", "short_code", "kind", "parent", "authorised_to_admit"]
     list_filter = ["kind", "authorised_to_admit"]
     list_select_related = ["parent"]
     search_fields = ["name", "short_code"]
     autocomplete_fields = ["parent"]
 
+    def get_queryset(self, request):
+        visible = access.committees_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
+
 
 @admin.register(Chapter)
 class ChapterAdmin(AuditedAdmin):
+    chapter_path = "pk"
     list_display = ["name", "committee", "kind", "founded_on"]
-    list_filter = ["kind", "committee"]
+    list_filter = ["kind", ("committee", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["committee"]
     search_fields = ["name", "committee__name"]
     autocomplete_fields = ["committee"]
@@ -166,11 +273,22 @@ class ChapterAdmin(AuditedAdmin):
         visible = access.chapters_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(pk__in=visible)
 
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The committee a chapter hangs under decides which officers read it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "committee"]
+
 
 @admin.register(Cell)
 class CellAdmin(AuditedAdmin):
     list_display = ["name", "chapter", "leader", "deputy_leader"]
-    list_filter = ["chapter"]
+    list_filter = [("chapter", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["chapter", "leader", "deputy_leader"]
     search_fields = ["name", "chapter__name"]
     autocomplete_fields = ["chapter", "leader", "deputy_leader"]
@@ -197,11 +315,16 @@ class CellAdmin(AuditedAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(FoldedNameSearchMixin, AuditedAdmin):
+    superuser_only = True  # roles decide reach: nobody gives themselves more here
     list_display = ["user", "role", "unit", "member", "start_date", "end_date"]
     list_filter = ["role", ("end_date", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "chapter", "cell", "committee", "member"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "chapter", "cell", "committee", "member"]
+
+    def get_queryset(self, request):
+        visible = access.roles_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
     @admin.display(description=_("unit"))
     def unit(self, obj: RoleAssignment) -> str:
@@ -330,7 +453,13 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
         "date_of_birth",
         "official_date",
     ]
-    list_filter = ["status", "is_exempted", "is_temporarily_out", "gender", "chapter"]
+    list_filter = [
+        "status",
+        "is_exempted",
+        "is_temporarily_out",
+        "gender",
+        ("chapter", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["chapter", "cell"]
     show_full_result_count = False  # one COUNT over the whole register is enough
     folded_name_field = "search_key"
@@ -541,6 +670,9 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
     ) -> TemplateResponse | None:
         """The form page first; on "apply" with valid data, one service call per member.
         Returning None sends the admin back to the list, where the messages are shown."""
+        if queryset.exclude(chapter__in=access.chapters_managed_by(request.user)).exists():
+            # Read-only for this user (a committee officer, a cell leader): nothing is changed.
+            raise PermissionDenied
         form = form_class(request.POST) if "apply" in request.POST else form_class()
         if form.is_bound and form.is_valid():
             self._apply(request, queryset, form.cleaned_data, call=call, done=done)
@@ -579,7 +711,7 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class MemberEventAdmin(FoldedNameSearchMixin, ScopedAdmin):
     """The movement ledger: viewed, searched and filtered; never added, changed or deleted."""
 
     list_display = [
@@ -593,7 +725,7 @@ class MemberEventAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
         "actor",
         "created_at",
     ]
-    list_filter = ["kind", "status", ("member__chapter", admin.RelatedFieldListFilter)]
+    list_filter = ["kind", "status", ("member__chapter", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["member", "cell", "actor"]
     show_full_result_count = False  # the ledger only grows
     date_hierarchy = "effective_date"
@@ -615,7 +747,8 @@ class MemberEventAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
+class PositionAdmin(FoldedNameSearchMixin, ScopedAdmin):
+    chapter_path = "member.chapter_id"
     list_display = ["title", "organisation", "member", "start_date", "end_date"]
     list_filter = ["organisation"]
     list_select_related = ["member"]
@@ -628,11 +761,11 @@ class PositionAdmin(FoldedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ScopedAdmin):
     """Uploaded registers: who imported what, when, with which result; read-only."""
 
     list_display = ["filename", "chapter", "uploaded_by", "created_at", "status", "imported_at"]
-    list_filter = ["status", "chapter"]
+    list_filter = ["status", ("chapter", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["chapter", "uploaded_by"]
     search_fields = ["filename"]
     exclude = ["content"]
