@@ -9,7 +9,6 @@ import datetime
 from fractions import Fraction
 
 import pytest
-import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -296,7 +295,7 @@ def test_r6_a_probationary_member_cannot_introduce(chapter, officials):
     assert rules_of(checks.check_introducers(applicant(), intros, INTRODUCED)) == ["R6"]
 
 
-@time_machine.travel(TODAY, tick=False)
+@pytest.mark.freeze_time(TODAY)
 def test_r6_a_member_probationary_on_the_introduction_date_fails_though_official_now(
     chapter, officials
 ):
@@ -437,7 +436,7 @@ def test_r8_probationary_members_never_count(chapter, six_officials):
     assert checks.vote_base(chapter, MEETING).base == 6
 
 
-@time_machine.travel(TODAY, tick=False)
+@pytest.mark.freeze_time(TODAY)
 def test_r8_temporarily_transferred_out_members_are_subtracted(chapter, six_officials):
     member_services.member_temporary_out(
         member_id=six_officials[0].pk,
@@ -451,7 +450,7 @@ def test_r8_temporarily_transferred_out_members_are_subtracted(chapter, six_offi
     assert checks.vote_base(chapter, D(2020, 2, 28)).base == 6
 
 
-@time_machine.travel(TODAY, tick=False)
+@pytest.mark.freeze_time(TODAY)
 def test_r8_exempted_members_count_only_when_present(chapter, six_officials):
     for member in six_officials[:2]:
         member_services.member_exempt(
@@ -465,7 +464,7 @@ def test_r8_exempted_members_count_only_when_present(chapter, six_officials):
     assert checks.vote_base(chapter, MEETING, exempted_present=5).base == 6
 
 
-@time_machine.travel(TODAY, tick=False)
+@pytest.mark.freeze_time(TODAY)
 def test_r8_the_base_is_the_register_as_it_stood_on_the_meeting_day(chapter, six_officials):
     member_services.member_transfer_in(
         chapter=chapter,

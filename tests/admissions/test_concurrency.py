@@ -14,7 +14,6 @@ import threading
 import time
 
 import pytest
-import time_machine
 from django.db import connection
 from django.utils import translation
 
@@ -86,7 +85,7 @@ def confirmation_voted() -> Candidate:
     return candidate
 
 
-@time_machine.travel(D(2020, 7, 15), tick=False)
+@pytest.mark.freeze_time(D(2020, 7, 15))
 def test_two_confirmations_at_once_one_wins_and_the_other_is_refused(monkeypatch):
     candidate = confirmation_voted()
     real_confirm = member_services.member_confirm_official
