@@ -258,8 +258,28 @@ def _file_kind(filename: str, content: bytes) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A cell that holds a formula. Never imported: its cached result may say anything, and the
+    formula itself must not reach the register (``_parse`` refuses it with a message)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _cell_values(cells: tuple) -> tuple:
+    return tuple(
+        Formula(str(getattr(cell.value, "text", cell.value)))
+        if cell.data_type == "f"
+        else cell.value
+        for cell in cells
+    )
+
+
 def _xlsx_grids(content: bytes) -> Iterator[Iterator[tuple[int, tuple]]]:
-    """Each worksheet's rows as (row number, values), data only (formulas give their result)."""
+    """Each worksheet's rows as (row number, values); a formula cell is a ``Formula``."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -271,7 +291,7 @@ def _xlsx_grids(content: bytes) -> Iterator[Iterator[tuple[int, tuple]]]:
                 _("This Excel file is too large once unpacked: split it into several files."),
                 code="too_large",
             )
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise ImportFileError(
             _("This Excel file cannot be read: open it in Excel and save it again as .xlsx."),
@@ -281,8 +301,8 @@ def _xlsx_grids(content: bytes) -> Iterator[Iterator[tuple[int, tuple]]]:
         for sheet in workbook.worksheets:
             if sheet.title == GUIDE_SHEET:
                 continue  # the template's explanations, with an example row
-            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-            yield enumerate(rows, start=1)
+            rows = sheet.iter_rows(max_col=MAX_COLUMNS)
+            yield enumerate((_cell_values(row) for row in rows), start=1)
     finally:
         workbook.close()
 
@@ -468,6 +488,12 @@ def _parse_theory(value: Any) -> str:
 
 
 def _parse(column: Column, value: Any, cells: dict[str, Cell]) -> Any:
+    if isinstance(value, Formula):
+        raise _Bad(
+            _("This cell holds a formula (%(formula)s): type or paste the value itself.")
+            % {"formula": value.text},
+            "formula",
+        )
     kind = column.kind
     if kind == DATE:
         return _parse_date(value)
@@ -1021,10 +1047,12 @@ def template_workbook() -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from chapter.xlsx import append_row
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = TEMPLATE_SHEET
-    sheet.append([column.template_header for column in COLUMNS])
+    append_row(sheet, [column.template_header for column in COLUMNS])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE68A")
     lists = {GENDER: '"Nam,Nữ"', STATUS: '"Dự bị,Chính thức"',
              THEORY: '"Sơ cấp,Trung cấp,Cao cấp,Cử nhân"'}  # fmt: skip
@@ -1050,19 +1078,23 @@ def template_workbook() -> bytes:
 def _guide_sheet(sheet, bold, fill) -> None:
     from openpyxl.styles import Alignment
 
-    sheet.append(["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])
+    from chapter.xlsx import append_row
+
+    append_row(sheet, ["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])
     for column in COLUMNS:
-        sheet.append([column.header, "Có" if column.required else "", column.guide, column.example])
-    sheet.append([])
-    sheet.append(
+        append_row(
+            sheet, [column.header, "Có" if column.required else "", column.guide, column.example]
+        )
+    append_row(sheet, [])
+    append_row(sheet,
         ["Ngày ghi dd/mm/yyyy. Ô để trống không xóa dữ liệu đã có. Đảng viên đã có trong sổ "
          "được nhận ra theo số CCCD, rồi theo số thẻ đảng viên: chỉ cập nhật thông tin cá nhân; "
          "trạng thái, tổ đảng và các ngày vào Đảng thay đổi bằng biến động trên trang đảng viên."]
     )  # fmt: skip
-    sheet.append([])
-    sheet.append(["Dòng ví dụ (trang “Danh sách đảng viên” dùng đúng các cột này):"])
-    sheet.append([column.template_header for column in COLUMNS])
-    sheet.append([column.example for column in COLUMNS])
+    append_row(sheet, [])
+    append_row(sheet, ["Dòng ví dụ (trang “Danh sách đảng viên” dùng đúng các cột này):"])
+    append_row(sheet, [column.template_header for column in COLUMNS])
+    append_row(sheet, [column.example for column in COLUMNS])
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
     for row in sheet.iter_rows(min_row=2, max_col=3):

@@ -4,7 +4,8 @@ Workbooks are built with openpyxl in write-only mode into a temporary file (kept
 to a few megabytes, then on disk) and streamed back with ``FileResponse``. The register reads
 members ``.iterator(chunk_size=500)`` with their movements prefetched per chunk, so memory stays
 bounded however many thousands of members a committee has. Headers are in the user's language;
-dates are real dates shown dd/mm/yyyy.
+dates are real dates shown dd/mm/yyyy. Text is always written as text, never as a formula
+(``chapter.xlsx``): a name typed as ``=HYPERLINK(…)`` stays those characters.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chapter.xlsx import safe_value, text_cell
 from members.models import Cell, Member, MemberEvent
 from reports import queries
 from reports.queries import Period, Snapshot
@@ -49,7 +51,7 @@ REGISTER_KINDS = (Kind.TRANSFERRED_OUT, Kind.TRANSFERRED_IN, Kind.DECEASED, *LEA
 
 
 def _cell(ws: Worksheet, value, *, font: Font | None = None, fill=None, wrap: bool = False):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = text_cell(ws, value)
     if isinstance(value, date):
         cell.number_format = DATE_FORMAT
     if font is not None:
@@ -282,6 +284,8 @@ def register_row(ws, number: int, member: Member, day: date) -> list:
     ]
     # Empty values stay unwritten: a third fewer cells to serialise in a typical register.
     return [
-        _cell(ws, value) if isinstance(value, date) else (None if value == "" else value)
+        _cell(ws, value)
+        if isinstance(value, date)
+        else (None if value == "" else safe_value(ws, value))
         for value in values
     ]
