@@ -171,11 +171,12 @@ def _pg_dump(settings_dict: dict, target: Path) -> None:
 # Restore.
 
 
-def check_restorable(path: Path, *, connection) -> str:
+def check_restorable(path: Path, *, connection, files: bool = False) -> str:
     """The kind of the file at ``path`` if it can be restored into ``connection``'s database.
 
     Raises BackupError for a missing file, a file of another kind (a PostgreSQL dump for an
-    SQLite database, or the reverse) or a file that is no backup at all.
+    SQLite database, or the reverse) or a file that is no backup at all; with ``files``, for a
+    missing or unsafe archive of files too.
     """
     kind = database_kind(connection)
     path = Path(path)
@@ -195,6 +196,8 @@ def check_restorable(path: Path, *, connection) -> str:
         )
     if kind == SQLITE:
         _check_sqlite_file(path)
+    if files:
+        _extraction_plan(files_path(path))
     return kind
 
 
@@ -210,11 +213,7 @@ def restore(path: Path, *, connection, files: bool = False) -> list[str]:
     replaces the backup's tables and leaves others; an SQLite restore replaces the whole file).
     """
     path = Path(path)
-    kind = check_restorable(path, connection=connection)
-    if files and not files_path(path).is_file():
-        raise BackupError(
-            f"{files_path(path)} does not exist: there is no archive of files with this backup."
-        )
+    kind = check_restorable(path, connection=connection, files=files)
     leftovers = []
     if kind == POSTGRESQL:
         leftovers = _pg_restore(path, connection)
@@ -402,27 +401,50 @@ def _archive_files(target: Path) -> None:
                     tar.add(child, arcname=f"{alias}/{child.name}")
 
 
-def _extract_files(archive: Path) -> None:
+def _extraction_plan(archive: Path) -> dict[str, tuple[Path, list[str]]]:
+    """For each root in the archive: its folder now and the archive's member names under it.
+
+    Raises BackupError for a missing or unreadable archive, a root this installation does not
+    have, or a member that would land outside its folder (absolute path, ``..``, a link out,
+    a device): checked before anything is restored.
+    """
+    if not archive.is_file():
+        raise BackupError(
+            f"{archive} does not exist: there is no archive of files with this backup."
+        )
     roots = file_roots()
+    plan: dict[str, tuple[Path, list[str]]] = {}
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar.getmembers():
+                alias, _, rest = member.name.partition("/")
+                if alias not in roots:
+                    raise BackupError(
+                        f"{archive} holds files for {alias!r}, a folder this installation does "
+                        f"not have (it has {', '.join(sorted(roots))})."
+                    )
+                plan.setdefault(alias, (roots[alias], []))
+                if rest:
+                    member.name = rest
+                    # The "data" filter refuses absolute paths, links out and devices.
+                    tarfile.data_filter(member, str(roots[alias]))
+                    plan[alias][1].append(f"{alias}/{rest}")
+    except (tarfile.TarError, OSError) as e:
+        raise BackupError(f"{archive} cannot be restored: {e}.") from e
+    return plan
+
+
+def _extract_files(archive: Path) -> None:
+    plan = _extraction_plan(archive)
     with tarfile.open(archive, "r:gz") as tar:
-        members = tar.getmembers()
-        aliases = {m.name.split("/", 1)[0] for m in members}
-        unknown = aliases - roots.keys()
-        if unknown:
-            raise BackupError(
-                f"{archive} holds files of storages this installation does not have: "
-                f"{', '.join(sorted(unknown))}."
-            )
-        for alias in sorted(aliases):
-            root = roots[alias]
+        members = {m.name: m for m in tar.getmembers()}
+        for alias, (root, names) in plan.items():
             root.mkdir(parents=True, exist_ok=True)
-            prefix = alias + "/"
             chosen = []
-            for member in members:
-                if member.name.startswith(prefix):
-                    member.name = member.name[len(prefix) :]
-                    chosen.append(member)
-            # The "data" filter refuses absolute paths, links out of the folder and devices.
+            for name in names:
+                member = members[name]
+                member.name = name[len(alias) + 1 :]
+                chosen.append(member)
             tar.extractall(root, members=chosen, filter="data")
 
 

@@ -36,12 +36,7 @@ class Command(BaseCommand):
         connection = connections[database]
         source = Path(path)
         try:
-            backup.check_restorable(source, connection=connection)
-            if with_files and not backup.files_path(source).is_file():
-                raise backup.BackupError(
-                    f"{backup.files_path(source)} does not exist: "
-                    "there is no archive of files with this backup."
-                )
+            backup.check_restorable(source, connection=connection, files=with_files)
             if interactive and not self.confirmed(source, connection, with_files):
                 self.stdout.write("Restore cancelled: nothing was changed.")
                 return
