@@ -184,7 +184,12 @@ def _model_formfield(field, **kwargs):
 
 def former_exit_date(member: Member):
     """The day the member left the roll: their latest status movement."""
-    event = member.events.filter(status__isnull=False).order_by("-effective_date", "-pk").first()
+    event = (
+        member.events.standing()
+        .filter(status__isnull=False)
+        .order_by("-effective_date", "-pk")
+        .first()
+    )
     return event.effective_date if event else None
 
 

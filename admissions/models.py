@@ -595,8 +595,17 @@ class Observation(TimeStampedModel):
         return f"{self.date:%d/%m/%Y}: {self.text[:40]}"
 
 
+class CandidateEventQuerySet(models.QuerySet):
+    def standing(self) -> "CandidateEventQuerySet":
+        """The steps that count: neither an annulment nor a step annulled by one."""
+        return self.filter(annuls__isnull=True, annulment__isnull=True)
+
+
 class CandidateEvent(models.Model):
-    """One step of the pipeline in the append-only ledger: never changed, never deleted."""
+    """One step of the pipeline in the append-only ledger: never changed, never deleted.
+
+    A step recorded by mistake is cancelled by an annulment: a later entry whose ``annuls``
+    points at it (``admissions.services.candidate_annul_latest``)."""
 
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="events"
@@ -610,6 +619,15 @@ class CandidateEvent(models.Model):
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    annuls = models.OneToOneField(
+        "self",
+        verbose_name=_("annuls"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="annulment",
+        help_text=_("The step recorded by mistake that this annulment cancels."),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -618,6 +636,8 @@ class CandidateEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = CandidateEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pipeline step")
@@ -635,6 +655,14 @@ class CandidateEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A pipeline step cannot be deleted."))
+
+    @property
+    def is_annulment(self) -> bool:
+        return self.annuls_id is not None
+
+    @property
+    def moves_stage(self) -> bool:
+        return self.from_stage != self.to_stage
 
 
 class RuleValue(TimeStampedModel):

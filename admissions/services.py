@@ -122,6 +122,10 @@ def _event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CandidateEvent:
+    data = dict(data or {})
+    written = candidate.__dict__.pop("_written", None)
+    if written:
+        data["rows"] = written  # what annulling this step removes (candidate_annul_latest)
     return CandidateEvent.objects.create(
         candidate=candidate,
         from_stage=candidate.stage if candidate.pk else "",
@@ -130,9 +134,14 @@ def _event(
         form=form,
         document_number=number,
         note=note,
-        data=data or {},
+        data=data,
         actor=_user(actor),
     )
+
+
+def _wrote(candidate: Candidate, kind: str, pk: int) -> None:
+    """Remember a row this step wrote (or a mentorship it ended): its event lists them."""
+    candidate.__dict__.setdefault("_written", {}).setdefault(kind, []).append(pk)
 
 
 def _advance(
@@ -171,6 +180,7 @@ def _end_mentorship(candidate: Candidate, day: date) -> None:
     for assignment in candidate.mentors.filter(end_date__isnull=True):
         assignment.end_date = day
         assignment.save(update_fields=["end_date", "updated_at"])
+        _wrote(candidate, "mentors_ended", assignment.pk)
 
 
 def _user(actor):
@@ -178,7 +188,7 @@ def _user(actor):
 
 
 def _document(candidate: Candidate, form: str, paper: Paper, note: str = "") -> CandidateDocument:
-    return CandidateDocument.objects.create(
+    document = CandidateDocument.objects.create(
         candidate=candidate,
         form=form,
         number=paper.number,
@@ -186,16 +196,20 @@ def _document(candidate: Candidate, form: str, paper: Paper, note: str = "") -> 
         issuer=paper.issuer,
         note=note,
     )
+    _wrote(candidate, "documents", document.pk)
+    return document
 
 
 def _record_decision(
     candidate: Candidate, kind: str, paper: Paper, actor, *, reason: str = "", received_on=None
 ) -> Decision:
     """The competent committee's decision as the chapter records it."""
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         candidate=candidate, kind=kind, number=paper.number, date=paper.date, body=paper.issuer,
         reason=reason, received_on=received_on, actor=_user(actor),
     )  # fmt: skip
+    _wrote(candidate, "decisions", decision.pk)
+    return decision
 
 
 def _member_document(paper: Paper) -> member_services.Document:
@@ -591,7 +605,7 @@ def admission_vote_violations(
 def _record_vote(
     candidate: Candidate, kind: str, vote: Vote, base: checks.VoteBase, actor
 ) -> Resolution:
-    return Resolution.objects.create(
+    resolution = Resolution.objects.create(
         candidate=candidate,
         kind=kind,
         number=vote.number,
@@ -604,6 +618,8 @@ def _record_vote(
         note=vote.note,
         actor=_user(actor),
     )
+    _wrote(candidate, "resolutions", resolution.pk)
+    return resolution
 
 
 def _failed_vote(candidate: Candidate, resolution: Resolution, actor, *, form: str) -> Candidate:
@@ -840,9 +856,10 @@ def candidate_hold_ceremony(
         ceremony_date=day,
         note=note,
     )
-    MentorAssignment.objects.create(
+    assignment = MentorAssignment.objects.create(
         candidate=candidate, mentor=mentor, start_date=day, resolution=mentor_resolution
     )
+    _wrote(candidate, "mentors", assignment.pk)
     candidate.member = member
     return _advance(
         candidate,
@@ -986,6 +1003,7 @@ def candidate_confirm(*, candidate_id: int, actor, decision: Paper, note: str = 
         actor=_user(actor),
         note=note,
         decision=_member_document(decision),
+        through_case=True,
     )
     _record_decision(candidate, Decision.Kind.CONFIRMATION, decision, actor)
     _document(candidate, Form.CONFIRMATION_DECISION, decision)
@@ -1013,6 +1031,7 @@ def candidate_not_confirm(*, candidate_id: int, actor, decision: Paper, reason: 
         actor=_user(actor),
         reason=reason,
         decision=_member_document(decision),
+        through_case=True,
     )
     _record_decision(candidate, Decision.Kind.REMOVAL, decision, actor, reason=reason)
     _document(candidate, Form.REMOVAL_DECISION, decision)
@@ -1025,3 +1044,223 @@ def candidate_not_confirm(*, candidate_id: int, actor, decision: Paper, reason: 
         number=decision.number,
         note=reason,
     )
+
+
+# Annulment ---------------------------------------------------------------------------------------
+
+# The deadline extensions that only make sense once the case has reached a stage: annulling the
+# step into that stage is refused while one is recorded (the administrator removes it first).
+EXTENSION_STAGES = {
+    Extension.Kind.ADMISSION_DECISION: {St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED},
+    Extension.Kind.CEREMONY: {St.ADMISSION_DECIDED},
+    Extension.Kind.CONFIRMATION_DECISION: {St.CONFIRMATION_VOTED},
+}
+# For steps recorded before their events listed their rows: the papers each step writes.
+STEP_FORMS = {
+    St.COURSE_DONE: (Form.AWARENESS,),
+    St.DOSSIER_OPEN: (Form.APPLICATION, Form.BACKGROUND),
+    St.INTRODUCED: (Form.OPINIONS,),
+    St.CHAPTER_APPROVED: (Form.CHAPTER_RESOLUTION,),
+    St.GRASSROOTS_APPROVED: (Form.APPRAISAL, Form.GRASSROOTS_RESOLUTION),
+    St.ADMISSION_DECIDED: (Form.ADMISSION_DECISION,),
+    St.CONFIRMATION_VOTED: (Form.CONFIRMATION_RESOLUTION,),
+    St.OFFICIAL: (Form.CONFIRMATION_DECISION,),
+    St.NOT_CONFIRMED: (Form.REMOVAL_DECISION,),
+}
+STEP_RESOLUTIONS = {
+    St.CHAPTER_APPROVED: Resolution.Kind.ADMISSION_CHAPTER,
+    St.CONFIRMATION_VOTED: Resolution.Kind.CONFIRMATION_CHAPTER,
+}
+STEP_DECISIONS = {
+    St.ADMISSION_DECIDED: Decision.Kind.ADMISSION,
+    St.REJECTED: Decision.Kind.REJECTION,
+    St.OFFICIAL: Decision.Kind.CONFIRMATION,
+    St.NOT_CONFIRMED: Decision.Kind.REMOVAL,
+}
+# The member's entry each step wrote on the register, annulled with the step.
+MEMBER_ENTRY = {
+    St.ADMITTED: member_services.Kind.ADMITTED,
+    St.OFFICIAL: member_services.Kind.CONFIRMED,
+    St.NOT_CONFIRMED: member_services.Kind.REMOVED_FROM_PROBATIONARY_LIST,
+}
+
+
+def latest_step(candidate: Candidate) -> CandidateEvent | None:
+    """The step an annulment would cancel now: the most recently recorded one still standing."""
+    return candidate.events.standing().order_by("-id").first()
+
+
+@transaction.atomic
+def candidate_annul_latest(*, candidate_id: int, actor, event_id: int, reason: str) -> Candidate:
+    """Annul the case's latest step, recorded by mistake, with a reason.
+
+    The ledger stays append-only: one entry whose ``annuls`` points at the mistaken step; the
+    stage and its date go back to what they were. The rows the step wrote go with it (its
+    papers, its vote, its decision, the mentor it assigned; history keeps them with the reason)
+    and a mentorship it ended runs again. Annulling the ceremony annuls the member's ADMITTED
+    entry (the record becomes ANNULLED and leaves the case); annulling the confirmation or the
+    removal annuls the member's matching entry, so case and member never disagree. Refused when
+    the step is not the latest standing one, is an annulment or opened the case; when the
+    member has later entries on the register; when the mentor was changed after the ceremony; or
+    when a deadline extension recorded at the stage would be left behind.
+    Locks the case, then the member; one transaction.
+    """
+    _require(reason)
+    candidate = _lock(candidate_id)
+    event = candidate.events.filter(pk=event_id).first()
+    if event is None:
+        raise ValidationError(_("This step is not in the case's ledger."), code="not_found")
+    _check_annullable(candidate, event)
+    stage = event.from_stage if event.moves_stage else candidate.stage
+    if event.moves_stage:
+        _check_nothing_left_behind(candidate, event)
+        if event.to_stage in CLOSED_STAGES and not candidate.member_id:
+            _refuse_open_case(candidate.former_member_id)
+    if event.moves_stage and event.to_stage in MEMBER_ENTRY:
+        member_services.member_annul_latest(
+            member_id=candidate.member_id,
+            actor=_user(actor),
+            event_id=_member_entry(candidate, MEMBER_ENTRY[event.to_stage]).pk,
+            reason=reason,
+            through_case=True,
+        )
+    _discard_rows(candidate, event, actor, reason)
+    fields = ["stage", "stage_since"]
+    if event.moves_stage and event.to_stage == St.ADMITTED:
+        candidate.member = None
+        fields.append("member")
+    CandidateEvent.objects.create(
+        candidate=candidate,
+        from_stage=candidate.stage,
+        to_stage=stage,
+        date=timezone.localdate(),
+        note=reason,
+        annuls=event,
+        actor=_user(actor),
+    )
+    candidate.stage = stage
+    entered = (
+        candidate.events.standing()
+        .filter(to_stage=stage)
+        .exclude(from_stage=stage)
+        .order_by("-id")
+        .first()
+    )
+    candidate.stage_since = entered.date if entered else candidate.stage_since
+    candidate._history_user = _user(actor)
+    candidate._change_reason = member_services.history_reason(
+        _("Annulled “%(step)s”: %(reason)s") % {"step": event, "reason": reason}
+    )
+    candidate.save(update_fields=[*fields, "updated_at"])
+    return candidate
+
+
+def _check_annullable(candidate: Candidate, event: CandidateEvent) -> None:
+    if event.is_annulment:
+        raise ValidationError(_("An annulment cannot itself be annulled."), code="annulment")
+    if CandidateEvent.objects.filter(annuls=event).exists():
+        raise ValidationError(_("This step has already been annulled."), code="annulled")
+    latest = latest_step(candidate)
+    if latest is None or latest.pk != event.pk:
+        raise ValidationError(
+            _(
+                "Only the latest step can be annulled (now “%(latest)s”): annul it first to go "
+                "further back."
+            )
+            % {"latest": latest},
+            code="not_latest",
+        )
+    if not event.from_stage:
+        raise ValidationError(
+            _(
+                "The entry that opened the case cannot be annulled: close the case instead "
+                "(withdrawn), with the reason."
+            ),
+            code="first_entry",
+        )
+
+
+def _check_nothing_left_behind(candidate: Candidate, event: CandidateEvent) -> None:
+    for extension in candidate.extensions.all():
+        stages = EXTENSION_STAGES[extension.kind]
+        if event.to_stage in stages and event.from_stage not in stages:
+            raise ValidationError(
+                _(
+                    "A deadline extension (%(extension)s) was recorded at this stage: the "
+                    "administrator removes it first."
+                )
+                % {"extension": extension},
+                code="extension_recorded",
+            )
+    if event.to_stage == St.ADMITTED and candidate.mentors.count() > 1:
+        raise ValidationError(
+            _("The mentor was changed after the ceremony: the ceremony can no longer be annulled."),
+            code="mentor_changed",
+        )
+
+
+def _member_entry(candidate: Candidate, kind: str):
+    """The member's entry this step wrote; it must still be the member's latest."""
+    entry = member_services.latest_entry(candidate.member)
+    if entry is None or entry.kind != kind:
+        raise ValidationError(
+            _(
+                "%(name)s has later entries on the register (latest: “%(latest)s”): annul them "
+                "on the member's page first."
+            )
+            % {"name": candidate.member, "latest": entry},
+            code="member_moved_since",
+        )
+    return entry
+
+
+def _discard_rows(candidate: Candidate, event: CandidateEvent, actor, reason: str) -> None:
+    """Delete the rows the step wrote (history keeps them, with the reason) and run again the
+    mentorship it ended."""
+    rows = event.data.get("rows") or _rows_by_match(candidate, event)
+    for model, key in (
+        (CandidateDocument, "documents"),
+        (Resolution, "resolutions"),
+        (Decision, "decisions"),
+        (MentorAssignment, "mentors"),
+    ):
+        for row in model.objects.filter(candidate=candidate, pk__in=rows.get(key, [])):
+            row._history_user = _user(actor)
+            row._change_reason = member_services.history_reason(reason)
+            row.delete()
+    ended = MentorAssignment.objects.filter(
+        candidate=candidate, pk__in=rows.get("mentors_ended", [])
+    )
+    for assignment in ended:
+        assignment.end_date = None
+        assignment._history_user = _user(actor)
+        assignment._change_reason = member_services.history_reason(reason)
+        assignment.save(update_fields=["end_date", "updated_at"])
+
+
+def _rows_by_match(candidate: Candidate, event: CandidateEvent) -> dict[str, list[int]]:
+    """Rows of a step recorded before events listed them: the newest of each kind it writes."""
+    rows: dict[str, list[int]] = {}
+    target = event.to_stage if event.moves_stage else None
+    if event.data.get("failed_vote"):
+        rows["resolutions"] = [event.data["failed_vote"]]
+        return rows
+    if event.data.get("renewal"):
+        target = St.COURSE_DONE
+    for form in STEP_FORMS.get(target, ()):
+        found = candidate.documents.filter(form=form).order_by("-id").first()
+        if found:
+            rows.setdefault("documents", []).append(found.pk)
+    for key, kinds, model in (
+        ("resolutions", STEP_RESOLUTIONS, Resolution),
+        ("decisions", STEP_DECISIONS, Decision),
+    ):
+        if target in kinds:
+            found = model.objects.filter(candidate=candidate, kind=kinds[target]).order_by("-id")
+            rows[key] = [row.pk for row in found[:1]]
+    if target == St.ADMITTED:
+        rows["mentors"] = [m.pk for m in candidate.mentors.order_by("-id")[:1]]
+    if target in (St.OFFICIAL, St.NOT_CONFIRMED):
+        ended = candidate.mentors.filter(end_date=event.date).order_by("-id")[:1]
+        rows["mentors_ended"] = [m.pk for m in ended]
+    return rows

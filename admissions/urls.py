@@ -1,6 +1,6 @@
 from django.urls import path
 
-from admissions import views
+from admissions import annul_views, views
 
 app_name = "admissions"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:public_id>/", views.candidate_detail, name="candidate-detail"),
     path("<uuid:public_id>/step/<slug:step>/", views.candidate_step, name="candidate-step"),
     path("<uuid:public_id>/observe/", views.candidate_observe, name="candidate-observe"),
+    path("<uuid:public_id>/annul/", annul_views.candidate_annul, name="candidate-annul"),
 ]

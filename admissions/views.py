@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from admissions import access, checks, forms, queries, services, steps
+from admissions import access, annul_views, checks, forms, queries, services, steps
 from admissions.checks import Violation
 from admissions.models import (
     CandidateEvent,
@@ -147,7 +147,10 @@ def _load_case(candidate) -> None:
         Prefetch("introductions", queryset=Introduction.objects.select_related("introducer")),
         Prefetch("mentors", queryset=MentorAssignment.objects.select_related("mentor")),
         Prefetch("observations", queryset=Observation.objects.select_related("author")),
-        Prefetch("events", queryset=CandidateEvent.objects.select_related("actor")),
+        Prefetch(
+            "events",
+            queryset=CandidateEvent.objects.select_related("actor", "annuls", "annulment"),
+        ),
     )
 
 
@@ -174,6 +177,7 @@ def candidate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         ],
         "votes": queries.vote_figures(candidate.resolutions.all()),
         "can_observe": access.can_observe(request.user, candidate),
+        "annullable": annul_views.annullable_step(candidate, request.user),
         "observation_form": forms.ObservationForm(),
     }
     return render(request, "admissions/candidate_detail.html", context)

@@ -174,9 +174,12 @@ class MemberQuerySet(models.QuerySet):
         """Annotate ``status_on``, ``cell_on_id``, ``temporary_kind_on`` and ``exemption_kind_on``
         as the ledger had them at the end of ``day``.
 
-        Members with no event by then get ``status_on`` None (not yet on the roll).
+        Members with no event by then get ``status_on`` None (not yet on the roll). Annulled
+        entries and the annulments themselves are not read (``MemberEventQuerySet.standing``).
         """
-        events = MemberEvent.objects.filter(member=models.OuterRef("pk"), effective_date__lte=day)
+        events = MemberEvent.objects.standing().filter(
+            member=models.OuterRef("pk"), effective_date__lte=day
+        )
         latest = ("-effective_date", "-id")
         return self.annotate(
             status_on=models.Subquery(
@@ -218,6 +221,8 @@ class Member(SearchKeyMixin, PublicIdModel):
         EXPELLED = "EXPELLED", _("expelled")
         LEFT = "LEFT", _("left the Party")
         DECEASED = "DECEASED", _("deceased")
+        # Its only entry on the register was annulled (entered by mistake): never on the roll.
+        ANNULLED = "ANNULLED", _("record annulled (entered by mistake)")
 
     class Gender(models.TextChoices):
         MALE = "M", _("male")
@@ -442,11 +447,17 @@ MEMBER_TRANSITIONS: dict[str | None, set[str]] = {
     S.EXPELLED: set(),
     S.LEFT: set(),
     S.DECEASED: set(),
+    S.ANNULLED: set(),
 }
 
 
 class MemberEventQuerySet(models.QuerySet):
     """Bulk writes would bypass ``MemberEvent.save``/``delete``: refused the same way."""
+
+    def standing(self) -> "MemberEventQuerySet":
+        """The entries that count: neither an annulment nor an entry annulled by one. Every
+        reading of the ledger for figures, status or dates goes through this."""
+        return self.exclude(kind=MemberEvent.Kind.ANNULLED).filter(annulment__isnull=True)
 
     def update(self, **kwargs):
         raise ValidationError(_("A movement in the ledger cannot be changed."))
@@ -479,6 +490,7 @@ class MemberEvent(models.Model):
         LEFT = "LEFT", _("left the Party")
         DECEASED = "DECEASED", _("deceased")
         CORRECTED = "CORRECTED", _("key date corrected")
+        ANNULLED = "ANNULLED", _("annulment of an entry recorded by mistake")
 
     class DocumentKind(models.TextChoices):
         NONE = "", _("—")
@@ -542,6 +554,15 @@ class MemberEvent(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    annuls = models.OneToOneField(
+        "self",
+        verbose_name=_("annuls"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="annulment",
+        help_text=_("The entry recorded by mistake that this annulment cancels."),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -564,6 +585,14 @@ class MemberEvent(models.Model):
             # reports: movements of a kind in a period.
             models.Index(fields=["kind", "effective_date"], name="members_event_kind_date"),
         ]
+        constraints = [
+            # An annulment points at the entry it cancels; nothing else points anywhere.
+            models.CheckConstraint(
+                condition=Q(kind="ANNULLED", annuls__isnull=False)
+                | (~Q(kind="ANNULLED") & Q(annuls__isnull=True)),
+                name="members_event_annulment_points_at_entry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.effective_date:%d/%m/%Y}"
@@ -575,6 +604,10 @@ class MemberEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A movement in the ledger cannot be deleted."))
+
+    @property
+    def is_annulment(self) -> bool:
+        return self.kind == self.Kind.ANNULLED
 
 
 class RoleAssignment(TimeStampedModel):

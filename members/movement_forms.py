@@ -707,6 +707,27 @@ class CorrectKeyDateForm(ServiceForm):
         return {"field_name": data["field_name"], "value": data["value"], "reason": data["reason"]}
 
 
+# Annulment --------------------------------------------------------------------------------
+
+
+class AnnulForm(ServiceForm):
+    """Annul the latest entry (a member's movement or a case's step), recorded by mistake.
+    ``entry`` is the entry the secretary saw as the latest; the service refuses any other."""
+
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    reason = note_field(
+        _("Why the entry was a mistake"),
+        required=True,
+        help_text=_("Kept in the ledger with the annulment, beside the annulled entry."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give the reason."), code="required")
+        return reason
+
+
 # Cells and roles --------------------------------------------------------------------------
 
 

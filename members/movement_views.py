@@ -31,6 +31,7 @@ from members.access import (
 from members.models import Cell, Member, RoleAssignment
 from members.movement_forms import (
     ACTIONS,
+    AnnulForm,
     CellForm,
     CorrectKeyDateForm,
     RoleEndForm,
@@ -40,7 +41,7 @@ from members.movement_forms import (
     add_service_error,
     show_date,
 )
-from members.movements import available_actions
+from members.movements import available_actions, case_step_url
 
 Status = Member.Status
 CONFIRM_TEMPLATE = "members/move_confirm.html"
@@ -93,7 +94,7 @@ def _bound(request: HttpRequest) -> dict[str, Any]:
 
 
 def _member_context(member: Member) -> dict[str, Any]:
-    latest = member.events.order_by("-effective_date", "-id").first()
+    latest = member.events.standing().order_by("-effective_date", "-id").first()
     return {"member": member, "latest_event": latest, "cancel_url": member.get_absolute_url()}
 
 
@@ -109,6 +110,14 @@ def member_move(request: HttpRequest, public_id: UUID, action: str) -> HttpRespo
     if action not in available_actions(member):
         messages.error(request, _not_available_message(member, str(spec.title)))
         return redirect(member)
+    case_url = case_step_url(member, action)
+    if case_url:  # one path to each truth: the admission case ends this member's probation
+        messages.info(
+            request,
+            _("%(name)s was admitted through an admission case: “%(movement)s” is recorded there.")
+            % {"name": member.full_name, "movement": spec.title},
+        )
+        return redirect(case_url)
     form = spec.form_class(member, **_bound(request))
 
     def perform() -> Member:
@@ -227,6 +236,43 @@ def correct_key_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
         perform=perform,
         done=done,
     )
+
+
+# Annulment --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def member_annul(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """GET: the latest entry and a reason box; POST: annul it (services.member_annul_latest)."""
+    member = get_member_for_user(request.user, public_id, manage=True)
+    latest = services.latest_entry(member)
+    form = AnnulForm(initial={"entry": latest.pk if latest else None}, **_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            annulment = services.member_annul_latest(
+                member_id=member.pk,
+                actor=request.user,
+                event_id=form.cleaned_data["entry"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(entry)s” is annulled for %(name)s.")
+                % {"entry": annulment.annuls, "name": member.full_name},
+            )
+            return redirect(member)
+    context = {
+        "member": member,
+        "latest": latest,
+        "refusal": services.annul_refusal(member, latest) if latest else "",
+        "case": services.case_of(member),
+        "form": form,
+        "cancel_url": member.get_absolute_url(),
+    }
+    return render(request, "members/move_annul.html", context)
 
 
 # The chapter and its organisation ---------------------------------------------------------

@@ -7,7 +7,10 @@ the temporary-transfer and exemption actions read the member's flags.
 
 from collections.abc import Callable
 
-from members.models import Member
+from django.urls import reverse
+
+from members.models import Member, MemberEvent
+from members.services import annul_refusal, case_of
 
 Status = Member.Status
 
@@ -37,3 +40,47 @@ ACTION_SLUGS: tuple[str, ...] = tuple(slug for slug, _rule in _RULES)
 def available_actions(member: Member) -> list[str]:
     """The action slugs ``members:member-move`` accepts for this member now, in button order."""
     return [slug for slug, allows in _RULES if allows(member)]
+
+
+# One path to each truth: for a member admitted through an admission case, probation ends on the
+# case. These actions lead to the case's step instead (by the case's stage for confirmation).
+CASE_ACTIONS = ("confirm", "remove-from-probationary-list")
+
+
+def case_step_url(member: Member, action: str) -> str | None:
+    """The URL of the case's step standing for ``action``, or None if the register records it."""
+    case = case_of(member) if action in CASE_ACTIONS else None
+    if case is None:
+        return None
+    if action == "confirm":
+        step = "confirm" if case.stage == "CONFIRMATION_VOTED" else "confirmation-vote"
+    else:
+        step = "not-confirm"
+    return reverse("admissions:candidate-step", args=[case.public_id, step])
+
+
+def action_url(member: Member, action: str) -> str:
+    """Where a movement button leads: the register's movement, or the case's step."""
+    return case_step_url(member, action) or reverse(
+        "members:member-move", args=[member.public_id, action]
+    )
+
+
+def timeline(member: Member) -> list[MemberEvent]:
+    """The member's ledger, newest first, each entry with what annuls it or what it annuls
+    (one query)."""
+    return list(
+        member.events.select_related("actor", "cell", "annuls", "annulment").order_by(
+            "-effective_date", "-id"
+        )
+    )
+
+
+def annullable_entry(member: Member, events: list[MemberEvent]) -> MemberEvent | None:
+    """The entry of ``timeline(member)`` the register may annul now (services.latest_entry,
+    read from the loaded list), or None when there is none or only the case may annul it."""
+    standing = [e for e in events if not e.is_annulment and getattr(e, "annulment", None) is None]
+    latest = max(standing, key=lambda e: e.pk, default=None)
+    if latest is None or annul_refusal(member, latest):
+        return None
+    return latest

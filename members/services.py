@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,7 +125,7 @@ def _check_day(chapter: Chapter, day: date, *, member: Member | None = None) -> 
         )
     if member is not None and member.pk:
         # A correction is dated the day it is recorded and moves nothing: it does not count.
-        movements = member.events.exclude(kind=Kind.CORRECTED)
+        movements = member.events.standing().exclude(kind=Kind.CORRECTED)
         latest = movements.order_by("-effective_date").values_list("effective_date", flat=True)
         last = latest.first()
         if last and day < last:
@@ -544,12 +544,41 @@ def _require_reason(reason: str) -> None:
 # Probation ends ---------------------------------------------------------------------------
 
 
+# One path to each truth: a member admitted through an admission case ends probation only
+# through that case's steps, which call these services with ``through_case=True``.
+CASE_KINDS = (Kind.ADMITTED, Kind.CONFIRMED, Kind.REMOVED_FROM_PROBATIONARY_LIST)
+
+
+def case_of(member: Member):
+    """The admission case that admitted this member, or None (imported, received by transfer).
+    One query, then cached on the member."""
+    return getattr(member, "candidate", None)
+
+
+def _refuse_outside_case(member: Member, through_case: bool) -> None:
+    if not through_case and case_of(member) is not None:
+        raise TransitionNotAllowed(
+            _(
+                "%(name)s was admitted through an admission case: probation ends only through "
+                "the case's steps (confirmation vote, committee decision, papers). Record it "
+                "on the case."
+            )
+            % {"name": member.full_name},
+            code="through_case_only",
+        )
+
+
 @transaction.atomic
-def member_confirm_official(*, member_id: int, actor, decision: Document, note: str = "") -> Member:
+def member_confirm_official(
+    *, member_id: int, actor, decision: Document, note: str = "", through_case: bool = False
+) -> Member:
     """Confirmation as an official member (R14, R15): the official date stays ceremony + 12
-    months whatever the decision date, and the event is dated on it."""
+    months whatever the decision date, and the event is dated on it.
+
+    Refused for a member admitted through a case unless ``through_case`` (the case's step)."""
     member = _lock(member_id)
     _check_transition(member, Status.OFFICIAL)
+    _refuse_outside_case(member, through_case)
     if not member.is_probationary:
         # The table lets a transferred-out member become official again, but by transfer in only.
         raise TransitionNotAllowed(
@@ -590,12 +619,16 @@ def member_confirm_official(*, member_id: int, actor, decision: Document, note: 
 
 @transaction.atomic
 def member_remove_from_probationary_list(
-    *, member_id: int, actor, decision: Document, reason: str
+    *, member_id: int, actor, decision: Document, reason: str, through_case: bool = False
 ) -> Member:
-    """Not qualified at the end of probation (R19): never an extension."""
+    """Not qualified at the end of probation (R19): never an extension.
+
+    Refused for a member admitted through a case unless ``through_case`` (the case's step)."""
     _require_reason(reason)
     if not decision.date:
         raise ValidationError(_("Give the date of the decision."), code="required")
+    if not through_case:
+        _refuse_outside_case(_lock(member_id), through_case)
     return _leave(
         member_id,
         to_status=Status.REMOVED_FROM_PROBATIONARY_LIST,
@@ -790,6 +823,148 @@ def member_correct_key_date(
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+# Annulment --------------------------------------------------------------------------------
+
+
+def latest_entry(member: Member) -> MemberEvent | None:
+    """The entry an annulment would cancel now: the most recently recorded one still standing
+    (annulling goes back one entry at a time, in the order they were recorded)."""
+    return member.events.standing().order_by("-id").first()
+
+
+def annul_refusal(member: Member, event: MemberEvent, *, through_case: bool = False) -> str:
+    """Why this entry cannot be annulled from the register ("" if it can). Pure except for
+    ``case_of``'s one query; the detail page and the service share it."""
+    if event.kind in CASE_KINDS and not through_case and case_of(member) is not None:
+        return _(
+            "“%(entry)s” was recorded by a step of the admission case: annul that step on the "
+            "case, which annuls this entry with it."
+        ) % {"entry": event.get_kind_display()}
+    return ""
+
+
+@transaction.atomic
+def member_annul_latest(
+    *, member_id: int, actor, event_id: int, reason: str, through_case: bool = False
+) -> MemberEvent:
+    """Annul the member's latest entry, recorded by mistake, with a reason.
+
+    The ledger stays append-only: one ANNULLED entry pointing at the mistaken one. Status,
+    cell and flags are derived again from the entries still standing, so they, and every as-of
+    figure, are what they would be without it; an annulled confirmation also clears the
+    confirmation decision, an annulled correction restores the dates it changed. Annulling the
+    entry that put the member on the register leaves the record ANNULLED (never on the roll),
+    refused while other rows (cells, roles, cases) name the member. Only the latest standing
+    entry (``latest_entry``) can be annulled, never an annulment; entries written by an
+    admission case's step are annulled through the case (``through_case``).
+    Locks the member row; writes the member (history with the reason) and one event.
+    """
+    _require_reason(reason)
+    member = _lock(member_id)
+    event = member.events.filter(pk=event_id).first()
+    if event is None:
+        raise ValidationError(_("This entry is not in the member's ledger."), code="not_found")
+    _check_annullable(member, event)
+    refusal = annul_refusal(member, event, through_case=through_case)
+    if refusal:
+        raise TransitionNotAllowed(refusal, code="through_case_only")
+    return _annul(member, event, actor=actor, reason=reason)
+
+
+def _check_annullable(member: Member, event: MemberEvent) -> None:
+    if event.kind == Kind.ANNULLED:
+        raise ValidationError(_("An annulment cannot itself be annulled."), code="annulment")
+    if MemberEvent.objects.filter(annuls=event).exists():
+        raise ValidationError(_("This entry has already been annulled."), code="annulled")
+    latest = latest_entry(member)
+    if latest is None or latest.pk != event.pk:
+        raise ValidationError(
+            _(
+                "Only the latest entry can be annulled (now “%(latest)s”): annul it first to go "
+                "further back."
+            )
+            % {"latest": latest},
+            code="not_latest",
+        )
+
+
+def _annul(member: Member, event: MemberEvent, *, actor, reason: str) -> MemberEvent:
+    before = member.status
+    changed = {"status", "cell", "is_exempted", "is_temporarily_out"}
+    if event.kind == Kind.CONFIRMED:
+        member.confirmation_decision_date, member.confirmation_decision_number = None, ""
+        changed |= {"confirmation_decision_date", "confirmation_decision_number"}
+    if event.kind == Kind.CORRECTED:
+        for name, (old, _new) in event.data.items():
+            setattr(member, name, date.fromisoformat(old) if old else None)
+            changed.add(name)
+    annulment = MemberEvent.objects.create(
+        member=member,
+        kind=Kind.ANNULLED,
+        annuls=event,
+        effective_date=timezone.localdate(),
+        from_status=before or "",
+        note=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    _derive_from_ledger(member)
+    if member.status == Status.ANNULLED:
+        _check_not_referenced(member)
+    else:
+        _check_key_dates(member)
+        if member.is_active:
+            _check_unique_identifiers(member)
+    member._history_user = actor
+    member._change_reason = history_reason(
+        _("Annulled “%(entry)s”: %(reason)s")
+        % {"entry": event.get_kind_display(), "reason": reason}
+    )
+    member.save(update_fields=[*sorted(changed), "updated_at"])
+    return annulment
+
+
+def _derive_from_ledger(member: Member) -> None:
+    """Status, cell and flags as the standing entries have them at the end of time."""
+    state = (
+        Member.objects.filter(pk=member.pk)
+        .as_of(date.max)
+        .values("status_on", "cell_on_id", "temporary_kind_on", "exemption_kind_on")
+        .get()
+    )
+    if state["status_on"] is None:  # the entry that put the member on the register is gone
+        member.status, member.is_temporarily_out, member.is_exempted = Status.ANNULLED, False, False
+        return
+    member.status = state["status_on"]
+    member.cell_id = state["cell_on_id"]
+    member.is_temporarily_out = state["temporary_kind_on"] == Kind.TEMPORARY_OUT
+    member.is_exempted = state["exemption_kind_on"] == Kind.EXEMPTED
+
+
+def _check_not_referenced(member: Member) -> None:
+    """A record annulled as a whole must not leave a cell, a role or a case pointing at it."""
+    uses = [
+        (
+            Cell.objects.filter(models.Q(leader=member) | models.Q(deputy_leader=member)),
+            _("leads a cell"),
+        ),
+        (RoleAssignment.objects.filter(member=member), _("holds a role")),
+        (member.helped_candidates.all(), _("helps a candidate")),
+        (member.introductions.all(), _("introduced a candidate")),
+        (member.mentorships.all(), _("mentors a probationary member")),
+        (member.readmission_candidates.all(), _("is the former record of a re-admission case")),
+    ]
+    found = [str(label) for rows, label in uses if rows.exists()]
+    if found:
+        raise ValidationError(
+            _(
+                "The entry that put %(name)s on the register cannot be annulled while the record "
+                "is in use: %(uses)s."
+            )
+            % {"name": member.full_name, "uses": ", ".join(found)},
+            code="in_use",
+        )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ urlpatterns = [
     path("transfer-in/", movement_views.transfer_in, name="transfer-in"),
     path("<uuid:public_id>/move/<slug:action>/", movement_views.member_move, name="member-move"),
     path("<uuid:public_id>/correct/", movement_views.correct_key_date, name="member-correct"),
+    path("<uuid:public_id>/annul/", movement_views.member_annul, name="member-annul"),
     # Organisation: chapter page, cells, roles (members/movement_views.py)
     path("chapters/<uuid:public_id>/", movement_views.chapter_detail, name="chapter-detail"),
     path("chapters/<uuid:public_id>/cells/new/", movement_views.cell_create, name="cell-create"),

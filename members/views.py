@@ -26,7 +26,7 @@ from members import access, services
 from members.filters import MemberFilter
 from members.forms import SECTIONS, MemberCreateForm, MemberEditForm
 from members.models import Member
-from members.movements import available_actions
+from members.movements import action_url, annullable_entry, available_actions, timeline
 
 PER_PAGE = 50
 Status = Member.Status
@@ -170,12 +170,17 @@ def _years_months(months: int | None) -> str | None:
 def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     member = access.get_member_for_user(request.user, public_id)
     can_manage = access.can_manage_member(request.user, member)
-    actions = [(slug, *ACTION_BUTTONS[slug]) for slug in available_actions(member)]
+    actions = [
+        (slug, *ACTION_BUTTONS[slug], action_url(member, slug))
+        for slug in available_actions(member)
+    ]
+    events = timeline(member)
     context = {
         "member": member,
         "sections": _sections(member),
         "positions": member.positions.all(),
-        "events": member.events.select_related("actor", "cell").order_by("-effective_date", "-id"),
+        "events": events,
+        "annullable": annullable_entry(member, events) if can_manage else None,
         "history": _history(member),
         "can_manage": can_manage,
         "can_edit": bool(access.fields_editable_by(request.user, member)),

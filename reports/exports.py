@@ -141,12 +141,17 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
     """On the roll on ``day``, and those who left the roll between 1 January of that year and
     ``day`` (so the year's exits are in the book), with their movements up to ``day``."""
     year_start = date(day.year, 1, 1)
-    left = MemberEvent.objects.filter(
-        member__in=scope.values("pk"),
-        effective_date__range=(year_start, day),
-        kind__in=MemberEvent.LEAVING_KINDS,
-    ).values("member")
-    events = MemberEvent.objects.filter(effective_date__lte=day, kind__in=REGISTER_KINDS).order_by(
+    left = (
+        MemberEvent.objects.standing()
+        .filter(
+            member__in=scope.values("pk"),
+            effective_date__range=(year_start, day),
+            kind__in=MemberEvent.LEAVING_KINDS,
+        )
+        .values("member")
+    )
+    standing = MemberEvent.objects.standing()
+    events = standing.filter(effective_date__lte=day, kind__in=REGISTER_KINDS).order_by(
         "effective_date", "id"
     )
     cell_name = Cell.objects.filter(pk=OuterRef("cell_on_id")).values("name")[:1]

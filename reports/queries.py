@@ -289,7 +289,7 @@ def as_of(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = Non
 
 
 def _events(scope: QuerySet[Member], start: date, end: date, kinds) -> QuerySet[MemberEvent]:
-    return MemberEvent.objects.filter(
+    return MemberEvent.objects.standing().filter(
         member__in=scope.values("pk"), effective_date__range=(start, end), kind__in=kinds
     )
 

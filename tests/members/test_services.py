@@ -142,6 +142,16 @@ def transferred_out_while_probationary(cell, actor) -> Member:
     return member
 
 
+def annulled(cell, actor) -> Member:
+    """Registered by mistake: the one entry annulled (services.member_annul_latest)."""
+    member = official(cell, actor)
+    services.member_annul_latest(
+        member_id=member.pk, actor=actor, event_id=member.events.get().pk, reason="Nhập nhầm"
+    )
+    member.refresh_from_db()
+    return member
+
+
 BUILDERS: dict[str, Callable[..., Member]] = {
     Status.PROBATIONARY: probationary,
     Status.OFFICIAL: official,
@@ -153,6 +163,7 @@ BUILDERS: dict[str, Callable[..., Member]] = {
     Status.EXPELLED: left_by(services.member_expel, decision=DECISION, reason="Vi phạm kỷ luật"),
     Status.LEFT: left_by(services.member_leave, decision=DECISION, reason="Xin ra khỏi Đảng"),
     Status.DECEASED: left_by(services.member_record_death),
+    Status.ANNULLED: annulled,
 }
 
 
