@@ -16,10 +16,11 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Max, Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.text import capfirst
@@ -765,9 +766,25 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{obj.get_username()} — {full_name}" if full_name else obj.get_username()
 
 
+def accounts_of_chapter(chapter: Chapter):
+    """The user accounts tied to the chapter: those of its members on the roll (any role they
+    ever held names the member) and those of its current officers. Never the whole system's."""
+    today = timezone.localdate()
+    current = Q(end_date__isnull=True) | Q(end_date__gte=today)
+    tied = RoleAssignment.objects.filter(
+        Q(member__chapter=chapter, member__status__in=Member.ACTIVE_STATUSES)
+        | (current & (Q(chapter=chapter) | Q(cell__chapter=chapter)))
+    )
+    users = get_user_model().objects.filter(is_active=True, pk__in=tied.values("user_id"))
+    return users.order_by("username")
+
+
 class RoleForm(ServiceForm):
     """A chapter role: secretary, deputy, or leader of one of its cells. Committee officers are
-    appointed by the administrator."""
+    appointed by the administrator.
+
+    The account is one tied to the chapter (``accounts_of_chapter``), or a new one made here for
+    a member on the chapter's roll (``new_username`` and ``new_password``, then ``member``)."""
 
     ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.CELL_LEADER)
 
@@ -782,15 +799,33 @@ class RoleForm(ServiceForm):
     user = UserChoiceField(
         label=_("User account"),
         queryset=get_user_model().objects.none(),
-        empty_label=_("— Choose an account —"),
-        help_text=_("The account that signs in. The administrator creates accounts."),
+        required=False,
+        empty_label=_("— A new account —"),
+        help_text=_(
+            "The accounts of this chapter's members and officers. For someone without one, "
+            "leave this empty and make a new account below."
+        ),
+    )
+    new_username = forms.CharField(
+        label=_("New account: user name"),
+        max_length=150,
+        required=False,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only, e.g. nguyenvana."),
+    )
+    new_password = forms.CharField(
+        label=_("New account: first password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Give it to the person, who changes it after signing in."),
     )
     member = MemberChoiceField(
         label=_("Party member holding the role"),
         queryset=Member.objects.none(),
         required=False,
         empty_label="—",
-        help_text=_("Optional: the member on this chapter's roll who holds it."),
+        help_text=_("The member on this chapter's roll who holds it (needed for a new account)."),
     )
     start_date = date_field(_("From"))
 
@@ -798,12 +833,17 @@ class RoleForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.chapter = chapter
         self.fields["cell"].queryset = Cell.objects.filter(chapter=chapter)
-        users = get_user_model().objects.filter(is_active=True)
-        self.fields["user"].queryset = users.order_by("username")
+        self.fields["user"].queryset = accounts_of_chapter(chapter)
         self.fields["member"].queryset = _active_members(chapter)
 
     def layout(self) -> Layout:
-        return Layout(Row(Column("role"), Column("cell")), "user", "member", "start_date")
+        return Layout(
+            Row(Column("role"), Column("cell")),
+            "user",
+            Row(Column("new_username"), Column("new_password")),
+            "member",
+            "start_date",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -812,7 +852,63 @@ class RoleForm(ServiceForm):
                 self.add_error("cell", _("Choose the cell this person leads."))
         else:
             data["cell"] = None
+        if data.get("user"):
+            if data.get("new_username") or data.get("new_password"):
+                self.add_error(
+                    "new_username",
+                    ValidationError(
+                        _("Choose an account or make a new one, not both."), code="both"
+                    ),
+                )
+        elif "user" not in self.errors:
+            self._clean_new_account(data)
         return data
+
+    def _clean_new_account(self, data: dict[str, Any]) -> None:
+        username, password = data.get("new_username"), data.get("new_password")
+        if not username:
+            self.add_error(
+                "user", ValidationError(_("Choose an account or make a new one."), code="required")
+            )
+            return
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            self.add_error(
+                "new_username",
+                ValidationError(_("This user name is already taken."), code="taken"),
+            )
+        if not data.get("member") and "member" not in self.errors:
+            self.add_error(
+                "member",
+                ValidationError(
+                    _("A new account is made for a member of this chapter: choose the member."),
+                    code="required",
+                ),
+            )
+        if not password:
+            self.add_error(
+                "new_password", ValidationError(_("Give a first password."), code="required")
+            )
+            return
+        member = data.get("member")
+        # The whole Vietnamese name goes in first_name, so get_full_name() reads in order.
+        candidate = get_user_model()(
+            username=username, first_name=member.full_name[:150] if member else ""
+        )
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as error:
+            self.add_error("new_password", error)
+
+    def new_account(self) -> dict[str, str] | None:
+        """What the new account is made from, or None when an existing one was chosen."""
+        data = self.cleaned_data
+        if data.get("user"):
+            return None
+        return {
+            "username": data["new_username"],
+            "password": data["new_password"],
+            "first_name": data["member"].full_name[:150],
+        }
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

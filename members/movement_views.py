@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -368,7 +369,7 @@ def role_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = RoleForm(chapter, initial={"start_date": timezone.localdate()}, **_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
-            assignment = services.role_assign(actor=request.user, **form.service_kwargs())
+            assignment = _assign_role(form, actor=request.user)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -383,6 +384,17 @@ def role_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
             return redirect(chapter)
     return render(request, "members/role_form.html", {"form": form, "chapter": chapter})
+
+
+def _assign_role(form: RoleForm, *, actor) -> RoleAssignment:
+    """The role, for the chosen account or a new one made for the member: both or neither (a
+    refused role leaves no account behind)."""
+    kwargs = form.service_kwargs()
+    with transaction.atomic():
+        account = form.new_account()
+        if account is not None:
+            kwargs["user"] = get_user_model().objects.create_user(**account)
+        return services.role_assign(actor=actor, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])
