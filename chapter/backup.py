@@ -144,7 +144,7 @@ def backup(path: Path, *, connection, force: bool = False, files: bool = False) 
         for target in targets:
             if target.exists():
                 raise BackupError(f"{target} already exists; use --force to overwrite it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _written_atomically(path) as tmp:
         if kind == POSTGRESQL:
             _pg_dump(connection.settings_dict, tmp)
@@ -157,10 +157,14 @@ def backup(path: Path, *, connection, force: bool = False, files: bool = False) 
 
 
 def _sqlite_backup(connection, target: Path) -> None:
-    """Copy the live database page by page; writers wait only for each short step."""
+    """Copy the live database in one step, under a read lock: a consistent copy, while
+    writers wait (within their busy timeout) for the second or so a chapter's file takes."""
     connection.ensure_connection()
-    with closing(sqlite3.connect(target)) as dst:
-        connection.connection.backup(dst)
+    try:
+        with closing(sqlite3.connect(target)) as dst:
+            connection.connection.backup(dst)
+    except sqlite3.Error as e:
+        raise BackupError(f"The SQLite backup failed: {e}.") from e
 
 
 def _pg_dump(settings_dict: dict, target: Path) -> None:
@@ -247,14 +251,19 @@ def _sqlite_restore(path: Path, connection) -> None:
     Django's are closed.
     """
     connections.close_all()
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as src:
-        if connection.is_in_memory_db():
-            connection.ensure_connection()
-            src.backup(connection.connection)
-            return
-        timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 20)
-        with closing(sqlite3.connect(connection.settings_dict["NAME"], timeout=timeout)) as dst:
-            src.backup(dst)
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as src:
+            if connection.is_in_memory_db():
+                connection.ensure_connection()
+                src.backup(connection.connection)
+                return
+            timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 20)
+            with closing(sqlite3.connect(connection.settings_dict["NAME"], timeout=timeout)) as dst:
+                src.backup(dst)
+    except sqlite3.Error as e:
+        raise BackupError(
+            f"The SQLite restore failed: {e}. Stop the application and try again."
+        ) from e
 
 
 def _pg_restore(path: Path, connection) -> list[str]:
