@@ -201,3 +201,33 @@ def get_chapter_for_user(user, public_id: UUID, *, manage: bool = False) -> Chap
     if manage and not chapters_managed_by(user).filter(pk=chapter.pk).exists():
         raise PermissionDenied
     return chapter
+
+
+def get_cell_for_user(user, public_id: UUID, *, manage: bool = False) -> Cell:
+    """The cell, 404 outside ``cells_visible_to`` (a cell leader: another cell, even of their own
+    chapter), 403 with ``manage`` for a user who may only read it."""
+    try:
+        cell = cells_visible_to(user).select_related("chapter").get(public_id=public_id)
+    except Cell.DoesNotExist:
+        raise Http404 from None
+    if manage and not chapters_managed_by(user).filter(pk=cell.chapter_id).exists():
+        raise PermissionDenied
+    return cell
+
+
+def get_role_for_user(user, pk: int, *, manage: bool = False) -> RoleAssignment:
+    """A chapter's or a cell's role assignment: 404 unless the user sees its unit (a cell leader
+    sees the chapter's roles, not another cell's) and for a committee officer's role (the
+    administrator's business); 403 with ``manage`` for a user who may only read it."""
+    visible = RoleAssignment.objects.filter(
+        Q(chapter__in=chapters_visible_to(user).values("pk"))
+        | Q(cell__in=cells_visible_to(user).values("pk"))
+    )
+    try:
+        role = visible.select_related("user", "member", "cell__chapter", "chapter").get(pk=pk)
+    except RoleAssignment.DoesNotExist:
+        raise Http404 from None
+    chapter_id = role.chapter_id or role.cell.chapter_id
+    if manage and not chapters_managed_by(user).filter(pk=chapter_id).exists():
+        raise PermissionDenied
+    return role

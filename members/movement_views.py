@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members import services
 from members.access import (
     chapters_managed_by,
+    get_cell_for_user,
     get_chapter_for_user,
     get_member_for_user,
+    get_role_for_user,
 )
 from members.models import Cell, Member, RoleAssignment
 from members.movement_forms import (
@@ -335,9 +337,8 @@ def cell_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cell_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    cell = get_object_or_404(Cell.objects.select_related("chapter"), public_id=public_id)
-    chapter = get_chapter_for_user(request.user, cell.chapter.public_id, manage=True)
-    return _cell_form(request, chapter, cell=cell)
+    cell = get_cell_for_user(request.user, public_id, manage=True)
+    return _cell_form(request, cell.chapter, cell=cell)
 
 
 def _cell_form(request: HttpRequest, chapter, *, cell: Cell | None) -> HttpResponse:
@@ -400,13 +401,9 @@ def _assign_role(form: RoleForm, *, actor) -> RoleAssignment:
 @require_http_methods(["GET", "POST"])
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirmation page with the last day; POST: end the role."""
-    assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("user", "member", "cell__chapter", "chapter"), pk=pk
-    )
-    unit = assignment.chapter or (assignment.cell.chapter if assignment.cell else None)
-    if unit is None:  # committee officers are the administrator's business
-        raise Http404
-    chapter = get_chapter_for_user(request.user, unit.public_id, manage=True)
+    # 404 outside the user's units (committee officers' roles are the administrator's business).
+    assignment = get_role_for_user(request.user, pk, manage=True)
+    chapter = assignment.chapter or assignment.cell.chapter
     form = RoleEndForm(initial={"end_date": timezone.localdate()}, **_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
