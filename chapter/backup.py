@@ -28,6 +28,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -200,6 +201,8 @@ def check_restorable(path: Path, *, connection, files: bool = False) -> str:
         )
     if kind == SQLITE:
         _check_sqlite_file(path)
+    elif "django_migrations" not in _pg_contents(path, connection.settings_dict).tables:
+        raise BackupError(f"{path} is a PostgreSQL dump but not of this application's database.")
     if files:
         _extraction_plan(files_path(path))
     return kind
@@ -275,27 +278,17 @@ def _pg_restore(path: Path, connection) -> list[str]:
     (pg_trgm and unaccent are trusted extensions: the database owner may create them).
     """
     settings_dict = connection.settings_dict
-    restore_tool = pg_tool("pg_restore")
-    toc = _run([restore_tool, "--list", str(path)], settings_dict, "pg_restore").stdout
-    extensions, kept, tables = [], [], set()
-    for line in toc.splitlines():
-        match = TOC_EXTENSION.match(line)
-        if match is None:
-            kept.append(line)
-            if table := TOC_TABLE.match(line):
-                tables.add(table["name"])
-        elif " EXTENSION - " in line:
-            extensions.append(match["name"])
+    contents = _pg_contents(path, settings_dict)
     connections.close_all()
     with connection.cursor() as cursor:
-        for name in extensions:
+        for name in contents.extensions:
             cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {connection.ops.quote_name(name)}")
     connection.close()
     with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as listing:
-        listing.write("\n".join(kept) + "\n")
+        listing.write("\n".join(contents.listing) + "\n")
     try:
         command = [
-            restore_tool,
+            pg_tool("pg_restore"),
             "--clean",
             "--if-exists",
             "--no-owner",
@@ -303,7 +296,7 @@ def _pg_restore(path: Path, connection) -> list[str]:
             "--exit-on-error",
             "--no-password",
             f"--use-list={listing.name}",
-            f"--dbname={settings_dict['NAME']}",
+            f"--dbname={_conninfo_dbname(settings_dict['NAME'])}",
             str(path),
         ]
         _run(command, settings_dict, "pg_restore")
@@ -311,7 +304,35 @@ def _pg_restore(path: Path, connection) -> list[str]:
         os.unlink(listing.name)
     with connection.cursor() as cursor:
         present = connection.introspection.table_names(cursor)
-    return sorted(set(present) - tables)
+    return sorted(set(present) - contents.tables)
+
+
+@dataclass(frozen=True)
+class DumpContents:
+    listing: list[str]  # the dump's TOC, extensions left out, for pg_restore --use-list
+    extensions: list[str]
+    tables: set[str]
+
+
+def _pg_contents(path: Path, settings_dict: dict) -> DumpContents:
+    """What a custom-format dump holds, from ``pg_restore --list`` (reads the TOC only)."""
+    toc = _run([pg_tool("pg_restore"), "--list", str(path)], settings_dict, "pg_restore").stdout
+    listing, extensions, tables = [], [], set()
+    for line in toc.splitlines():
+        match = TOC_EXTENSION.match(line)
+        if match is None:
+            listing.append(line)
+            if table := TOC_TABLE.match(line):
+                tables.add(table["name"])
+        elif " EXTENSION - " in line:
+            extensions.append(match["name"])
+    return DumpContents(listing, extensions, tables)
+
+
+def _conninfo_dbname(name: str) -> str:
+    """``dbname='…'`` for libpq: a database name with ``=`` in it is not read as a conninfo."""
+    escaped = name.replace("\\", "\\\\").replace("'", "\\'")
+    return f"dbname='{escaped}'"
 
 
 # PostgreSQL tools.

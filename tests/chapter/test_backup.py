@@ -284,6 +284,22 @@ def test_sqlite_restore_refuses_another_applications_database(small_chapter, tmp
 
 
 @committed
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="needs DATABASE_URL pointing at PostgreSQL")
+def test_postgresql_restore_refuses_a_dump_of_another_database(small_chapter, tmp_path):
+    path = tmp_path / "template1.dump"
+    template1 = connections[DEFAULT_DB_ALIAS].__class__(
+        {**connection.settings_dict, "NAME": "template1"}
+    )
+    try:
+        backup.backup(path, connection=template1)
+    finally:
+        template1.close()
+    with pytest.raises(CommandError, match="not of this application's database"):
+        call_command("restore", str(path), interactive=False)
+    assert every_row(connection) == small_chapter
+
+
+@committed
 def test_round_trip_with_the_uploaded_files(small_chapter, tmp_path, settings):
     media, scans = tmp_path / "media", tmp_path / "scans"
     settings.MEDIA_ROOT, settings.SCANS_ROOT = media, scans
