@@ -3,13 +3,20 @@
 User accounts, groups and django-axes' login records are for superusers only: a staff member
 who could edit accounts or permissions could give themselves any reach. The calendar's
 overrides change every deadline, so other staff only read them.
+
+django-axes names its app and its rows in English only: they are named here in the user's
+language (its other strings are in our catalogue, locale/vi).
 """
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from chapter.models import CalendarOverride
 from members.admin import ScopedAdmin
@@ -34,20 +41,63 @@ class SuperusersOnly:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-def _reregister(model, base_admin) -> None:
+class AxesColumns:
+    """Headings for the two computed columns axes leaves unnamed."""
+
+    @admin.display(description=_("Status"))
+    def status(self, obj):
+        return super().status(obj)
+
+    @admin.display(description=_("Expires At"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+
+def _reregister(model, base_admin, *mixins) -> None:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-    admin.site.register(model, type(base_admin.__name__, (SuperusersOnly, base_admin), {}))
+    bases = (SuperusersOnly, *mixins, base_admin)
+    admin.site.register(model, type(base_admin.__name__, bases, {}))
 
 
-for _model, _admin in (
+for _model, _admin, *_mixins in (
     (User, UserAdmin),
     (Group, GroupAdmin),
-    (AccessAttempt, AccessAttemptAdmin),
+    (AccessAttempt, AccessAttemptAdmin, AxesColumns),
     (AccessLog, AccessLogAdmin),
     (AccessFailureLog, AccessFailureLogAdmin),
 ):
-    _reregister(_model, _admin)
+    _reregister(_model, _admin, *_mixins)
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _name_axes_rows() -> None:
+    """Translated names for axes' app and rows (its ``__str__`` is an English f-string)."""
+    apps.get_app_config("axes").verbose_name = _("Login protection")
+    AccessLog.__str__ = lambda row: (
+        gettext("Login records of %(username)s at %(time)s")
+        % {
+            "username": row.username,
+            "time": _when(row.attempt_time),
+        }
+    )
+    AccessFailureLog.__str__ = lambda row: (
+        gettext("Failed login of %(username)s at %(time)s")
+        % {
+            "username": row.username,
+            "time": _when(row.attempt_time),
+        }
+    )
+    AccessAttempt.__str__ = lambda row: (
+        gettext("Wrong logins of %(username)s, last at %(time)s")
+        % {"username": row.username, "time": _when(row.attempt_time)}
+    )
+
+
+_name_axes_rows()
 
 
 @admin.register(CalendarOverride)

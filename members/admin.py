@@ -25,6 +25,7 @@ the field it names. The service stays the one place the rules live; nothing is c
 """
 
 from collections.abc import Callable
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -38,10 +39,12 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from chapter.forms import add_service_error
 from chapter.text import fold
@@ -192,10 +195,34 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The history's "old → new" in the user's words: labels of choices, Yes/No, dd/mm/yyyy,
+    a dash for nothing (simple-history prints the raw values: OFFICIAL, True, None)."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+        if getattr(field, "flatchoices", None):
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
 class AuditedAdmin(ScopedAdminMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     """A model with row history: a reason for each change, the history visible, no revert."""
 
     form = ReasonRequiredForm
+    # simple-history's pages with our breadcrumbs and "—" for a missing reason (templates/admin).
+    object_history_form_template = "admin/simple_history/object_history_form.html"
+    object_history_list_template = "admin/simple_history/object_history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
     def save_model(self, request, obj, form, change) -> None:
         self.hand_to_history(request, obj, form)
@@ -475,7 +502,7 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
         "is_temporarily_out",
         *services.KEY_DATE_FIELDS,
         "in_the_application",
-        "public_id",
+        "public_identifier",
         "created_at",
         "updated_at",
     ]
@@ -552,7 +579,7 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
                 ],
             },
         ),
-        (_("Notes"), {"fields": ["note", "public_id", "created_at", "updated_at"]}),
+        (_("Notes"), {"fields": ["note", "public_identifier", "created_at", "updated_at"]}),
         (_("Reason for the change"), {"fields": ["change_reason"]}),
     ]
     actions = ["confirm_official", "transfer_out", "record_death", "end_exemption"]
@@ -567,6 +594,10 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # A member leaves the roll by a movement; the ledger keeps them (PROTECT) anyway.
         return False
+
+    @admin.display(description=_("Public identifier"))
+    def public_identifier(self, obj: Member) -> str:
+        return str(obj.public_id)
 
     @admin.display(description=_("In the application"))
     def in_the_application(self, obj: Member) -> str:
