@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -425,6 +426,7 @@ def _archive_files(target: Path) -> None:
             info = tarfile.TarInfo(alias)
             info.type = tarfile.DIRTYPE
             info.mode = 0o700
+            info.mtime = int(time.time())
             tar.addfile(info)
             if root.is_dir():
                 for child in sorted(root.iterdir()):

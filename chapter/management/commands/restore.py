@@ -60,7 +60,7 @@ class Command(BaseCommand):
     def confirmed(self, source: Path, connection, with_files: bool) -> bool:
         what = "every row of the " + backup.describe(connection)
         if with_files:
-            what += " and the uploaded files"
+            what += " and the uploaded files it holds (files it does not hold are kept)"
         answer = input(
             f"This replaces {what} with the backup {source}.\n"
             "What is there now will be lost. Type 'yes' to continue, or 'no' to cancel: "
