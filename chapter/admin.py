@@ -12,8 +12,12 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +111,21 @@ class CalendarOverrideAdmin(ScopedAdmin):
     list_filter = ["kind"]
     date_hierarchy = "day"
     search_fields = ["name"]
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """Django's "view on site" redirect (admin/r/…), for a row the user may see in the admin
+    only: Django's own looks up any row of any model and would hand out its public id."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        model_admin = admin.site.get_model_admin(model)
+    except (ContentType.DoesNotExist, NotRegistered):
+        raise Http404 from None
+    obj = model_admin.get_object(request, object_id)
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404
+    return shortcut(request, content_type_id, object_id)
+
+
+# Mounted in chapter/urls.py before the admin's own URLs.
+scoped_view_on_site = admin.site.admin_view(view_on_site)

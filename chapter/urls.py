@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from chapter import admin as chapter_admin
 from chapter import views
 
 urlpatterns = [
@@ -27,6 +28,12 @@ urlpatterns = [
     ),
     # The language switch is on the login page too, so it needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Django's "view on site" redirect, scoped like the rest of the admin (chapter/admin.py).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        chapter_admin.scoped_view_on_site,
+        name="admin-view-on-site",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from admissions.models import Candidate, CandidateEvent, RuleValue
@@ -152,6 +153,18 @@ def test_history_of_a_deleted_object_is_not_shown_either(deputy_client, deputy):
     response = deputy_client.get(admin_url(Chapter, "history", gone_pk))
     assert response.status_code == 404
     assert MARKER not in body(response)
+
+
+def test_view_on_site_redirects_only_for_the_scope(deputy_client, here, elsewhere):
+    member_type = ContentType.objects.get_for_model(Member)
+    outside = elsewhere[Member]
+    response = deputy_client.get(reverse("admin:view_on_site", args=[member_type.pk, outside.pk]))
+    assert response.status_code == 404
+    assert str(outside.public_id) not in body(response)
+    own = here[2]
+    response = deputy_client.get(reverse("admin:view_on_site", args=[member_type.pk, own.pk]))
+    assert response.status_code == 302
+    assert response.url.endswith(own.get_absolute_url())
 
 
 def test_the_superuser_still_sees_everything(client, admin_user, here, elsewhere):
