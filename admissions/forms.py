@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from admissions.files import validate_scan
 from admissions.models import (
     STAGE_TRANSITIONS,
     BackgroundCheck,
@@ -504,7 +505,13 @@ class DocumentForm(StepForm):
     number = text_field(_("Number"), max_length=50)
     date = date_field(_("Dated"))
     issuer = text_field(_("Issued by"))
-    scan = forms.FileField(label=_("Scan"), required=False)
+    scan = forms.FileField(
+        label=_("Scan"),
+        required=False,
+        validators=[validate_scan],
+        help_text=_("PDF, JPEG or PNG."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
     note = text_field(_("Note"), max_length=250)
 
     def setup(self, query) -> None:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from admissions.files import ScanField, scan_storage, scan_upload_to, validate_scan
 from chapter.models import SearchKeyMixin, TimeStampedModel
 from chapter.text import fold
 from members.models import Cell, Chapter, Member, citizen_id_validator
@@ -285,7 +286,14 @@ class CandidateDocument(TimeStampedModel):
     number = models.CharField(_("number"), max_length=50, blank=True)
     date = models.DateField(_("date"))
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
-    scan = models.FileField(_("scan"), upload_to="dossiers/%Y/", blank=True)
+    # Private: random names, PDF/JPEG/PNG by content, served only by a scope-checked view.
+    scan = ScanField(
+        _("scan"),
+        upload_to=scan_upload_to,
+        storage=scan_storage,
+        validators=[validate_scan],
+        blank=True,
+    )
     note = models.CharField(_("note"), max_length=250, blank=True)
 
     history = HistoricalRecords()

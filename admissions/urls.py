@@ -13,5 +13,10 @@ urlpatterns = [
     path("<uuid:public_id>/", views.candidate_detail, name="candidate-detail"),
     path("<uuid:public_id>/step/<slug:step>/", views.candidate_step, name="candidate-step"),
     path("<uuid:public_id>/observe/", views.candidate_observe, name="candidate-observe"),
+    path(
+        "<uuid:public_id>/papers/<int:document_id>/scan/",
+        views.candidate_scan,
+        name="candidate-scan",
+    ),
     path("<uuid:public_id>/annul/", annul_views.candidate_annul, name="candidate-annul"),
 ]

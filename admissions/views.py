@@ -32,6 +32,7 @@ from admissions.models import (
     Observation,
 )
 from chapter.dates import completed_months
+from chapter.files import private_file_response
 from members import access as member_access
 from members.access import reach_of
 
@@ -311,3 +312,17 @@ def _vote_base(request: HttpRequest, candidate) -> HttpResponse:
     base = checks.vote_base(candidate.chapter, day) if day else None
     context = {"vote_base": {"day": day, "base": base} if day else None}
     return render(request, "admissions/_vote_base.html", context)
+
+
+# A dossier paper's scan --------------------------------------------------------------------------
+
+
+@require_safe
+def candidate_scan(request: HttpRequest, public_id: UUID, document_id: int) -> HttpResponse:
+    """The scan of a paper of a case the user may see; 404 for anyone else (chapter/files.py)."""
+    candidate = access.get_candidate_for_user(request.user, public_id)
+    document = candidate.documents.exclude(scan="").filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    filename = f"{document.form}-{document.date:%Y%m%d}"
+    return private_file_response(document.scan, filename=filename)

@@ -149,8 +149,17 @@ FORMAT_MODULE_PATH = ["chapter.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files are private: no MEDIA_URL and no URL serves MEDIA_ROOT. Dossier scans live in
+# SCANS_ROOT (by default MEDIA_ROOT, where earlier versions put them) under random names and are
+# sent only by admissions' scan view after a scope check (chapter/files.py).
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+SCANS_ROOT = Path(env_str("DJANGO_SCANS_ROOT", str(MEDIA_ROOT)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "scans": {
+        "BACKEND": "chapter.files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": SCANS_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -159,11 +168,6 @@ STORAGES = {
         )
     },
 }
-# Uploaded files are private: no MEDIA_URL and no URL serves MEDIA_ROOT. Dossier scans live in
-# SCANS_ROOT (by default MEDIA_ROOT, where earlier versions put them) under random names and are
-# sent only by admissions' scan view after a scope check (chapter/files.py).
-MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
-SCANS_ROOT = Path(env_str("DJANGO_SCANS_ROOT", str(MEDIA_ROOT)))
 SCAN_MAX_BYTES = env_int("DJANGO_SCAN_MAX_MB", 10) * 1024 * 1024
 # Behind nginx: the view answers with X-Accel-Redirect to this internal location (README).
 SCANS_X_ACCEL_PREFIX = env_str("DJANGO_SCANS_X_ACCEL_PREFIX", "")

@@ -400,6 +400,10 @@ def member_transfer_in(
     if member.chapter_id != chapter.pk:
         raise ValidationError(_("This member belongs to another chapter."), code="other_chapter")
     _check_transition(member, status)
+    case = case_of(member)
+    if status == Status.OFFICIAL and case is not None and case.stage != "OFFICIAL":
+        # Their probation ends on the case: they come back probationary, or are confirmed there.
+        _refuse_outside_case(member, through_case=False)
     _check_cell(chapter, cell)
     _check_day(chapter, effective_date, member=member)
     target = Member(
@@ -547,12 +551,30 @@ def _require_reason(reason: str) -> None:
 # One path to each truth: a member admitted through an admission case ends probation only
 # through that case's steps, which call these services with ``through_case=True``.
 CASE_KINDS = (Kind.ADMITTED, Kind.CONFIRMED, Kind.REMOVED_FROM_PROBATIONARY_LIST)
+# What the case's papers say for such a member: changed only by annulling and redoing the step.
+CASE_FIELDS = (*KEY_DATE_FIELDS, "admission_decision_number", "confirmation_decision_number")
 
 
 def case_of(member: Member):
     """The admission case that admitted this member, or None (imported, received by transfer).
     One query, then cached on the member."""
     return getattr(member, "candidate", None)
+
+
+def _refuse_case_fields(member: Member, names) -> None:
+    """The dates and numbers of a member admitted through a case are the case's papers."""
+    fields = [name for name in names if name in CASE_FIELDS]
+    if fields and case_of(member) is not None:
+        raise _field_error(
+            {
+                name: _(
+                    "This comes from a paper of the admission case: annul the case's step and "
+                    "record it again."
+                )
+                for name in fields
+            },
+            code="through_case_only",
+        )
 
 
 def _refuse_outside_case(member: Member, through_case: bool) -> None:
@@ -805,6 +827,7 @@ def member_correct_key_date(
         raise ValueError(f"not a key date: {field_name}")
     _require_reason(reason)
     member = _lock(member_id)
+    _refuse_case_fields(member, [field_name])
     old = {f: getattr(member, f) for f in KEY_DATE_FIELDS}
     setattr(member, field_name, value)
     if field_name == "ceremony_date" and value:
@@ -989,6 +1012,7 @@ def member_update_details(
     changed = [name for name, value in changes.items() if getattr(member, name) != value]
     if not changed:
         return member
+    _refuse_case_fields(member, changed)
     for name in changed:
         setattr(member, name, changes[name])
     _validate_fields(member)

@@ -9,6 +9,7 @@ from chapter.settings import *  # noqa: F403
 # The manifest storage needs collectstatic; tests serve files straight from the finders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "scans": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
