@@ -5,7 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from admissions.models import Candidate
 from members.models import RoleAssignment
+from tests.admissions.factories import PipelineStory
 from tests.members.factories import CellFactory, ChapterFactory, give_role, register_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -65,4 +67,12 @@ def test_the_admin_works_with_nothing_refused(page, live_server, login_as, viola
     expect(page.locator("#result_list")).to_contain_text("Lê Văn An")
     page.locator("#result_list a").first.click()
     expect(page.locator("form")).not_to_have_count(0)
+    # A change form with autocomplete (select2) and the history page.
+    candidate = PipelineStory.build().candidate_at(Candidate.Stage.COURSE_DONE)
+    change = f"{live_server.url}/admin/admissions/candidate/{candidate.pk}/change/"
+    page.goto(change)
+    page.locator(".select2-selection").first.click()
+    expect(page.locator(".select2-results")).to_be_visible()
+    page.goto(f"{change[: -len('change/')]}history/")
+    expect(page.locator("#content")).to_be_visible()
     assert violations == []
