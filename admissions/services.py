@@ -1049,7 +1049,7 @@ def candidate_not_confirm(*, candidate_id: int, actor, decision: Paper, reason: 
 # Annulment ---------------------------------------------------------------------------------------
 
 # The deadline extensions that only make sense once the case has reached a stage: annulling the
-# step into that stage is refused while one is recorded (the administrator removes it first).
+# step into that stage removes them with it (the row history keeps them).
 EXTENSION_STAGES = {
     Extension.Kind.ADMISSION_DECISION: {St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED},
     Extension.Kind.CEREMONY: {St.ADMISSION_DECIDED},
@@ -1096,13 +1096,13 @@ def candidate_annul_latest(*, candidate_id: int, actor, event_id: int, reason: s
 
     The ledger stays append-only: one entry whose ``annuls`` points at the mistaken step; the
     stage and its date go back to what they were. The rows the step wrote go with it (its
-    papers, its vote, its decision, the mentor it assigned; history keeps them with the reason)
-    and a mentorship it ended runs again. Annulling the ceremony annuls the member's ADMITTED
+    papers, its vote, its decision, the mentor it assigned, and the deadline extensions that
+    only apply at the stage it led to; history keeps them with the reason) and a mentorship it
+    ended runs again. Annulling the ceremony annuls the member's ADMITTED
     entry (the record becomes ANNULLED and leaves the case); annulling the confirmation or the
     removal annuls the member's matching entry, so case and member never disagree. Refused when
     the step is not the latest standing one, is an annulment or opened the case; when the
-    member has later entries on the register; when the mentor was changed after the ceremony; or
-    when a deadline extension recorded at the stage would be left behind.
+    member has later entries on the register; or when the mentor was changed after the ceremony.
     Locks the case, then the member; one transaction.
     """
     _require(reason)
@@ -1180,18 +1180,17 @@ def _check_annullable(candidate: Candidate, event: CandidateEvent) -> None:
         )
 
 
+def _stage_extensions(candidate: Candidate, event: CandidateEvent) -> list[int]:
+    """Extensions that apply at the stage the step led to and not at the one before it."""
+    return [
+        extension.pk
+        for extension in candidate.extensions.all()
+        if event.to_stage in EXTENSION_STAGES[extension.kind]
+        and event.from_stage not in EXTENSION_STAGES[extension.kind]
+    ]
+
+
 def _check_nothing_left_behind(candidate: Candidate, event: CandidateEvent) -> None:
-    for extension in candidate.extensions.all():
-        stages = EXTENSION_STAGES[extension.kind]
-        if event.to_stage in stages and event.from_stage not in stages:
-            raise ValidationError(
-                _(
-                    "A deadline extension (%(extension)s) was recorded at this stage: the "
-                    "administrator removes it first."
-                )
-                % {"extension": extension},
-                code="extension_recorded",
-            )
     if event.to_stage == St.ADMITTED and candidate.mentors.count() > 1:
         raise ValidationError(
             _("The mentor was changed after the ceremony: the ceremony can no longer be annulled."),
@@ -1217,12 +1216,15 @@ def _member_entry(candidate: Candidate, kind: str):
 def _discard_rows(candidate: Candidate, event: CandidateEvent, actor, reason: str) -> None:
     """Delete the rows the step wrote (history keeps them, with the reason) and run again the
     mentorship it ended."""
-    rows = event.data.get("rows") or _rows_by_match(candidate, event)
+    rows = dict(event.data.get("rows") or _rows_by_match(candidate, event))
+    if event.moves_stage:
+        rows["extensions"] = _stage_extensions(candidate, event)
     for model, key in (
         (CandidateDocument, "documents"),
         (Resolution, "resolutions"),
         (Decision, "decisions"),
         (MentorAssignment, "mentors"),
+        (Extension, "extensions"),
     ):
         for row in model.objects.filter(candidate=candidate, pk__in=rows.get(key, [])):
             row._history_user = _user(actor)

@@ -295,16 +295,25 @@ def test_a_ceremony_is_not_annulled_once_the_mentor_changed(story, actor):
     assert error.code == "mentor_changed"
 
 
-def test_a_step_is_not_annulled_over_an_extension_recorded_at_its_stage(story, actor):
-    candidate = reach(story, St.ADMISSION_DECIDED)
+@pytest.mark.parametrize(
+    ("stage", "kind", "kept"),
+    [
+        (St.ADMISSION_DECIDED, Extension.Kind.CEREMONY, False),
+        (St.CHAPTER_APPROVED, Extension.Kind.ADMISSION_DECISION, False),
+        (St.GRASSROOTS_APPROVED, Extension.Kind.ADMISSION_DECISION, True),
+    ],
+)
+def test_an_extension_of_the_stage_goes_with_the_step(story, actor, stage, kind, kept):
+    """Back at a stage where the extension does not apply, it goes (history keeps it)."""
+    candidate = reach(story, stage)
     services.candidate_add_extension(
-        candidate_id=candidate.pk,
-        actor=actor,
-        kind=Extension.Kind.CEREMONY,
-        paper=Paper("5-CV/ĐUK", TODAY, "ĐUK"),
+        candidate_id=candidate.pk, actor=actor, kind=kind, paper=Paper("5-CV/ĐUK", TODAY, "ĐUK")
     )
-    error = refused(candidate, actor, event_id=services.latest_step(candidate).pk)
-    assert error.code == "extension_recorded"
+    annul_latest(candidate, actor, "Nhầm hồ sơ")
+    assert candidate.extensions.filter(kind=kind).exists() is kept
+    if not kept:
+        gone = Extension.history.filter(history_type="-").get()
+        assert gone.history_change_reason == "Nhầm hồ sơ"
 
 
 def test_a_confirmation_is_not_annulled_after_the_member_moved_on(story, actor):
