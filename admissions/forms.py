@@ -28,7 +28,13 @@ from admissions.models import (
     Introduction,
     Observation,
 )
-from chapter.forms import add_service_error, date_field, note_field  # noqa: F401
+from chapter.forms import (  # noqa: F401
+    LONG_TEXT_MAX,
+    add_service_error,
+    date_field,
+    model_formfield,
+    note_field,
+)
 from members import access as member_access
 from members.models import Cell, Chapter, Member
 
@@ -82,6 +88,8 @@ def official_members(chapter_ids) -> QuerySet[Member]:
 # Filters -----------------------------------------------------------------------------------------
 
 OPEN, CLOSED = "OPEN", "CLOSED"
+# Open cases whose candidate is not a member yet (the dashboard's "candidates" figure).
+BEFORE_CEREMONY = "BEFORE_CEREMONY"
 
 
 class BoardFilter(django_filters.FilterSet):
@@ -135,7 +143,12 @@ class CandidateFilter(BoardFilter):
         method="filter_stage",
         label=_("Stage"),
         empty_label=_("Every case"),
-        choices=[(OPEN, _("Open cases")), (CLOSED, _("Closed cases")), *St.choices],
+        choices=[
+            (OPEN, _("Open cases")),
+            (BEFORE_CEREMONY, _("Open cases before the ceremony")),
+            (CLOSED, _("Closed cases")),
+            *St.choices,
+        ],
     )
     source = django_filters.ChoiceFilter(
         label=_("Proposed by"), empty_label=_("Any source"), choices=Candidate.Source.choices
@@ -150,6 +163,8 @@ class CandidateFilter(BoardFilter):
             return queryset.open()
         if value == CLOSED:
             return queryset.closed()
+        if value == BEFORE_CEREMONY:
+            return queryset.open().filter(member__isnull=True)
         return queryset.filter(stage=value)
 
 
@@ -174,13 +189,8 @@ FORMER_STATUSES = (
 
 
 def _model_formfield(field, **kwargs):
-    if field.get_internal_type() == "DateField":
-        kwargs["widget"] = forms.DateInput(
-            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}
-        )
-    elif field.get_internal_type() == "TextField":
-        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
-    return field.formfield(**kwargs)
+    """Bounded dd/mm/yyyy dates and length-limited notes (``chapter.forms.model_formfield``)."""
+    return model_formfield(field, **kwargs)
 
 
 def former_exit_date(member: Member):
@@ -535,7 +545,9 @@ class ConfirmForm(DecisionForm):
 class ObservationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Observation.Kind.choices)
     date = date_field(_("Date"))
-    text = forms.CharField(label=_("Observation"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Observation"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

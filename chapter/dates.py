@@ -29,3 +29,9 @@ def completed_months(start: date, end: date) -> int:
 
 def completed_years(start: date, end: date) -> int:
     return completed_months(start, end) // 12
+
+
+# The Communist Party of Vietnam was founded on 03/02/1930: no party date comes before it.
+PARTY_FOUNDED = date(1930, 2, 3)
+# The oldest date of birth the register accepts (members and candidates alike).
+OLDEST_BIRTH = date(1900, 1, 1)

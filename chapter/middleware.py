@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -37,3 +38,27 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _has_null(data) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
+
+
+class RejectNullCharactersMiddleware:
+    """Refuse a request whose query string or form fields hold a NUL character, with the
+    "bad request" page (400) that says so.
+
+    No legitimate input contains one; PostgreSQL refuses it in any text parameter, so a NUL
+    that slipped past a form (a search box, a drill-down value, the admin's search) would
+    otherwise end in a server error. Uploaded files are not inspected.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_null(request.GET) or (request.method == "POST" and _has_null(request.POST)):
+            raise BadRequest("NUL character in the request parameters")
+        return self.get_response(request)

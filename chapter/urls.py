@@ -37,6 +37,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Error pages in the site's layout and language (templates/400.html, 403.html, 404.html, 500.html).
+handler400 = "chapter.views.bad_request"
+handler500 = "chapter.views.server_error"
+
 admin.site.site_header = _("Chapter records: administration")
 admin.site.site_title = _("Chapter records")
 admin.site.index_title = _("Data correction")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chapter.dates import add_months
+from chapter.forms import FIRST_YEAR, LAST_YEAR, YearFilter
 from members import access
 from members.models import Member
 
@@ -99,11 +100,13 @@ class MemberFilter(django_filters.FilterSet):
     age = django_filters.ChoiceFilter(
         choices=AGE_BAND_CHOICES, method="filter_age", label=_("Age"), empty_label=_("Any age")
     )
-    year_admitted = django_filters.NumberFilter(
+    year_admitted = YearFilter(
         field_name="ceremony_date",
         lookup_expr="year",
         label=_("Year admitted"),
-        widget=forms.NumberInput(attrs={"placeholder": _("yyyy"), "min": 1930, "max": 2100}),
+        widget=forms.NumberInput(
+            attrs={"placeholder": _("yyyy"), "min": FIRST_YEAR, "max": LAST_YEAR}
+        ),
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", widget=forms.HiddenInput
@@ -114,8 +117,8 @@ class MemberFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, *args, request=None, **kwargs):
-        if data is not None and not data.get("status"):
-            data = data.copy()
+        if data is not None and data.get("status") not in dict(STATUS_CHOICES):
+            data = data.copy()  # no status, or one that does not exist: the default
             data["status"] = ON_THE_ROLL
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user

@@ -12,12 +12,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chapter.dates import add_months
+from chapter.dates import OLDEST_BIRTH, add_months
+from chapter.forms import date_field, model_formfield
 from members.models import Cell, Member
 from members.services import DETAIL_FIELDS, KEY_DATE_FIELDS
 
@@ -53,18 +53,10 @@ SECTIONS = (
 WIDE_FIELDS = {"note", "permanent_address", "current_address"}
 
 
-def _formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
-    """Dates typed dd/mm/yyyy in a text box (works on every phone); short notes box."""
-    if isinstance(model_field, models.DateField):
-        kwargs["widget"] = forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER})
-    elif isinstance(model_field, models.TextField):
-        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
-    return model_field.formfield(**kwargs)
-
-
 def member_fields(names: tuple[str, ...]) -> dict[str, forms.Field]:
-    """Form fields for these Member fields, with the model's labels, choices and help texts."""
-    return forms.fields_for_model(Member, fields=names, formfield_callback=_formfield)
+    """Form fields for these Member fields, with the model's labels, choices and help texts;
+    dates typed dd/mm/yyyy within sane bounds, notes of bounded length (``model_formfield``)."""
+    return forms.fields_for_model(Member, fields=names, formfield_callback=model_formfield)
 
 
 def section_layout(names) -> list[Fieldset]:
@@ -93,7 +85,7 @@ class MemberCreateForm(forms.Form):
 
     # Service errors without a field that belong to the joining date.
     SERVICE_CODE_FIELDS = {"future_date": "effective_date", "before_founding": "effective_date"}
-    OLDEST_BIRTH = date(1900, 1, 1)
+    OLDEST_BIRTH = OLDEST_BIRTH
 
     chapter = forms.ModelChoiceField(queryset=None, label=_("Chapter"))
     cell = forms.ModelChoiceField(
@@ -106,9 +98,8 @@ class MemberCreateForm(forms.Form):
             (Member.Status.OFFICIAL, Member.Status.OFFICIAL.label),
         ],
     )
-    effective_date = forms.DateField(
-        label=_("On the chapter's roll from"),
-        widget=forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER}),
+    effective_date = date_field(
+        _("On the chapter's roll from"),
         help_text=_("The day the member joined this chapter (or the day the register starts)."),
     )
 

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chapter.dates import add_months
+from chapter.forms import DateKind, check_date
 from chapter.text import fold
 from members import services
 from members.models import Cell, Chapter, ImportBatch, Member
@@ -452,6 +453,20 @@ def _parse_date(value: Any) -> date:
     )
 
 
+def _bounded(column: Column, day: date) -> date:
+    """The forms' date bounds (chapter.forms.check_date): 1930 onwards, births from 1900,
+    nothing absurdly far ahead."""
+    if column.key == "date_of_birth":
+        kind = DateKind.BIRTH
+    else:
+        kind = DateKind.PLANNED if column.key == "official_date" else DateKind.EVENT
+    try:
+        check_date(day, kind)
+    except ValidationError as error:
+        raise _Bad(" ".join(error.messages), error.code or "bad_date") from None
+    return day
+
+
 def _parse_number(value: Any, *, pad_to: int = 0) -> str:
     """Identifiers: an Excel number cell lost its leading zeros (all CCCDs start with 0)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -496,7 +511,7 @@ def _parse(column: Column, value: Any, cells: dict[str, Cell]) -> Any:
         )
     kind = column.kind
     if kind == DATE:
-        return _parse_date(value)
+        return _bounded(column, _parse_date(value))
     if kind == DIGITS:
         return _parse_number(value, pad_to=12).replace(" ", "").replace(".", "")
     if kind == PHONE:

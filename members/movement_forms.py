@@ -26,8 +26,8 @@ from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from chapter.forms import DateKind, date_field, model_formfield, note_field
 from chapter.forms import add_service_error as _add_service_error
-from chapter.forms import date_field, note_field
 from members import services
 from members.models import Cell, Chapter, Member, MemberEvent, RoleAssignment
 from members.services import KEY_DATE_FIELDS, Document
@@ -202,7 +202,10 @@ class TransferOutForm(MovementForm, LetterFields):
 class TemporaryOutForm(MovementForm, LetterFields):
     effective_date = date_field(_("Temporarily transferred out on"))
     until = date_field(
-        _("Expected return"), required=False, help_text=_("Leave empty if not known yet.")
+        _("Expected return"),
+        required=False,
+        help_text=_("Leave empty if not known yet."),
+        kind=DateKind.PLANNED,
     )
     to_organisation = forms.CharField(
         label=_("To which party organisation"),
@@ -493,7 +496,10 @@ class TransferInForm(ServiceForm, LetterFields):
     def __init__(self, chapters, *args, **kwargs) -> None:
         self.chapters = list(chapters)
         super().__init__(*args, **kwargs)
-        for name, field in forms.fields_for_model(Member, fields=TRANSFER_IN_DETAILS).items():
+        details = forms.fields_for_model(
+            Member, fields=TRANSFER_IN_DETAILS, formfield_callback=model_formfield
+        )
+        for name, field in details.items():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(
                     attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
@@ -664,7 +670,7 @@ class TransferInForm(ServiceForm, LetterFields):
 
 class CorrectKeyDateForm(ServiceForm):
     field_name = forms.ChoiceField(label=_("Date to correct"), widget=forms.RadioSelect)
-    value = date_field(_("Correct date"))
+    value = date_field(_("Correct date"), kind=DateKind.PLANNED)  # the official date is ahead
     reason = note_field(
         _("Reason for the correction"),
         required=True,
@@ -924,7 +930,7 @@ class RoleForm(ServiceForm):
 
 
 class RoleEndForm(ServiceForm):
-    end_date = date_field(_("Last day in the role"))
+    end_date = date_field(_("Last day in the role"), kind=DateKind.PLANNED)
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from chapter.forms import BoundedDateField, DateKind
 from members import access
 from members.models import Cell, Chapter, Member
 from reports.queries import quarter_start
@@ -29,7 +30,10 @@ PARAMS = ("as_of", "from", "to", "chapter", "cell")
 
 
 def _date_field(label, help_text="") -> forms.DateField:
-    return forms.DateField(
+    # Bounded like every date (1930 to a few years ahead): 01/01/0001 would overflow the
+    # period arithmetic.
+    return BoundedDateField(
+        kind=DateKind.PLANNED,
         label=label,
         required=False,
         help_text=help_text,

@@ -269,7 +269,8 @@ def test_planning_writes_nothing(chapter, cells):
         ({"official_date": "21/01/2011"}, "official_date", "key_dates"),
         ({"date_of_birth": "15/03/1995"}, "date_of_birth", "key_dates"),
         ({"effective_date": "01/01/2017"}, "effective_date", "before_founding"),
-        ({"effective_date": "01/01/2099"}, "effective_date", "future_date"),
+        ({"effective_date": "01/01/2099"}, "effective_date", "date_too_late"),
+        ({"effective_date": "01/01/0001"}, "effective_date", "date_too_early"),
     ],
 )
 def test_row_errors(chapter, cells, changes, key, code):

@@ -79,7 +79,9 @@ def test_a_cell_of_another_committee_is_not_found(login, story, committee_office
     ],
 )
 def test_bad_values_are_not_found(login, story, secretary, figure, value):
-    assert people(login("secretary"), figure=figure, value=value).status_code == 404
+    # A NUL is refused before any view, by chapter.middleware (the "bad request" page).
+    expected = 400 if "\x00" in value else 404
+    assert people(login("secretary"), figure=figure, value=value).status_code == expected
 
 
 def test_cell_keys_on_the_report_are_public_ids(login, story, secretary):
