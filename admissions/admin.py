@@ -10,9 +10,14 @@ Staff who are not superusers see the candidates ``admissions.access`` gives them
 only those of the chapters they manage (``members.admin.ScopedAdminMixin``).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from admissions import services
 from admissions.access import candidates_visible_to
 from admissions.models import (
     BackgroundCheck,
@@ -30,7 +35,13 @@ from admissions.models import (
 )
 from admissions.rules import DEFAULTS
 from members import access
-from members.admin import RELATED_CHOICES, AuditedAdmin, FoldedNameSearchMixin, ScopedAdmin
+from members.admin import (
+    RELATED_CHOICES,
+    AnnulLatestForm,
+    AuditedAdmin,
+    FoldedNameSearchMixin,
+    ScopedAdmin,
+)
 
 # A candidate picked in a related field: one of the chapters the user manages.
 RELATED_CHOICES[Candidate] = lambda user: Candidate.objects.filter(
@@ -58,9 +69,56 @@ class CandidateAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
     search_help_text = _("Name (with or without diacritics) or citizen ID")
     readonly_fields = ["chapter", "stage", "stage_since", "member", "former_member"]
     autocomplete_fields = ["cell", "helper"]
+    actions = ["annul_latest"]
 
     def get_queryset(self, request):
         return candidates_visible_to(request.user)
+
+    @admin.action(
+        description=_("Annul the latest step (recorded by mistake)"), permissions=["change"]
+    )
+    def annul_latest(self, request, queryset):
+        """A reason first; on "apply", each case's latest step is annulled through the service
+        (its own transaction: one refusal leaves the others done)."""
+        if queryset.exclude(chapter__in=access.chapters_managed_by(request.user)).exists():
+            raise PermissionDenied
+        form = AnnulLatestForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = sum(
+                self._annul_one(request, candidate, form.cleaned_data["reason"])
+                for candidate in queryset
+            )
+            if done:
+                message = ngettext(
+                    "The latest step of %(count)d case is annulled.",
+                    "The latest steps of %(count)d cases are annulled.",
+                    done,
+                )
+                self.message_user(request, message % {"count": done}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Annul the latest step (recorded by mistake)"),
+            "opts": self.model._meta,
+            "form": form,
+            "candidates": [(c, services.latest_step(c)) for c in queryset],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/admissions/candidate/annul_form.html", context)
+
+    def _annul_one(self, request, candidate, reason: str) -> bool:
+        latest = services.latest_step(candidate)
+        try:
+            if latest is None:
+                raise ValidationError(gettext("There is no step left to annul."))
+            services.candidate_annul_latest(
+                candidate_id=candidate.pk, actor=request.user, event_id=latest.pk, reason=reason
+            )
+        except ValidationError as error:
+            text = " ".join(error.messages)
+            self.message_user(request, f"{candidate.full_name}: {text}", messages.ERROR)
+            return False
+        return True
 
 
 class CandidateRowAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):

@@ -465,6 +465,22 @@ def _confirm_official(member_id: int, actor, data: dict[str, Any]) -> Member:
     )
 
 
+class AnnulLatestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the entry was a mistake"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _annul_latest(member_id: int, actor, data: dict[str, Any]):
+    """Annul the member's latest movement, recorded by mistake (services.member_annul_latest)."""
+    latest = services.latest_entry(Member.objects.get(pk=member_id))
+    if latest is None:
+        raise ValidationError(gettext("There is no entry left to annul."), code="nothing")
+    return services.member_annul_latest(
+        member_id=member_id, actor=actor, event_id=latest.pk, reason=data["reason"]
+    )
+
+
 @admin.register(Member)
 class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
     """Members are added in the application (register page, import or admission), never here;
@@ -582,7 +598,7 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
         (_("Notes"), {"fields": ["note", "public_identifier", "created_at", "updated_at"]}),
         (_("Reason for the change"), {"fields": ["change_reason"]}),
     ]
-    actions = ["confirm_official", "transfer_out", "record_death", "end_exemption"]
+    actions = ["confirm_official", "transfer_out", "record_death", "end_exemption", "annul_latest"]
 
     def get_queryset(self, request):
         return access.members_visible_to(request.user)
@@ -668,6 +684,24 @@ class MemberAdmin(FoldedNameSearchMixin, AuditedAdmin):
             done=lambda n: ngettext(
                 "%(count)d member recorded as deceased.",
                 "%(count)d members recorded as deceased.",
+                n,
+            ),
+        )
+
+    @admin.action(
+        description=_("Annul the latest movement (recorded by mistake)"), permissions=["change"]
+    )
+    def annul_latest(self, request, queryset):
+        return self._movement(
+            request,
+            queryset,
+            action="annul_latest",
+            title=gettext("Annul the latest movement (recorded by mistake)"),
+            form_class=AnnulLatestForm,
+            call=_annul_latest,
+            done=lambda n: ngettext(
+                "The latest movement of %(count)d member is annulled.",
+                "The latest movements of %(count)d members are annulled.",
                 n,
             ),
         )

@@ -450,3 +450,48 @@ def test_no_button_for_a_case_at_its_opening_entry(story, login, secretary):
 def test_every_board_stage_is_covered():
     assert set(BOARD_STAGES) - {St.POOL} <= set(BEFORE)
     assert MentorAssignment and CandidateEvent  # the rows the comparison reads
+
+
+# The admin ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("quantri", password="pw")
+
+
+def test_the_admin_annuls_the_latest_step_with_a_reason(story, login, admin_user):
+    candidate = reach(story, St.ADMISSION_DECIDED)
+    client = login(admin_user)
+    url = reverse("admin:admissions_candidate_changelist")
+    chosen = {"action": "annul_latest", "_selected_action": [candidate.pk]}
+    page = client.post(url, chosen)
+    assert page.status_code == 200
+    assert page.context["candidates"] == [(candidate, services.latest_step(candidate))]
+    before = snapshot(candidate)
+    missing = client.post(url, {**chosen, "apply": "1", "reason": ""})
+    assert missing.status_code == 200 and missing.context["form"].errors["reason"]
+    assert snapshot(candidate) == before
+
+    done = client.post(url, {**chosen, "apply": "1", "reason": "Nhầm quyết định"})
+
+    assert done.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.stage == St.CHAPTER_APPROVED
+    assert candidate.events.latest("id").note == "Nhầm quyết định"
+
+
+def test_the_admin_action_reports_a_refusal(story, login, admin_user):
+    candidate = reach(story, St.POOL)
+    client = login(admin_user)
+    url = reverse("admin:admissions_candidate_changelist")
+    before = snapshot(candidate)
+    response = client.post(
+        url,
+        {"action": "annul_latest", "_selected_action": [candidate.pk], "apply": "1", "reason": "x"},
+        follow=True,
+    )
+    assert "cannot be annulled" in " ".join(str(m) for m in response.context["messages"])
+    assert snapshot(candidate) == before

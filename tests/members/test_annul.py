@@ -508,3 +508,44 @@ def test_a_cell_leader_sees_no_annul_button(login, exempted_member):
     page = login("cell_leader").get(exempted_member.get_absolute_url())
     assert page.context["annullable"] is None
     assert annul_url(exempted_member) not in page.content.decode()
+
+
+# The admin ------------------------------------------------------------------------------------
+
+
+def test_the_admin_annuls_the_latest_movement_with_a_reason(login, exempted_member, member):
+    client = login("admin_user")
+    url = reverse("admin:members_member_changelist")
+    chosen = {"action": "annul_latest", "_selected_action": [exempted_member.pk]}
+    page = client.post(url, chosen)
+    assert page.status_code == 200 and "reason" in page.context["form"].fields
+    missing = client.post(url, {**chosen, "apply": "1", "reason": ""})
+    assert missing.status_code == 200 and missing.context["form"].errors["reason"]
+    assert not exempted_member.events.filter(kind=Kind.ANNULLED).exists()
+
+    done = client.post(url, {**chosen, "apply": "1", "reason": "Nhập nhầm"})
+
+    assert done.status_code == 302
+    annulment = exempted_member.events.get(kind=Kind.ANNULLED)
+    assert annulment.annuls.kind == Kind.EXEMPTED and annulment.note == "Nhập nhầm"
+    exempted_member.refresh_from_db()
+    assert not exempted_member.is_exempted
+
+
+def test_a_staff_member_out_of_the_chapter_cannot_annul_in_the_admin(
+    client, exempted_member, outsider
+):
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+    url = reverse("admin:members_member_changelist")
+    client.post(
+        url,
+        {
+            "action": "annul_latest",
+            "_selected_action": [exempted_member.pk],
+            "apply": "1",
+            "reason": "x",
+        },
+    )
+    assert not exempted_member.events.filter(kind=Kind.ANNULLED).exists()
