@@ -241,6 +241,15 @@ def dossier_checklist(candidate: Candidate, today: date) -> tuple[str, list[Pape
     return title, papers
 
 
+def other_papers(candidate: Candidate, papers: list[Paper]) -> list[CandidateDocument]:
+    """The case's papers the phase's checklist (``papers``) does not show, oldest first: an
+    "other document", an appraisal, the admission papers once the confirmation phase starts.
+    From the prefetched rows, no query."""
+    shown = {paper.form for paper in papers}
+    documents = [d for d in candidate.documents.all() if d.form not in shown]
+    return sorted(documents, key=lambda d: (d.date, d.pk))
+
+
 def _paper_state(candidate, form, label, document, needed_at, today) -> Paper:
     if document is None:
         return Paper(form, label, "missing" if _reached(candidate, needed_at) else "later", None)

@@ -172,6 +172,7 @@ def candidate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "offered_slugs": {s.slug for s in offered},
         "phase": phase,
         "papers": papers,
+        "other_papers": queries.other_papers(candidate, papers),
         "introductions": [
             (i, completed_months(i.together_since, i.date) if i.together_since else None)
             for i in candidate.introductions.all()

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from admissions import access as admissions_access
-from admissions.forms import OPEN
+from admissions.forms import BEFORE_CEREMONY
 from admissions.models import BOARD_STAGES, Candidate
 from admissions.queries import due_soon
 from members import access
@@ -107,10 +107,15 @@ def _quarters(rows) -> list[charts.Bar]:
 
 
 def _pipeline(user) -> dict[str, Any]:
-    """Open cases by stage, in the pipeline's order: one GROUP BY query."""
+    """Open cases before the ceremony, by stage, in the pipeline's order: one GROUP BY query.
+
+    A case past the ceremony (probation, confirmation vote) is a probationary member, already
+    counted on the roll's "probationary" card: counting it here too would count it twice.
+    """
     rows = (
         admissions_access.candidates_visible_to(user)
         .open()
+        .filter(member__isnull=True)
         .order_by()
         .values("stage")
         .annotate(n=Count("pk"))
@@ -129,5 +134,5 @@ def _pipeline(user) -> dict[str, Any]:
     return {
         "stages": stages,
         "candidates_open": sum(by_stage.values()),
-        "candidates_url": f"{listing}?{urlencode({'stage': OPEN})}",
+        "candidates_url": f"{listing}?{urlencode({'stage': BEFORE_CEREMONY})}",
     }

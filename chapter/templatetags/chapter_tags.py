@@ -11,3 +11,9 @@ def minutes(value: timedelta | None) -> int:
     if not value:
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
+def absolute(value: int | None) -> int | None:
+    """A count without its sign: "overdue by 174 days", never "overdue -174"."""
+    return abs(value) if isinstance(value, int) else value
