@@ -124,7 +124,7 @@ def test_a_secretary_gets_the_scan_with_its_bytes(client, document, secretary):
     assert "20200520.pdf" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
-    assert "Content-Security-Policy" in response
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none'"  # the PDF viewer works
 
 
 @pytest.mark.parametrize(
@@ -180,6 +180,7 @@ def test_images_open_in_the_browser(client, candidate, secretary):
     response = client.get(scan_url(reviews(candidate).get()))
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"].startswith("inline")
+    assert "default-src 'self'" in response["Content-Security-Policy"]  # the site's policy
     assert body(response) == JPEG
 
 
