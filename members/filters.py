@@ -109,7 +109,7 @@ class MemberFilter(django_filters.FilterSet):
         ),
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="filter_sort", widget=forms.HiddenInput
+        choices=SORT_CHOICES, method="filter_sort", label=_("Sort order"), widget=forms.HiddenInput
     )
 
     class Meta:
