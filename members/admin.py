@@ -224,6 +224,17 @@ class AuditedAdmin(ScopedAdminMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only for this user: there is no change to give a reason for.
+        without_reason = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "change_reason"]})
+            for name, options in fieldsets
+        ]
+        return [(name, options) for name, options in without_reason if options["fields"]]
+
     def save_model(self, request, obj, form, change) -> None:
         self.hand_to_history(request, obj, form)
         super().save_model(request, obj, form, change)

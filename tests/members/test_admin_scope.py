@@ -364,6 +364,7 @@ def test_a_committee_officer_reads_a_member_but_cannot_change_it(officer_client,
     assert response.status_code == 200
     assert member.full_name in body(response)
     assert 'name="_save"' not in body(response)
+    assert "change_reason" not in body(response)  # nothing to give a reason for
     response = officer_client.post(url, {"phone": "0900000000", "change_reason": "Sửa"})
     assert response.status_code == 403
     member.refresh_from_db()
