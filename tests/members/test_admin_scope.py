@@ -414,3 +414,13 @@ def test_a_cell_leader_staff_sees_only_their_cell(client, here, elsewhere):
     assert neighbour.full_name not in listed
     response = client.get(admin_url(Member, "history", neighbour.pk))
     assert response.status_code == 404
+
+
+def test_staff_without_a_role_sees_no_rows(client, here, elsewhere):
+    client.force_login(staff_with_every_permission("nhanvien"))
+    for model in (Chapter, Cell, Member, Candidate, RoleAssignment, Committee):
+        response = client.get(admin_url(model, "changelist"))
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0, model.__name__
+        assert MARKER not in body(response)
+        assert here[2].full_name not in body(response)
