@@ -96,10 +96,20 @@ def suite_clock(request):
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    """Build the .mo files so a bare `pytest` sees the Vietnamese catalogue too."""
+    """Build the .mo files so a bare `pytest` sees the Vietnamese catalogue too. In a fresh
+    clone the catalogue was looked up (and found missing) while the test modules were imported:
+    Django's own signal makes it forget that, as when LOCALE_PATHS changes in a test."""
+    from django.conf import settings
     from django.core.management import call_command
+    from django.core.signals import setting_changed
 
     call_command("compiletranslations", verbosity=0)
+    setting_changed.send(
+        sender=type(settings._wrapped),
+        setting="LOCALE_PATHS",
+        value=settings.LOCALE_PATHS,
+        enter=False,
+    )
 
 
 @pytest.fixture(autouse=True)
