@@ -1,0 +1,69 @@
+"""The access matrix (issue 10, item 10): every URL pattern of the URLconf, the admin included,
+requested by every role with GET and POST on objects in and out of the role's reach.
+
+For each request the outcome must be one the rules of ``tests/security/matrix.py`` allow
+(200, a redirect to the login page, 403, 404, 405...), and no marker of an object the role may
+not see appears in what comes back: pages, htmx fragments, JSON, the XML inside an Excel
+export, a redirect's address. A URL pattern the matrix does not know fails
+``test_the_matrix_knows_every_url_pattern``: whoever adds a URL adds its rule.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.security.conftest import ROLES
+from tests.security.matrix import POST, body_text, cases, known, outcome, pattern_keys
+
+pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time("2019-10-01 10:00")]
+
+KEYS = pattern_keys()
+
+
+def test_the_matrix_knows_every_url_pattern():
+    unknown = [key for key in KEYS if not known(key)]
+    assert not unknown, f"URL patterns missing from tests/security/matrix.py: {unknown}"
+
+
+def test_the_matrix_walks_the_admin_and_the_application():
+    assert "members:member-detail" in KEYS
+    assert "admin:members.member:change" in KEYS
+    assert "admin:members.member:simple_history" in KEYS
+    assert "admin:autocomplete" in KEYS
+
+
+def _client(world, role) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def run_matrix(world, key: str) -> list[str]:
+    """Every request of one pattern; the list of what went wrong."""
+    problems = []
+    pattern_cases = cases(world, key)
+    assert pattern_cases, f"{key}: the matrix made no request"
+    logs_out = key in ("logout", "admin:logout")
+    for role in ROLES:
+        client = _client(world, role)
+        for case in pattern_cases:
+            for method in case.methods:
+                if logs_out:
+                    client = _client(world, role)
+                send = client.post if method == POST else client.get
+                response = send(case.url, headers=case.headers)
+                got = outcome(response)
+                allowed = case.expect(role, method)
+                where = f"{role:28} {method:4} {case.url} ({case.label})"
+                if got not in allowed:
+                    problems.append(f"{where}: got {got}, expected {sorted(map(str, allowed))}")
+                leaks = world.leaks(role, body_text(response))
+                if leaks:
+                    problems.append(f"{where}: shows what the role may not see: {leaks}")
+    return problems
+
+
+@pytest.mark.parametrize("key", [key for key in KEYS if known(key)])
+def test_access_matrix(world, frozen, key):
+    problems = run_matrix(world, key)
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])
