@@ -9,6 +9,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from admissions.forms import ExtendForm, ObservationForm
 from admissions.models import Candidate, Extension, Observation
@@ -288,3 +290,28 @@ def test_model_text_fields_get_a_maximum_length(chapter):
     assert form.fields["date_of_birth"].kind == DateKind.BIRTH
     assert form.fields["official_date"].kind == DateKind.PLANNED
     assert form.fields["ceremony_date"].kind == DateKind.EVENT
+
+
+# Properties ------------------------------------------------------------------------------------
+
+
+@given(st.dates())
+def test_any_date_is_accepted_exactly_within_its_bounds(day):
+    from django.core.exceptions import ValidationError
+
+    for kind in DateKind:
+        low, high = date_bounds(kind, TODAY)
+        try:
+            check_date(day, kind, TODAY)
+        except ValidationError:
+            assert not low <= day <= high
+        else:
+            assert low <= day <= high
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(year=st.one_of(st.integers(), st.text(max_size=12)))
+def test_any_year_admitted_is_a_list_never_an_error(secretary_client, year):
+    value = str(year).replace("\x00", "")
+    response = secretary_client.get("/members/", {"year_admitted": value})
+    assert response.status_code == 200
