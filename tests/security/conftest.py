@@ -46,6 +46,7 @@ from admissions.models import (
     Resolution,
 )
 from members import importer
+from members import services as member_services
 from members.models import Cell, Chapter, Committee, ImportBatch, Member, Position, RoleAssignment
 from tests.admissions.factories import PipelineStory
 from tests.members.factories import give_role, register_member
@@ -160,6 +161,7 @@ class World:
 # Building --------------------------------------------------------------------------------------
 
 CANDIDATE_STAGES = (St.POOL, St.DOSSIER_OPEN, St.CHAPTER_APPROVED, St.ADMITTED)
+EXTRA_STAGES = (St.COURSE_DONE, St.BACKGROUND_VERIFIED, St.INTRODUCED, St.ADMISSION_DECIDED)
 
 
 def _unit(world: World, chapter_key: str, cell_key: str | None, private: bool = False) -> Scope:
@@ -222,6 +224,12 @@ def _build_chapter(world: World, key: str) -> None:
         )
         if candidate.member_id:
             world.members[f"{key}-admitted"] = candidate.member
+    if key == "A":  # the other stages, for the step forms
+        story.cell = world.cells["A1"]
+        for stage in EXTRA_STAGES:
+            name = world.mark(_unit(world, key, "A1"))
+            world.candidates[f"A-{stage}"] = story.candidate_at(stage, full_name=f"Lê Văn {name}")
+        _flag_members(world, officials)
     _mark_dossier_rows(world, key)
     document = CandidateDocument.objects.filter(
         candidate=world.candidates[f"{key}-{St.ADMITTED}"]
@@ -243,6 +251,17 @@ def _build_chapter(world: World, key: str) -> None:
         number="15-QĐ/ĐUK",
         date=D(2019, 9, 20),
         body=f"Ban Thường vụ {world.mark(_unit(world, key, f'{key}1', private=True))}",
+    )
+
+
+def _flag_members(world: World, officials: list[Member]) -> None:
+    """A member temporarily transferred out and one exempted, in chapter A."""
+    day = D(2019, 9, 2)
+    world.members["A-temporarily-out"] = member_services.member_temporary_out(
+        member_id=officials[3].pk, actor=None, effective_date=day, to_organisation="Sở Y tế"
+    )
+    world.members["A-exempted"] = member_services.member_exempt(
+        member_id=officials[0].pk, actor=None, effective_date=day, reason="Tuổi cao"
     )
 
 

@@ -10,7 +10,10 @@ export, a redirect's address. A URL pattern the matrix does not know fails
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from members.access import reach_of
+from members.models import RoleAssignment
 from tests.security.conftest import ROLES
 from tests.security.matrix import POST, body_text, cases, known, outcome, pattern_keys
 
@@ -67,3 +70,26 @@ def run_matrix(world, key: str) -> list[str]:
 def test_access_matrix(world, frozen, key):
     problems = run_matrix(world, key)
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])
+
+
+def test_staff_cannot_widen_their_own_reach_in_the_admin(world, frozen):
+    """Issue 10: a deputy who is staff with change permissions gave itself a committee-officer
+    role in the admin. Role assignments are the superuser's: adding or changing one is 403,
+    and nothing is written."""
+    client = _client(world, "staff")
+    staff = world.users["staff"]
+    own = world.roles["staff"]
+    grab = {
+        "user": staff.pk,
+        "role": RoleAssignment.Role.COMMITTEE_OFFICER,
+        "committee": world.committees["C2"].pk,
+        "start_date": "01/09/2019",
+        "change_reason": "Tự cấp quyền",
+    }
+    before = list(RoleAssignment.objects.order_by("pk").values())
+    added = client.post(reverse("admin:members_roleassignment_add"), grab)
+    changed = client.post(reverse("admin:members_roleassignment_change", args=[own.pk]), grab)
+    assert (added.status_code, changed.status_code) == (403, 403)
+    assert list(RoleAssignment.objects.order_by("pk").values()) == before
+    staff._members_reach = None
+    assert not reach_of(staff).committee_ids
