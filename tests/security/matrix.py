@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from admissions import access as admission_access
 from admissions import steps
 from admissions.models import Candidate
+from members import movements
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 from members.movements import ACTION_SLUGS, available_actions
 from reports import queries
@@ -49,6 +50,8 @@ SUPERUSER_ONLY = {
 }
 
 Expect = Callable[[str, str], set]
+# One path to each truth (issue 10, item 2): where a movement is the admission case's step.
+_case_step_url = getattr(movements, "case_step_url", lambda member, action: None)
 
 
 @dataclass
@@ -463,7 +466,9 @@ def _member_move(world: World, url_for) -> list[Case]:
                     return 404
                 if not manages(role, scope):
                     return 403
-                return 200 if action in available_actions(member) else "redirect"
+                # Not available now, or recorded on the member's admission case: a redirect.
+                on_case = _case_step_url(member, action)
+                return 200 if action in available_actions(member) and not on_case else "redirect"
 
             url = url_for(public_id=member.public_id, action=action)
             cases.append(Case(url, f"member {key} {action}", app(rule)))
