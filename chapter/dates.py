@@ -1,7 +1,36 @@
-"""Calendar arithmetic the Party's rules need: whole months, clamped to the month's end."""
+"""Dates, once for every app: calendar arithmetic the Party's rules need (whole months, clamped
+to the month's end), the one way a date is written (``format_date``, dd/mm/yyyy), the one
+placeholder of a date box (``DATE_PLACEHOLDER``) and the one "not in the future" refusal of a
+service (``refuse_future``).
+
+The bounds every form, filter and the importer apply (nothing before 03/02/1930, nothing
+absurdly far ahead) are ``chapter.forms.check_date`` / ``BoundedDateField``: the one date guard.
+"""
 
 import calendar
 from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# What a date box shows before anything is typed: dates are written day/month/year.
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+def format_date(day: date | None, empty: str = "") -> str:
+    """``day`` as dd/mm/yyyy, the way Vietnamese papers write it in every language of the site
+    (both locales' SHORT_DATE_FORMAT is d/m/Y); ``empty`` when there is no date."""
+    return day.strftime("%d/%m/%Y") if day else empty
+
+
+def refuse_future(day: date, *, today: date | None = None, field: str | None = None) -> None:
+    """Raise the one "cannot be in the future" refusal (code ``future_date``) when ``day`` is
+    after ``today``; keyed by ``field`` when given, so a form shows it beside that box."""
+    if day <= (today or timezone.localdate()):
+        return
+    error = ValidationError(_("The date cannot be in the future."), code="future_date")
+    raise ValidationError({field: error}) if field else error
 
 
 def add_months(day: date, months: int) -> date:

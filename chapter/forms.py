@@ -15,12 +15,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chapter.dates import OLDEST_BIRTH, PARTY_FOUNDED, add_months
+from chapter.dates import DATE_PLACEHOLDER, OLDEST_BIRTH, PARTY_FOUNDED, add_months, format_date
 
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 # Free text (notes, reasons, observations): long enough for a paragraph, short of a flood.
 LONG_TEXT_MAX = 2000
 
@@ -51,27 +50,23 @@ def date_bounds(kind: str, today: date | None = None) -> tuple[date, date]:
     return PARTY_FOUNDED, today + timedelta(days=EVENT_DAYS_AHEAD)
 
 
-def _fmt(day: date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
 def check_date(value: date, kind: str = DateKind.EVENT, today: date | None = None) -> None:
     """Raise a translated ValidationError when ``value`` is outside the bounds of ``kind``."""
     low, high = date_bounds(kind, today)
     if kind == DateKind.BIRTH:
         if value < low:
             message = _("Enter a date of birth on or after %(date)s.")
-            raise ValidationError(message, code="date_too_early", params={"date": _fmt(low)})
+            raise ValidationError(message, code="date_too_early", params={"date": format_date(low)})
         if value > high:
             message = _("A date of birth cannot be in the future.")
             raise ValidationError(message, code="date_too_late")
         return
     if value < low:
         message = _("Enter a date on or after %(date)s, the day the Party was founded.")
-        raise ValidationError(message, code="date_too_early", params={"date": _fmt(low)})
+        raise ValidationError(message, code="date_too_early", params={"date": format_date(low)})
     if value > high:
         message = _("This date is too far ahead: enter a date no later than %(date)s.")
-        raise ValidationError(message, code="date_too_late", params={"date": _fmt(high)})
+        raise ValidationError(message, code="date_too_late", params={"date": format_date(high)})
 
 
 class BoundedDateField(forms.DateField):

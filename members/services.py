@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chapter.dates import completed_years
+from chapter.documents import Document  # the one value type; re-exported for older imports
 from members.models import (
     MEMBER_TRANSITIONS,
     Cell,
@@ -64,16 +65,6 @@ class TransitionNotAllowed(ValidationError):
 def _field_error(errors: dict[str, Any], *, code: str) -> ValidationError:
     """Errors keyed by field, each keeping ``code``: Django drops a code given beside a dict."""
     return ValidationError({name: ValidationError(msg, code=code) for name, msg in errors.items()})
-
-
-@dataclass(frozen=True)
-class Document:
-    """The paper behind a movement: kind, number, date and issuing body."""
-
-    kind: str = ""
-    number: str = ""
-    date: date | None = None
-    issuing_body: str = ""
 
 
 @dataclass
