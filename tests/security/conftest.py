@@ -26,11 +26,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 
 from admissions import services as admission_services
 from admissions.models import (
@@ -140,6 +142,7 @@ class World:
     roles: dict[str, RoleAssignment] = field(default_factory=dict)  # by the user's role name
     batches: dict[str, ImportBatch] = field(default_factory=dict)
     scans: dict[str, CandidateDocument] = field(default_factory=dict)  # a paper with a scan
+    sessions: dict[str, str] = field(default_factory=dict)  # role -> session key
     _count: int = 0
 
     def mark(self, scope: Scope) -> str:
@@ -405,6 +408,22 @@ def build_world() -> World:
     return world
 
 
+def _log_in(world: World) -> None:
+    """One session per role, made once for the module (a login per request is slow)."""
+    for role, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def client_for(world: World, role: str) -> Client:
+    """A client signed in as ``role`` (or anonymous), on the module's session for it."""
+    client = Client()
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """The world, built once per module and rolled back after it."""
@@ -417,7 +436,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build_world()
+            world = build_world()
+            _log_in(world)
+            yield world
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

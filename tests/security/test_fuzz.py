@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from admissions import steps
-from admissions.models import Candidate
+from admissions.models import Candidate, ChapterAdmissionSettings
 from chapter.forms import DATE_PLACEHOLDER
-from members.movements import ACTION_SLUGS
+from members.actions import ACTION_SLUGS
 from reports import queries
 from tests.security.matrix import url_for_pattern
 
@@ -311,7 +311,9 @@ def _candidate_for(world, slug: str) -> Candidate | None:
     for key, candidate in world.candidates.items():
         if not key.startswith("A-"):
             continue
-        candidate.refresh_from_db()
+        candidate = Candidate.objects.select_related("chapter__admission_settings").get(
+            pk=candidate.pk
+        )
         if step.applies_to(candidate):
             return candidate
     return None
@@ -319,6 +321,10 @@ def _candidate_for(world, slug: str) -> Candidate | None:
 
 @pytest.mark.parametrize("slug", list(steps.STEPS))
 def test_step_forms(world, superuser, slug):
+    if slug == "grassroots":  # a chapter whose resolutions go to a grassroots committee
+        settings_row = ChapterAdmissionSettings.objects.get(chapter=world.chapters["A"])
+        settings_row.grassroots_step = True
+        settings_row.save()
     candidate = _candidate_for(world, slug)
     if candidate is None:
         pytest.skip(f"{slug}: no candidate of the world is at a stage it applies to")
