@@ -13,16 +13,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from admissions.models import Candidate
-from members.access import reach_of
+from members.access import committee_chapters, reach_of
 
 # Steps that belong to the superior committee; the rest are the chapter's.
 COMMITTEE_STEPS = frozenset({"decide", "reject", "confirm", "not-confirm", "extend"})
-
-
-def _committee_chapters(reach) -> Q:
-    return Q(chapter__committee_id__in=reach.committee_ids) | Q(
-        chapter__committee__parent_id__in=reach.committee_ids
-    )
 
 
 def candidates_visible_to(user) -> QuerySet[Candidate]:
@@ -32,19 +26,16 @@ def candidates_visible_to(user) -> QuerySet[Candidate]:
     return Candidate.objects.filter(
         Q(chapter_id__in=reach.chapter_ids)
         | Q(cell_id__in=reach.cell_ids)
-        | _committee_chapters(reach)
+        | committee_chapters(reach, "chapter__")
     )
 
 
 def can_run_step(user, candidate: Candidate, step: str) -> bool:
     """Whether the user may record ``step`` (a step slug) for this candidate."""
     reach = reach_of(user)
-    if reach.is_superuser or candidate.chapter_id in reach.chapter_ids:
+    if reach.manages(candidate.chapter_id):
         return True
-    if step in COMMITTEE_STEPS:
-        committee = candidate.chapter.committee
-        return committee.pk in reach.committee_ids or committee.parent_id in reach.committee_ids
-    return False
+    return step in COMMITTEE_STEPS and reach.oversees(candidate.chapter.committee)
 
 
 def can_observe(user, candidate: Candidate) -> bool:
@@ -58,8 +49,7 @@ def can_observe(user, candidate: Candidate) -> bool:
 
 
 def can_manage_chapter_candidates(user, chapter_id: int) -> bool:
-    reach = reach_of(user)
-    return reach.is_superuser or chapter_id in reach.chapter_ids
+    return reach_of(user).manages(chapter_id)
 
 
 def get_candidate_for_user(

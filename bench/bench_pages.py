@@ -43,7 +43,7 @@ from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-from chapter.management.commands.seed_scale import SYNTHETIC_COMMITTEE, USER_PREFIX  # noqa: E402
+from demo.scale import SYNTHETIC_COMMITTEE, USER_PREFIX  # noqa: E402
 from members.models import Chapter, Member, RoleAssignment  # noqa: E402
 
 BENCH_SETTINGS = {

@@ -23,17 +23,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chapter.models import CalendarOverride
-from members.admin import ScopedAdmin
 
 
-class SuperusersOnly:
-    """Hidden from every staff member who is not a superuser (not found, not in the index)."""
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+class SuperusersChange:
+    """Other staff read (with the view permission) but never add, change or delete, one row or
+    in bulk."""
 
     def has_add_permission(self, request, *args) -> bool:
         return request.user.is_superuser and super().has_add_permission(request, *args)
@@ -43,6 +37,22 @@ class SuperusersOnly:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)
+        return actions
+
+
+class SuperusersOnly(SuperusersChange):
+    """Hidden from every staff member who is not a superuser (not found, not in the index)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
 
 
 class AxesColumns:
@@ -105,8 +115,9 @@ _name_axes_rows()
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(ScopedAdmin):
-    superuser_only = True
+class CalendarOverrideAdmin(SuperusersChange, admin.ModelAdmin):
+    """Overrides change every deadline: only a superuser edits them (no chapter to scope by)."""
+
     list_display = ["day", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "day"

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 
 # What a date box shows before anything is typed: dates are written day/month/year.
 DATE_PLACEHOLDER = "dd/mm/yyyy"
+# The strftime pattern of that order (both locales' SHORT_DATE_FORMAT, d/m/Y, say the same).
+DAY_MONTH_YEAR = "%d/%m/%Y"
 
 
 def format_date(day: date | None, empty: str = "") -> str:
     """``day`` as dd/mm/yyyy, the way Vietnamese papers write it in every language of the site
     (both locales' SHORT_DATE_FORMAT is d/m/Y); ``empty`` when there is no date."""
-    return day.strftime("%d/%m/%Y") if day else empty
+    return day.strftime(DAY_MONTH_YEAR) if day else empty
 
 
 def refuse_future(day: date, *, today: date | None = None, field: str | None = None) -> None:

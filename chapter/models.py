@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chapter.dates import format_date
 from chapter.text import fold
 
 
@@ -52,4 +53,4 @@ class CalendarOverride(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}: {self.name}"
+        return f"{format_date(self.day)} {self.get_kind_display()}: {self.name}"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "members",
     "admissions",
     "reports",
+    "demo",  # the top layer: the demo story and seed_scale import every app
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,7 @@
+"""The project's URLconf: the one module of ``chapter`` that imports the apps (it mounts their
+URLconfs and the home page, ``reports.views.dashboard``); every other ``chapter`` module is the
+bottom layer and imports no app."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -6,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from chapter import admin as chapter_admin
-from chapter import views
+from reports.views import dashboard
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard, name="dashboard"),
     path("members/", include("members.urls")),
     path("admissions/", include("admissions.urls")),
     path("reports/", include("reports.urls")),

@@ -1,14 +1,11 @@
+"""Site-wide views: the error pages (the home page, ``/``, is ``reports.views.dashboard``)."""
+
 import logging
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_safe
-
-from reports.dashboard import summary
-from reports.forms import has_reach
 
 logger = logging.getLogger(__name__)
 
@@ -17,15 +14,6 @@ PLAIN_500 = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <title>Đã xảy ra lỗi</title></head><body><h1>Đã xảy ra lỗi</h1>
 <p>Ứng dụng gặp lỗi và chưa hoàn tất yêu cầu. Hãy thử lại sau ít phút.</p>
 <p><a href="/">Về trang tổng quan</a></p></body></html>"""
-
-
-@require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The user's scope at a glance; a user with no role yet is told why there is nothing."""
-    if not has_reach(request.user):
-        return render(request, "chapter/dashboard.html", {"no_role": True})
-    context = summary(request.user, timezone.localdate())
-    return render(request, "chapter/dashboard.html", context)
 
 
 # Error pages (wired in chapter/urls.py) ------------------------------------------------------

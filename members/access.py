@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 
@@ -37,6 +39,18 @@ class Reach:
     @property
     def is_committee_officer(self) -> bool:
         return bool(self.committee_ids)
+
+    @property
+    def has_any_role(self) -> bool:
+        return self.is_superuser or bool(self.chapter_ids or self.cell_ids or self.committee_ids)
+
+    def manages(self, chapter_id: int) -> bool:
+        """Secretary or deputy of the chapter (or superuser): may change all its records."""
+        return self.is_superuser or chapter_id in self.chapter_ids
+
+    def oversees(self, committee: Committee) -> bool:
+        """Whether ``committee`` is one of the officer's committees or directly under one."""
+        return committee.pk in self.committee_ids or committee.parent_id in self.committee_ids
 
 
 def reach_of(user) -> Reach:
@@ -65,9 +79,18 @@ def reach_of(user) -> Reach:
     return reach
 
 
-def _committee_chapters(reach: Reach) -> Q:
-    # Chapters directly under the officer's committee or under one of its child committees.
-    return Q(committee_id__in=reach.committee_ids) | Q(committee__parent_id__in=reach.committee_ids)
+def committee_chapters(reach: Reach, path: str = "") -> Q:
+    """Chapters directly under the officer's committees or under one of their child committees
+    (``Reach.oversees`` in a query); ``path`` leads from the queried model to its chapter, e.g.
+    ``"chapter__"`` for candidates."""
+    return Q(**{f"{path}committee_id__in": reach.committee_ids}) | Q(
+        **{f"{path}committee__parent_id__in": reach.committee_ids}
+    )
+
+
+def has_reach(user) -> bool:
+    """Whether the user holds any role (or is a superuser): else there is nothing to show."""
+    return reach_of(user).has_any_role
 
 
 def chapters_visible_to(user) -> QuerySet[Chapter]:
@@ -75,7 +98,7 @@ def chapters_visible_to(user) -> QuerySet[Chapter]:
     if reach.is_superuser:
         return Chapter.objects.all()
     return Chapter.objects.filter(
-        Q(pk__in=reach.chapter_ids) | _committee_chapters(reach) | Q(cells__pk__in=reach.cell_ids)
+        Q(pk__in=reach.chapter_ids) | committee_chapters(reach) | Q(cells__pk__in=reach.cell_ids)
     ).distinct()
 
 
@@ -94,7 +117,7 @@ def cells_visible_to(user) -> QuerySet[Cell]:
     return Cell.objects.filter(
         Q(pk__in=reach.cell_ids)
         | Q(chapter_id__in=reach.chapter_ids)
-        | Q(chapter__in=Chapter.objects.filter(_committee_chapters(reach)))
+        | Q(chapter__in=Chapter.objects.filter(committee_chapters(reach)))
     )
 
 
@@ -133,7 +156,7 @@ def members_visible_to(user) -> QuerySet[Member]:
     return Member.objects.filter(
         Q(chapter_id__in=reach.chapter_ids)
         | Q(cell_id__in=reach.cell_ids)
-        | Q(chapter__in=Chapter.objects.filter(_committee_chapters(reach)))
+        | Q(chapter__in=Chapter.objects.filter(committee_chapters(reach)))
     )
 
 
@@ -160,8 +183,7 @@ def members_changeable_by(user) -> QuerySet[Member]:
 
 def can_manage_member(user, member: Member) -> bool:
     """Movements, key dates and every detail: the chapter's secretary or deputy."""
-    reach = reach_of(user)
-    return reach.is_superuser or member.chapter_id in reach.chapter_ids
+    return reach_of(user).manages(member.chapter_id)
 
 
 def fields_editable_by(user, member: Member) -> tuple[str, ...]:
@@ -231,3 +253,18 @@ def get_role_for_user(user, pk: int, *, manage: bool = False) -> RoleAssignment:
     if manage and not chapters_managed_by(user).filter(pk=chapter_id).exists():
         raise PermissionDenied
     return role
+
+
+def describe_scope(user, chapters: list[Chapter]) -> str:
+    """Whose figures these are, in a few words: a chapter, a cell, or how many chapters."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return str(_("All chapters"))
+    if reach.is_cell_leader and not (reach.is_secretary or reach.is_committee_officer):
+        cells = cells_visible_to(user).select_related("chapter").order_by("name")
+        return ", ".join(f"{cell.name} · {cell.chapter.name}" for cell in cells)
+    if len(chapters) == 1:
+        return chapters[0].name
+    return ngettext("%(count)d chapter", "%(count)d chapters", len(chapters)) % {
+        "count": len(chapters)
+    }

@@ -21,10 +21,10 @@ from admissions import access as admissions_access
 from admissions.forms import BEFORE_CEREMONY
 from admissions.models import BOARD_STAGES, Candidate
 from admissions.queries import due_soon
+from chapter.dates import format_date
 from members import access
 from members.models import Member
 from reports import charts, queries
-from reports.forms import describe_scope
 
 YEAR_FIGURES = ("admitted", "confirmed", "transferred_in", "transferred_out")
 
@@ -44,7 +44,7 @@ def summary(user, today: date) -> dict[str, Any]:
     counts = queries.roll_counts(scope, today)
     year = queries.in_period(scope, date(today.year, 1, 1), today)
     return {
-        "scope_label": describe_scope(user, chapters),
+        "scope_label": access.describe_scope(user, chapters),
         "today": today,
         "roll": _roll(counts, today),
         **_units(scope, today, several_chapters=len(chapters) > 1),
@@ -100,7 +100,7 @@ def _quarters(rows) -> list[charts.Bar]:
             count,
             _people("admitted", **{"from": first, "to": last}),
             _("Admitted from %(start)s to %(end)s")
-            % {"start": first.strftime("%d/%m/%Y"), "end": last.strftime("%d/%m/%Y")},
+            % {"start": format_date(first), "end": format_date(last)},
         )
         for first, last, count in rows
     )

@@ -16,17 +16,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from chapter.dates import DATE_PLACEHOLDER, DAY_MONTH_YEAR
 from chapter.forms import BoundedDateField, DateKind
 from members import access
 from members.models import Cell, Chapter, Member
 from reports.queries import quarter_start
 
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 # Accepted as typed; ISO first so the documented ?as_of=YYYY-MM-DD never reads as day-first.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
-PARAMS = ("as_of", "from", "to", "chapter", "cell")
 
 
 def _date_field(label, help_text="") -> forms.DateField:
@@ -39,7 +37,7 @@ def _date_field(label, help_text="") -> forms.DateField:
         help_text=help_text,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}
+            format=DAY_MONTH_YEAR, attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"}
         ),
     )
 
@@ -159,24 +157,3 @@ class ReportForm(forms.Form):
     def for_display(self) -> ReportForm:
         """An unbound copy showing the cleaned values, dates as dd/mm/yyyy."""
         return ReportForm(None, user=self.user, today=self.today, initial=self.cleaned_data)
-
-
-def has_reach(user) -> bool:
-    """Whether the user holds any role (or is a superuser): else there is nothing to count."""
-    reach = access.reach_of(user)
-    return reach.is_superuser or bool(reach.chapter_ids or reach.cell_ids or reach.committee_ids)
-
-
-def describe_scope(user, chapters: list[Chapter]) -> str:
-    """Whose figures these are, in a few words: a chapter, a cell, or how many chapters."""
-    reach = access.reach_of(user)
-    if reach.is_superuser:
-        return str(_("All chapters"))
-    if reach.is_cell_leader and not (reach.is_secretary or reach.is_committee_officer):
-        cells = access.cells_visible_to(user).select_related("chapter").order_by("name")
-        return ", ".join(f"{cell.name} · {cell.chapter.name}" for cell in cells)
-    if len(chapters) == 1:
-        return chapters[0].name
-    return ngettext("%(count)d chapter", "%(count)d chapters", len(chapters)) % {
-        "count": len(chapters)
-    }

@@ -15,13 +15,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from members import access
 from members.models import Member
 from reports import exports, queries
-from reports.forms import ReportForm, describe_scope, has_reach
+from reports.dashboard import summary
+from reports.forms import ReportForm
 
 PER_PAGE = 100
 # The roll's cards: figure -> (short label, colour).
@@ -47,6 +49,16 @@ MOVEMENT_ROWS = (
 )
 
 
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The site's home page (``/``): the user's scope at a glance (``reports.dashboard``); a
+    user with no role yet is told why there is nothing."""
+    if not access.has_reach(request.user):
+        return render(request, "reports/dashboard.html", {"no_role": True})
+    context = summary(request.user, timezone.localdate())
+    return render(request, "reports/dashboard.html", context)
+
+
 def _form(request: HttpRequest) -> tuple[ReportForm, list]:
     """The bound parameters form, the user's chapters; 404 for a chapter or cell out of scope."""
     form = ReportForm(request.GET, user=request.user)
@@ -63,7 +75,7 @@ def _scope_label(form: ReportForm, chapters: list) -> str:
         return f"{data['cell'].name} · {data['cell'].chapter.name}"
     if data.get("chapter"):
         return data["chapter"].name
-    return describe_scope(form.user, chapters)
+    return access.describe_scope(form.user, chapters)
 
 
 def _figures(form: ReportForm) -> dict:
@@ -82,7 +94,7 @@ def _figures(form: ReportForm) -> dict:
 
 @require_safe
 def report(request: HttpRequest) -> HttpResponse:
-    if not has_reach(request.user):
+    if not access.has_reach(request.user):
         return render(request, "reports/report.html", {"no_role": True})
     form, chapters = _form(request)
     if not form.is_valid():
@@ -154,7 +166,7 @@ def _value_label(user, figure: str, value: str | None) -> str:
 @require_safe
 def people(request: HttpRequest) -> HttpResponse:
     figure = request.GET.get("figure", "")
-    if figure not in queries.FIGURES or not has_reach(request.user):
+    if figure not in queries.FIGURES or not access.has_reach(request.user):
         raise Http404
     value = _value(figure, request.GET.get("value"))
     value_label = _value_label(request.user, figure, value)
@@ -194,7 +206,7 @@ def _status_label(status: str | None) -> str:
 
 @require_safe
 def export_figures(request: HttpRequest) -> HttpResponse:
-    if not has_reach(request.user):
+    if not access.has_reach(request.user):
         raise Http404
     form, chapters = _form(request)
     if not form.is_valid():
@@ -206,7 +218,7 @@ def export_figures(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def export_register(request: HttpRequest) -> HttpResponse:
-    if not has_reach(request.user):
+    if not access.has_reach(request.user):
         raise Http404
     form, chapters = _form(request)
     if not form.is_valid():

@@ -1,4 +1,4 @@
-"""The dashboard at ``/`` (chapter/views.py, reports/dashboard.py): the user's scope today, each
+"""The dashboard at ``/`` (reports/views.py, reports/dashboard.py): the user's scope today, each
 number linked to the people or cases behind it, charts without JavaScript or external files."""
 
 import datetime

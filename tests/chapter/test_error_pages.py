@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 
 from chapter import views
+from reports import views as report_views
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def test_500_is_vietnamese_and_standalone(client, secretary, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "summary", broken)
+    monkeypatch.setattr(report_views, "summary", broken)
     client.force_login(secretary)
     client.raise_request_exception = False
     response = client.get("/")

@@ -16,7 +16,7 @@ from admissions.models import (
     Introduction,
     Resolution,
 )
-from chapter.demo import CEREMONIES, Story, story_shift
+from demo.story import CEREMONIES, Story, story_shift
 from members.models import Chapter, Member, MemberEvent, RoleAssignment
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from admissions.models import Candidate, CandidateEvent, MentorAssignment
-from chapter.management.commands.seed_scale import SYNTHETIC_COMMITTEE, USER_PREFIX
 from chapter.text import fold
+from demo.scale import SYNTHETIC_COMMITTEE, USER_PREFIX
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, RoleAssignment
 
 pytestmark = pytest.mark.django_db

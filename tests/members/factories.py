@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from chapter.demo import vietnamese_name
+from demo.story import vietnamese_name
 from members import services
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 

@@ -4,14 +4,17 @@ gets the Vietnamese interface. Fuzzy entries are skipped, as msgfmt does."""
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
 def catalogues() -> list[Path]:
+    """The project's catalogues and those of its own apps (not of installed libraries)."""
+    base = Path(settings.BASE_DIR).resolve()
     roots = [Path(p) for p in settings.LOCALE_PATHS]
-    apps = ("chapter", "members", "admissions")
-    roots += [Path(settings.BASE_DIR) / app / "locale" for app in apps]
+    own = (Path(config.path).resolve() for config in apps.get_app_configs())
+    roots += [path / "locale" for path in own if path.parent == base]
     return sorted(po for root in roots if root.is_dir() for po in root.glob("*/LC_MESSAGES/*.po"))
 
 

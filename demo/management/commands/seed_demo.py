@@ -1,4 +1,4 @@
-"""Load the demo chapter of the founding story (chapter/demo.py) through the real services."""
+"""Load the demo chapter of the founding story (demo/story.py) through the real services."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from admissions.models import Candidate, CandidateEvent
-from chapter.demo import DEMO_USERS, DemoBuilder
+from chapter.dates import format_date
+from demo.builder import DemoBuilder
+from demo.story import DEMO_USERS
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, Position, RoleAssignment
 
 DEMO_COMMITTEE = "Đảng ủy Khối các cơ quan tỉnh"
@@ -59,7 +61,7 @@ class Command(BaseCommand):
             on_roll = Member.objects.filter(chapter=chapter).active()
             candidates = Candidate.objects.filter(chapter=chapter)
             self.stdout.write(
-                f"Loaded {chapter.name} (founded {chapter.founded_on:%d/%m/%Y}): "
+                f"Loaded {chapter.name} (founded {format_date(chapter.founded_on)}): "
                 f"{on_roll.count()} members, {on_roll.official().count()} official, "
                 f"{on_roll.probationary().count()} probationary; {candidates.count()} admission "
                 f"cases, {candidates.filter(member__isnull=True).count()} before the ceremony."
