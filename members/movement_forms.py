@@ -2,25 +2,20 @@
 
 Forms validate and type what was typed; they never write. A movement form knows the service
 call it stands for (``service_kwargs``) and how to summarise itself on the confirmation page
-(``summary``). ``ACTIONS`` maps each action slug of ``members:member-move`` to its form, its
-service and its wording.
+(``summary``). ``members.actions`` says which form feeds which service.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Max, Q
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.text import capfirst
@@ -28,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from chapter.forms import DateKind, date_field, model_formfield, note_field
 from chapter.forms import add_service_error as _add_service_error
-from members import services
 from members.models import Cell, Chapter, Member, MemberEvent, RoleAssignment
 from members.services import KEY_DATE_FIELDS, Document
 
@@ -118,13 +112,15 @@ class MovementForm(ServiceForm):
     document_required: bool = False
     date_field_name = "effective_date"
 
-    def __init__(self, member: Member, *args, **kwargs) -> None:
+    def __init__(self, member: Member | None, *args, **kwargs) -> None:
+        # ``member`` is None in the admin, where one form serves every member ticked.
         self.member = member
         super().__init__(*args, **kwargs)
         if "document_number" in self.fields:
             for name in ("document_number", "document_date"):
                 self.fields[name].required = self.document_required
-            self.fields["issuing_body"].initial = member.chapter.committee.name
+            if member is not None:
+                self.fields["issuing_body"].initial = member.chapter.committee.name
         # The service's date errors (future, before founding, before the latest movement)
         # belong beside the date the movement is recorded on.
         self.error_fields = {
@@ -308,137 +304,6 @@ class LeaveRollForm(MovementForm, DecisionFields):
     service_fields = ("effective_date", "reason")
     document_arg = "decision"
     document_required = True
-
-
-@dataclass(frozen=True)
-class MoveAction:
-    """One action of ``members:member-move``: its form, the service it calls, its wording."""
-
-    title: str
-    form_class: type[MovementForm]
-    service: Callable[..., Member]
-    icon: str
-    intro: str
-    status_after: str | None = None  # for movements that change the status
-    outcome: str = ""  # what changes otherwise
-    danger: bool = False
-
-
-ACTIONS: dict[str, MoveAction] = {
-    "transfer-out": MoveAction(
-        _("Transfer out"),
-        TransferOutForm,
-        services.member_transfer_out,
-        "box-arrow-right",
-        _(
-            "The member leaves this chapter's roll for another party organisation, with the "
-            "transfer letter issued by the committee."
-        ),
-        status_after=Status.TRANSFERRED_OUT,
-    ),
-    "temporary-out": MoveAction(
-        _("Temporary transfer out"),
-        TemporaryOutForm,
-        services.member_temporary_out,
-        "box-arrow-up-right",
-        _(
-            "The member stays on this chapter's roll but attends another organisation for a "
-            "while (3 months to under a year; study up to 2 years)."
-        ),
-        outcome=_("Temporarily transferred out: not counted in the vote base until return."),
-    ),
-    "temporary-return": MoveAction(
-        _("Return from temporary transfer"),
-        TemporaryReturnForm,
-        services.member_temporary_return,
-        "box-arrow-in-down-left",
-        _("The member is back and attends this chapter's meetings again."),
-        outcome=_("Back from temporary transfer: counted in the vote base again."),
-    ),
-    "move-cell": MoveAction(
-        _("Move to another cell"),
-        MoveCellForm,
-        services.member_move_cell,
-        "arrow-left-right",
-        _("Only cells of this chapter can be chosen."),
-        outcome=_("In the new cell from the date given."),
-    ),
-    "exempt": MoveAction(
-        _("Exempt from party work and meetings"),
-        ExemptForm,
-        services.member_exempt,
-        "pause-circle",
-        _(
-            "The chapter decides on the member's written or spoken request. An exempted "
-            "member stays on the roll and is not rated."
-        ),
-        outcome=_("Exempted from party work and meetings."),
-    ),
-    "end-exemption": MoveAction(
-        _("End the exemption"),
-        EndExemptionForm,
-        services.member_end_exemption,
-        "play-circle",
-        _("The member takes part in party work and meetings again."),
-        outcome=_("No longer exempted."),
-    ),
-    "confirm": MoveAction(
-        _("Confirm as official member"),
-        ConfirmForm,
-        services.member_confirm_official,
-        "patch-check",
-        _("Record the competent committee's decision recognising the member as official."),
-        status_after=Status.OFFICIAL,
-    ),
-    "remove-from-probationary-list": MoveAction(
-        _("Remove from the probationary list"),
-        RemoveFromProbationaryListForm,
-        services.member_remove_from_probationary_list,
-        "x-circle",
-        _(
-            "The member did not qualify at the end of probation. Probation is never extended; "
-            "the competent committee decides."
-        ),
-        status_after=Status.REMOVED_FROM_PROBATIONARY_LIST,
-        danger=True,
-    ),
-    "remove": MoveAction(
-        _("Remove from the roll"),
-        LeaveRollForm,
-        services.member_remove,
-        "person-dash",
-        _("An administrative removal (xóa tên), decided by the competent committee."),
-        status_after=Status.REMOVED,
-        danger=True,
-    ),
-    "expel": MoveAction(
-        _("Expel"),
-        LeaveRollForm,
-        services.member_expel,
-        "person-x",
-        _("A disciplinary sanction (khai trừ), decided by the competent committee."),
-        status_after=Status.EXPELLED,
-        danger=True,
-    ),
-    "leave": MoveAction(
-        _("Record leaving the Party"),
-        LeaveRollForm,
-        services.member_leave,
-        "door-open",
-        _("The member leaves the Party at their own request."),
-        status_after=Status.LEFT,
-        danger=True,
-    ),
-    "death": MoveAction(
-        _("Record death"),
-        DeathForm,
-        services.member_record_death,
-        "flower1",
-        _("The member passed away. They stay in the register's history."),
-        status_after=Status.DECEASED,
-        danger=True,
-    ),
-}
 
 
 # Transfer in ------------------------------------------------------------------------------
@@ -733,204 +598,6 @@ class AnnulForm(ServiceForm):
         if not reason:
             raise ValidationError(_("Give the reason."), code="required")
         return reason
-
-
-# Cells and roles --------------------------------------------------------------------------
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.full_name} ({obj.cell})" if obj.cell_id else obj.full_name
-
-
-def _active_members(chapter: Chapter):
-    return Member.objects.active().filter(chapter=chapter).select_related("cell")
-
-
-class CellForm(ServiceForm):
-    name = forms.CharField(label=_("Name of the cell"), max_length=120)
-    leader = MemberChoiceField(
-        label=_("Cell leader"), queryset=Member.objects.none(), required=False, empty_label="—"
-    )
-    deputy_leader = MemberChoiceField(
-        label=_("Deputy cell leader"),
-        queryset=Member.objects.none(),
-        required=False,
-        empty_label="—",
-    )
-
-    def __init__(self, chapter: Chapter, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("leader", "deputy_leader"):
-            self.fields[name].queryset = _active_members(chapter)
-            self.fields[name].help_text = _("A member on this chapter's roll.")
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        full_name = obj.get_full_name()
-        return f"{obj.get_username()} — {full_name}" if full_name else obj.get_username()
-
-
-def accounts_of_chapter(chapter: Chapter):
-    """The user accounts tied to the chapter: those of its members on the roll (any role they
-    ever held names the member) and those of its current officers. Never the whole system's."""
-    today = timezone.localdate()
-    current = Q(end_date__isnull=True) | Q(end_date__gte=today)
-    tied = RoleAssignment.objects.filter(
-        Q(member__chapter=chapter, member__status__in=Member.ACTIVE_STATUSES)
-        | (current & (Q(chapter=chapter) | Q(cell__chapter=chapter)))
-    )
-    users = get_user_model().objects.filter(is_active=True, pk__in=tied.values("user_id"))
-    return users.order_by("username")
-
-
-class RoleForm(ServiceForm):
-    """A chapter role: secretary, deputy, or leader of one of its cells. Committee officers are
-    appointed by the administrator.
-
-    The account is one tied to the chapter (``accounts_of_chapter``), or a new one made here for
-    a member on the chapter's roll (``new_username`` and ``new_password``, then ``member``)."""
-
-    ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.CELL_LEADER)
-
-    role = forms.ChoiceField(label=_("Role"), choices=[(r, capfirst(Role(r).label)) for r in ROLES])
-    cell = forms.ModelChoiceField(
-        label=_("Cell"),
-        queryset=Cell.objects.none(),
-        required=False,
-        empty_label="—",
-        help_text=_("Only for a cell leader."),
-    )
-    user = UserChoiceField(
-        label=_("User account"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label=_("— A new account —"),
-        help_text=_(
-            "The accounts of this chapter's members and officers. For someone without one, "
-            "leave this empty and make a new account below."
-        ),
-    )
-    new_username = forms.CharField(
-        label=_("New account: user name"),
-        max_length=150,
-        required=False,
-        validators=[UnicodeUsernameValidator()],
-        help_text=_("Letters, digits and @ . + - _ only, e.g. nguyenvana."),
-    )
-    new_password = forms.CharField(
-        label=_("New account: first password"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Give it to the person, who changes it after signing in."),
-    )
-    member = MemberChoiceField(
-        label=_("Party member holding the role"),
-        queryset=Member.objects.none(),
-        required=False,
-        empty_label="—",
-        help_text=_("The member on this chapter's roll who holds it (needed for a new account)."),
-    )
-    start_date = date_field(_("From"))
-
-    def __init__(self, chapter: Chapter, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.chapter = chapter
-        self.fields["cell"].queryset = Cell.objects.filter(chapter=chapter)
-        self.fields["user"].queryset = accounts_of_chapter(chapter)
-        self.fields["member"].queryset = _active_members(chapter)
-
-    def layout(self) -> Layout:
-        return Layout(
-            Row(Column("role"), Column("cell")),
-            "user",
-            Row(Column("new_username"), Column("new_password")),
-            "member",
-            "start_date",
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("role") == Role.CELL_LEADER:
-            if not data.get("cell"):
-                self.add_error("cell", _("Choose the cell this person leads."))
-        else:
-            data["cell"] = None
-        if data.get("user"):
-            if data.get("new_username") or data.get("new_password"):
-                self.add_error(
-                    "new_username",
-                    ValidationError(
-                        _("Choose an account or make a new one, not both."), code="both"
-                    ),
-                )
-        elif "user" not in self.errors:
-            self._clean_new_account(data)
-        return data
-
-    def _clean_new_account(self, data: dict[str, Any]) -> None:
-        username, password = data.get("new_username"), data.get("new_password")
-        if not username:
-            self.add_error(
-                "user", ValidationError(_("Choose an account or make a new one."), code="required")
-            )
-            return
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            self.add_error(
-                "new_username",
-                ValidationError(_("This user name is already taken."), code="taken"),
-            )
-        if not data.get("member") and "member" not in self.errors:
-            self.add_error(
-                "member",
-                ValidationError(
-                    _("A new account is made for a member of this chapter: choose the member."),
-                    code="required",
-                ),
-            )
-        if not password:
-            self.add_error(
-                "new_password", ValidationError(_("Give a first password."), code="required")
-            )
-            return
-        member = data.get("member")
-        # The whole Vietnamese name goes in first_name, so get_full_name() reads in order.
-        candidate = get_user_model()(
-            username=username, first_name=member.full_name[:150] if member else ""
-        )
-        try:
-            password_validation.validate_password(password, candidate)
-        except ValidationError as error:
-            self.add_error("new_password", error)
-
-    def new_account(self) -> dict[str, str] | None:
-        """What the new account is made from, or None when an existing one was chosen."""
-        data = self.cleaned_data
-        if data.get("user"):
-            return None
-        return {
-            "username": data["new_username"],
-            "password": data["new_password"],
-            "first_name": data["member"].full_name[:150],
-        }
-
-    def service_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        is_cell_role = data["role"] == Role.CELL_LEADER
-        return {
-            "user": data["user"],
-            "role": data["role"],
-            "start_date": data["start_date"],
-            "chapter": None if is_cell_role else self.chapter,
-            "cell": data["cell"] if is_cell_role else None,
-            "member": data["member"],
-        }
-
-
-class RoleEndForm(ServiceForm):
-    end_date = date_field(_("Last day in the role"), kind=DateKind.PLANNED)
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -1,8 +1,9 @@
-"""Movements, key-date corrections, and the chapter's organisation (cells and roles).
+"""Movements, transfers in, key-date corrections and annulments of the register.
 
 Each movement is two steps: the form, then a confirmation page that says what will be recorded;
 only a POST carrying ``confirm=1`` calls the service. Views scope through ``members.access``,
-validate with a form from ``members.movement_forms`` and call one service each.
+validate with a form from ``members.movement_forms`` and call one service each; which
+movement uses which form and service is ``members.actions``.
 """
 
 from __future__ import annotations
@@ -12,39 +13,28 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from members import services
 from members.access import (
     chapters_managed_by,
-    get_cell_for_user,
-    get_chapter_for_user,
     get_member_for_user,
-    get_role_for_user,
 )
-from members.models import Cell, Member, RoleAssignment
+from members.actions import ACTIONS, available_actions, case_step_url
+from members.models import Member
 from members.movement_forms import (
-    ACTIONS,
     AnnulForm,
-    CellForm,
     CorrectKeyDateForm,
-    RoleEndForm,
-    RoleForm,
     ServiceForm,
     TransferInForm,
     add_service_error,
-    show_date,
 )
-from members.movements import available_actions, case_step_url
 
 Status = Member.Status
 CONFIRM_TEMPLATE = "members/move_confirm.html"
@@ -92,7 +82,8 @@ def _two_steps(
     return render(request, CONFIRM_TEMPLATE if confirming else template, {**context, "form": form})
 
 
-def _bound(request: HttpRequest) -> dict[str, Any]:
+def bound(request: HttpRequest) -> dict[str, Any]:
+    """The form's data on a POST, nothing on a GET."""
     return {"data": request.POST} if request.method == "POST" else {}
 
 
@@ -121,7 +112,7 @@ def member_move(request: HttpRequest, public_id: UUID, action: str) -> HttpRespo
             % {"name": member.full_name, "movement": spec.title},
         )
         return redirect(case_url)
-    form = spec.form_class(member, **_bound(request))
+    form = spec.form_class(member, **bound(request))
 
     def perform() -> Member:
         return spec.service(member_id=member.pk, actor=request.user, **form.service_kwargs())
@@ -172,7 +163,7 @@ def transfer_in(request: HttpRequest) -> HttpResponse:
     chapters = list(chapters_managed_by(request.user).select_related("committee"))
     if not chapters:
         raise PermissionDenied
-    form = TransferInForm(chapters, **_bound(request))
+    form = TransferInForm(chapters, **bound(request))
 
     def perform() -> Member:
         return services.member_transfer_in(actor=request.user, **form.service_kwargs())
@@ -209,7 +200,7 @@ def _chapter_url(chapters) -> str:
 def correct_key_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
     member = get_member_for_user(request.user, public_id, manage=True)
     initial = {"field_name": request.GET.get("field")}
-    form = CorrectKeyDateForm(member, initial=initial, **_bound(request))
+    form = CorrectKeyDateForm(member, initial=initial, **bound(request))
 
     def perform() -> Member:
         return services.member_correct_key_date(
@@ -249,7 +240,7 @@ def member_annul(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """GET: the latest entry and a reason box; POST: annul it (services.member_annul_latest)."""
     member = get_member_for_user(request.user, public_id, manage=True)
     latest = services.latest_entry(member)
-    form = AnnulForm(initial={"entry": latest.pk if latest else None}, **_bound(request))
+    form = AnnulForm(initial={"entry": latest.pk if latest else None}, **bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             annulment = services.member_annul_latest(
@@ -276,150 +267,3 @@ def member_annul(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "cancel_url": member.get_absolute_url(),
     }
     return render(request, "members/move_annul.html", context)
-
-
-# The chapter and its organisation ---------------------------------------------------------
-
-
-@require_GET
-def chapter_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """The chapter, its figures, its cells and who holds which role. A fixed number of queries
-    whatever the size: one aggregate, one annotated cell list, one role list."""
-    chapter = get_chapter_for_user(request.user, public_id)
-    on_roll = Q(status__in=Member.ACTIVE_STATUSES)
-    counts = Member.objects.filter(chapter=chapter).aggregate(
-        official=Count("pk", filter=Q(status=Status.OFFICIAL)),
-        probationary=Count("pk", filter=Q(status=Status.PROBATIONARY)),
-        on_roll=Count("pk", filter=on_roll),
-        no_cell=Count("pk", filter=on_roll & Q(cell__isnull=True)),
-        temporarily_out=Count("pk", filter=on_roll & Q(is_temporarily_out=True)),
-        exempted=Count("pk", filter=on_roll & Q(is_exempted=True)),
-    )
-    cells = (
-        Cell.objects.filter(chapter=chapter)
-        .select_related("leader", "deputy_leader")
-        .annotate(
-            official=Count("members", filter=Q(members__status=Status.OFFICIAL)),
-            probationary=Count("members", filter=Q(members__status=Status.PROBATIONARY)),
-        )
-        .order_by("name")
-    )
-    context = {
-        "chapter": chapter,
-        "counts": counts,
-        "cells": cells,
-        "roles": _current_roles(chapter),
-        "can_manage": chapters_managed_by(request.user).filter(pk=chapter.pk).exists(),
-    }
-    return render(request, "members/chapter_detail.html", context)
-
-
-_ROLE_ORDER = {role: rank for rank, role in enumerate(RoleAssignment.Role)}
-
-
-def _current_roles(chapter) -> list[RoleAssignment]:
-    today = timezone.localdate()
-    roles = (
-        RoleAssignment.objects.filter(Q(chapter=chapter) | Q(cell__chapter=chapter))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .select_related("user", "member", "cell")
-    )
-    return sorted(
-        roles, key=lambda r: (_ROLE_ORDER[r.role], r.cell.name if r.cell else "", r.start_date)
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def cell_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    chapter = get_chapter_for_user(request.user, public_id, manage=True)
-    return _cell_form(request, chapter, cell=None)
-
-
-@require_http_methods(["GET", "POST"])
-def cell_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    cell = get_cell_for_user(request.user, public_id, manage=True)
-    return _cell_form(request, cell.chapter, cell=cell)
-
-
-def _cell_form(request: HttpRequest, chapter, *, cell: Cell | None) -> HttpResponse:
-    initial = {}
-    if cell is not None:
-        initial = {
-            "name": cell.name,
-            "leader": cell.leader_id,
-            "deputy_leader": cell.deputy_leader_id,
-        }
-    form = CellForm(chapter, initial=initial, **_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.cell_save(
-                chapter=chapter, cell=cell, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Cell “%(name)s” saved.") % {"name": saved.name})
-            return redirect(chapter)
-    context = {"form": form, "chapter": chapter, "cell": cell}
-    return render(request, "members/cell_form.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def role_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    chapter = get_chapter_for_user(request.user, public_id, manage=True)
-    form = RoleForm(chapter, initial={"start_date": timezone.localdate()}, **_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            assignment = _assign_role(form, actor=request.user)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(user)s is %(role)s from %(date)s.")
-                % {
-                    "user": assignment.user.get_full_name() or assignment.user.get_username(),
-                    "role": assignment.get_role_display(),
-                    "date": show_date(assignment.start_date),
-                },
-            )
-            return redirect(chapter)
-    return render(request, "members/role_form.html", {"form": form, "chapter": chapter})
-
-
-def _assign_role(form: RoleForm, *, actor) -> RoleAssignment:
-    """The role, for the chosen account or a new one made for the member: both or neither (a
-    refused role leaves no account behind)."""
-    kwargs = form.service_kwargs()
-    with transaction.atomic():
-        account = form.new_account()
-        if account is not None:
-            kwargs["user"] = get_user_model().objects.create_user(**account)
-        return services.role_assign(actor=actor, **kwargs)
-
-
-@require_http_methods(["GET", "POST"])
-def role_end(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: the confirmation page with the last day; POST: end the role."""
-    # 404 outside the user's units (committee officers' roles are the administrator's business).
-    assignment = get_role_for_user(request.user, pk, manage=True)
-    chapter = assignment.chapter or assignment.cell.chapter
-    form = RoleEndForm(initial={"end_date": timezone.localdate()}, **_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_end(
-                assignment_id=assignment.pk,
-                end_date=form.cleaned_data["end_date"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The role ended on %(date)s.")
-                % {"date": show_date(form.cleaned_data["end_date"])},
-            )
-            return redirect(chapter)
-    context = {"form": form, "chapter": chapter, "assignment": assignment}
-    return render(request, "members/role_form.html", context)

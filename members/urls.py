@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import import_views, movement_views, views
+from members import import_views, movement_views, organisation_views, views
 
 app_name = "members"
 
@@ -19,10 +19,14 @@ urlpatterns = [
     path("<uuid:public_id>/move/<slug:action>/", movement_views.member_move, name="member-move"),
     path("<uuid:public_id>/correct/", movement_views.correct_key_date, name="member-correct"),
     path("<uuid:public_id>/annul/", movement_views.member_annul, name="member-annul"),
-    # Organisation: chapter page, cells, roles (members/movement_views.py)
-    path("chapters/<uuid:public_id>/", movement_views.chapter_detail, name="chapter-detail"),
-    path("chapters/<uuid:public_id>/cells/new/", movement_views.cell_create, name="cell-create"),
-    path("cells/<uuid:public_id>/edit/", movement_views.cell_edit, name="cell-edit"),
-    path("chapters/<uuid:public_id>/roles/new/", movement_views.role_create, name="role-create"),
-    path("roles/<int:pk>/end/", movement_views.role_end, name="role-end"),
+    # Organisation: chapter page, cells, roles (members/organisation_views.py)
+    path("chapters/<uuid:public_id>/", organisation_views.chapter_detail, name="chapter-detail"),
+    path(
+        "chapters/<uuid:public_id>/cells/new/", organisation_views.cell_create, name="cell-create"
+    ),
+    path("cells/<uuid:public_id>/edit/", organisation_views.cell_edit, name="cell-edit"),
+    path(
+        "chapters/<uuid:public_id>/roles/new/", organisation_views.role_create, name="role-create"
+    ),
+    path("roles/<int:pk>/end/", organisation_views.role_end, name="role-end"),
 ]

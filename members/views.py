@@ -18,42 +18,19 @@ from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chapter.forms import add_service_error
 from members import access, services
+from members.actions import buttons
 from members.filters import MemberFilter
 from members.forms import SECTIONS, MemberCreateForm, MemberEditForm
-from members.models import Member
-from members.movements import action_url, annullable_entry, available_actions, timeline
+from members.models import Member, MemberEvent
 
 PER_PAGE = 50
 Status = Member.Status
 
-# Button label, icon and whether the movement takes the member off the roll.
-ACTION_BUTTONS = {
-    "transfer-out": (gettext_lazy("Transfer out"), "bi-box-arrow-right", True),
-    "temporary-out": (gettext_lazy("Temporary transfer out"), "bi-box-arrow-up-right", False),
-    "temporary-return": (
-        gettext_lazy("Back from temporary transfer"),
-        "bi-box-arrow-in-down-left",
-        False,
-    ),
-    "move-cell": (gettext_lazy("Move to another cell"), "bi-arrow-left-right", False),
-    "exempt": (gettext_lazy("Exempt from party work"), "bi-pause-circle", False),
-    "end-exemption": (gettext_lazy("End the exemption"), "bi-play-circle", False),
-    "confirm": (gettext_lazy("Confirm as official"), "bi-patch-check", False),
-    "remove-from-probationary-list": (
-        gettext_lazy("Remove from the probationary list"),
-        "bi-x-circle",
-        True,
-    ),
-    "remove": (gettext_lazy("Remove from the roll"), "bi-person-x", True),
-    "expel": (gettext_lazy("Expel"), "bi-slash-circle", True),
-    "leave": (gettext_lazy("Left the Party"), "bi-door-open", True),
-    "death": (gettext_lazy("Record a death"), "bi-flower1", True),
-}
 # Row history: bookkeeping columns that are not the member's data.
 HISTORY_SKIPPED = {"id", "public_id", "created_at", "updated_at"}
 
@@ -94,6 +71,26 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 # A member's record --------------------------------------------------------------------------
+
+
+def timeline(member: Member) -> list[MemberEvent]:
+    """The member's ledger, newest first, each entry with what annuls it or what it annuls
+    (one query)."""
+    return list(
+        member.events.select_related("actor", "cell", "annuls", "annulment").order_by(
+            "-effective_date", "-id"
+        )
+    )
+
+
+def annullable_entry(member: Member, events: list[MemberEvent]) -> MemberEvent | None:
+    """The entry of ``timeline(member)`` the register may annul now (services.latest_entry,
+    read from the loaded list), or None when there is none or only the case may annul it."""
+    standing = [e for e in events if not e.is_annulment and getattr(e, "annulment", None) is None]
+    latest = max(standing, key=lambda e: e.pk, default=None)
+    if latest is None or services.annul_refusal(member, latest):
+        return None
+    return latest
 
 
 @dataclass(frozen=True)
@@ -170,10 +167,7 @@ def _years_months(months: int | None) -> str | None:
 def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     member = access.get_member_for_user(request.user, public_id)
     can_manage = access.can_manage_member(request.user, member)
-    actions = [
-        (slug, *ACTION_BUTTONS[slug], action_url(member, slug))
-        for slug in available_actions(member)
-    ]
+    actions = buttons(member) if can_manage else []
     events = timeline(member)
     context = {
         "member": member,
@@ -184,8 +178,9 @@ def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "history": _history(member),
         "can_manage": can_manage,
         "can_edit": bool(access.fields_editable_by(request.user, member)),
-        "actions": [a for a in actions if not a[3]] if can_manage else [],
-        "exit_actions": [a for a in actions if a[3]] if can_manage else [],
+        # (slug, action, url) for each button, those leaving the roll apart.
+        "actions": [(a.slug, a, url) for a, url in actions if not a.leaves_roll],
+        "exit_actions": [(a.slug, a, url) for a, url in actions if a.leaves_roll],
         "party_age": _years_months(member.party_age_months()),
         "age": member.age(),
     }

@@ -21,7 +21,7 @@ from admissions import services as case_services
 from admissions.models import Candidate, Decision
 from members import services
 from members.models import Member, MemberEvent
-from members.movement_forms import ACTIONS
+from members.actions import ACTIONS
 from members.services import Document
 from tests.admissions.factories import PipelineStory
 from tests.admissions.test_services import reach

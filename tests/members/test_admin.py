@@ -338,8 +338,9 @@ def test_an_action_first_asks_for_what_the_service_needs(admin_client, member):
     assert set(response.context["form"].fields) == {
         "effective_date",
         "to_organisation",
-        "letter_number",
-        "letter_date",
+        "document_number",
+        "document_date",
+        "issuing_body",
         "note",
     }
     assert member.full_name in response.text
@@ -380,8 +381,8 @@ def test_transfer_out(admin_client, member):
         [member],
         effective_date="01/03/2024",
         to_organisation="Chi bộ Sở Y tế",
-        letter_number="12-GGT/ĐUK",
-        letter_date="25/02/2024",
+        document_number="12-GGT/ĐUK",
+        document_date="25/02/2024",
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -401,8 +402,8 @@ def test_confirm_official(admin_client, cell):
         admin_client,
         "confirm_official",
         [probationary],
-        decision_number="45-QĐ/ĐUK",
-        decision_date="02/05/2019",
+        document_number="45-QĐ/ĐUK",
+        document_date="02/05/2019",
         issuing_body="Đảng ủy Khối",
     )
     assert response.status_code == 302
@@ -419,8 +420,8 @@ def test_confirm_before_probation_ends_is_refused(admin_client, cell):
         admin_client,
         "confirm_official",
         [probationary],
-        decision_number="45-QĐ/ĐUK",
-        decision_date="01/01/2019",  # probation ends on 14/04/2019
+        document_number="45-QĐ/ĐUK",
+        document_date="01/01/2019",  # probation ends on 14/04/2019
         issuing_body="Đảng ủy Khối",
     )
     assert response.status_code == 302

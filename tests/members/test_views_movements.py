@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import Member, MemberEvent
-from members.movement_forms import ACTIONS
-from members.movements import ACTION_SLUGS
+from members.actions import ACTION_SLUGS, ACTIONS
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from members import services
 from members.filters import latest_birth_date
 from members.models import Member, MemberEvent, Position
-from members.movements import ACTION_SLUGS, available_actions
+from members.actions import ACTION_SLUGS, available_actions
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
 pytestmark = pytest.mark.django_db
