@@ -20,8 +20,8 @@ from django.utils import translation
 from admissions import services as case_services
 from admissions.models import Candidate, Decision
 from members import services
-from members.models import Member, MemberEvent
 from members.actions import ACTIONS
+from members.models import Member, MemberEvent
 from members.services import Document
 from tests.admissions.factories import PipelineStory
 from tests.admissions.test_services import reach

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
-from members.models import Member, MemberEvent
 from members.actions import ACTION_SLUGS, ACTIONS
+from members.models import Member, MemberEvent
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
 pytestmark = pytest.mark.django_db

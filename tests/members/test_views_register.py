@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from members import services
+from members.actions import ACTION_SLUGS, available_actions
 from members.filters import latest_birth_date
 from members.models import Member, MemberEvent, Position
-from members.actions import ACTION_SLUGS, available_actions
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
 pytestmark = pytest.mark.django_db
