@@ -39,9 +39,9 @@ BOTH = (GET, POST)
 SAMPLE = ("no_role", "cell_leader", "secretary", "committee_officer", "superuser")
 MANAGES = {"secretary": "A", "deputy": "A", "staff": "A", "secretary_elsewhere": "C"}
 LEADS = {"cell_leader": "A1", "cell_leader_elsewhere": "C1"}
-# Changed by superusers only, so that nobody widens their own reach (issue 10, item 4).
 # Login records: a staff user may be shown them or not; they name no unit.
 LOGIN_RECORDS = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# Changed by superusers only, so that nobody widens their own reach (issue 10, item 4).
 SUPERUSER_ONLY = {
     "auth.user",
     "auth.group",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from members.access import reach_of
 from members.models import RoleAssignment
 from tests.security.conftest import ROLES, client_for
-from tests.security.matrix import POST, body_text, cases, known, outcome, pattern_keys
+from tests.security.matrix import APP_RULES, POST, body_text, cases, known, outcome, pattern_keys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time("2019-10-01 10:00")]
 
@@ -25,6 +25,11 @@ KEYS = pattern_keys()
 def test_the_matrix_knows_every_url_pattern():
     unknown = [key for key in KEYS if not known(key)]
     assert not unknown, f"URL patterns missing from tests/security/matrix.py: {unknown}"
+
+
+def test_every_rule_of_the_matrix_is_a_url_pattern():
+    stale = [key for key in APP_RULES if key not in KEYS]
+    assert not stale, f"rules for URL patterns that no longer exist: {stale}"
 
 
 def test_the_matrix_walks_the_admin_and_the_application():
