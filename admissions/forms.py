@@ -2,7 +2,9 @@
 
 The forms validate what was typed and lay it out; ``admissions.services`` writes and enforces
 the Party's rules (``admissions.checks``), and its errors come back on the right fields through
-``add_service_error``. Dates are typed dd/mm/yyyy in text boxes (DATE_INPUT_FORMATS).
+``add_service_error``. Where a form alone can tell a rule is broken (more votes than members
+present), it calls the same check the service runs. Dates are typed dd/mm/yyyy in text boxes
+(DATE_INPUT_FORMATS).
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from admissions import checks
 from admissions.files import validate_scan
 from admissions.models import (
     STAGE_TRANSITIONS,
     BackgroundCheck,
     Candidate,
-    Extension,
     Form,
     Introduction,
     Observation,
@@ -39,7 +41,6 @@ from members import access as member_access
 from members.models import Cell, Chapter, Member
 
 St = Candidate.Stage
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 WIDE = "col-12"
 HALF = "col-md-6"
 
@@ -434,8 +435,9 @@ class VoteForm(StepForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         present, yes, no = (data.get(n) for n in ("present", "votes_for", "votes_against"))
-        if None not in (present, yes, no) and yes + no > present:
-            self.add_error(None, _("R8: more votes than members present."))
+        if None not in (present, yes, no):
+            for violation in checks.check_vote_counts(present, yes, no):
+                self.add_error(None, violation.message)
         return data
 
 
@@ -468,14 +470,6 @@ class ExtendForm(StepForm):
     number = text_field(_("Number"), required=True, max_length=50)
     date = date_field(_("Dated"))
     issuer = text_field(_("Issued by"))
-
-
-EXTENSION_BY_STAGE = {
-    St.CHAPTER_APPROVED: Extension.Kind.ADMISSION_DECISION,
-    St.GRASSROOTS_APPROVED: Extension.Kind.ADMISSION_DECISION,
-    St.ADMISSION_DECIDED: Extension.Kind.CEREMONY,
-    St.CONFIRMATION_VOTED: Extension.Kind.CONFIRMATION_DECISION,
-}
 
 
 class ReasonedDecisionForm(DecisionForm):

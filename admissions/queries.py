@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions import access, checks
@@ -26,34 +26,10 @@ from admissions.models import (
     MentorAssignment,
     Resolution,
 )
-from admissions.rules import rule
-from admissions.steps import has_grassroots_step
+from chapter.dates import format_date
 
 St = Candidate.Stage
 DUE = ("overdue", "soon")
-
-
-# Escalation after failed votes (R8) --------------------------------------------------------------
-
-
-def failed_votes(candidate: Candidate, kind: str) -> int:
-    """Failed chapter votes of ``kind`` on this case, from the prefetched resolutions."""
-    return sum(1 for r in candidate.resolutions.all() if r.kind == kind and not r.passed)
-
-
-def needs_escalation(candidate: Candidate) -> bool:
-    """Three chapter votes short (R8): the superior committee decides."""
-    kind = {
-        St.INTRODUCED: Resolution.Kind.ADMISSION_CHAPTER,
-        St.ADMITTED: Resolution.Kind.CONFIRMATION_CHAPTER,
-    }.get(candidate.stage)
-    if kind is None:
-        return False
-    rows = [r for r in candidate.resolutions.all() if r.kind == kind and not r.passed]
-    if not rows:
-        return False
-    latest = max(r.date for r in rows)
-    return len(rows) >= rule("FAILED_VOTES_ESCALATE", latest)
 
 
 # A case on the board, the list and the deadlines page --------------------------------------------
@@ -77,7 +53,7 @@ def case_row(candidate: Candidate, today: date) -> CaseRow:
         state=state,
         # Counting working days to a far deadline (R3: five years) is wasted on an "ok" card.
         days_left=deadline.working_days_left(today) if state in DUE else None,
-        escalate=needs_escalation(candidate),
+        escalate=checks.needs_escalation(candidate),
     )
 
 
@@ -191,7 +167,9 @@ def probation_row(candidate: Candidate, today: date) -> ProbationRow:
 
 
 @dataclass(frozen=True)
-class Paper:
+class ChecklistPaper:
+    """A line of the dossier checklist: the paper of ``form`` and its state."""
+
     form: str
     label: str
     state: str  # "present", "expired", "missing" or "later"
@@ -225,12 +203,12 @@ def _reached(candidate: Candidate, stage: str) -> bool:
     return PHASE_ORDER.index(current) >= PHASE_ORDER.index(stage)
 
 
-def dossier_checklist(candidate: Candidate, today: date) -> tuple[str, list[Paper]]:
+def dossier_checklist(candidate: Candidate, today: date) -> tuple[str, list[ChecklistPaper]]:
     """The papers the current phase needs: (phase title, papers). Admission papers before the
     ceremony, the confirmation papers (R18) after it."""
     confirmation = candidate.member_id is not None
     wanted = CONFIRMATION_PAPERS if confirmation else ADMISSION_PAPERS
-    if not confirmation and has_grassroots_step(candidate):
+    if not confirmation and checks.has_grassroots_step(candidate.chapter):
         wanted = (*wanted[:-1], (Form.GRASSROOTS_RESOLUTION, St.GRASSROOTS_APPROVED), wanted[-1])
     papers = []
     for (form, label, document), (_form, needed_at) in zip(
@@ -241,7 +219,7 @@ def dossier_checklist(candidate: Candidate, today: date) -> tuple[str, list[Pape
     return title, papers
 
 
-def other_papers(candidate: Candidate, papers: list[Paper]) -> list[CandidateDocument]:
+def other_papers(candidate: Candidate, papers: list[ChecklistPaper]) -> list[CandidateDocument]:
     """The case's papers the phase's checklist (``papers``) does not show, oldest first: an
     "other document", an appraisal, the admission papers once the confirmation phase starts.
     From the prefetched rows, no query."""
@@ -250,24 +228,26 @@ def other_papers(candidate: Candidate, papers: list[Paper]) -> list[CandidateDoc
     return sorted(documents, key=lambda d: (d.date, d.pk))
 
 
-def _paper_state(candidate, form, label, document, needed_at, today) -> Paper:
+def _paper_state(candidate, form, label, document, needed_at, today) -> ChecklistPaper:
     if document is None:
-        return Paper(form, label, "missing" if _reached(candidate, needed_at) else "later", None)
+        return ChecklistPaper(
+            form, label, "missing" if _reached(candidate, needed_at) else "later", None
+        )
     if form != Form.AWARENESS:
-        return Paper(form, label, "present", document)
+        return ChecklistPaper(form, label, "present", document)
     # R3 counts on the vote date: before the vote, an expired certificate must be renewed.
     expires = checks.awareness_expires(document)
     if today > expires and not _reached(candidate, St.CHAPTER_APPROVED):
-        return Paper(
-            form, label, "expired", document, _("expired on %(date)s") % {"date": _fmt(expires)}
+        return ChecklistPaper(
+            form,
+            label,
+            "expired",
+            document,
+            _("expired on %(date)s") % {"date": format_date(expires)},
         )
-    return Paper(
-        form, label, "present", document, _("valid until %(date)s") % {"date": _fmt(expires)}
+    return ChecklistPaper(
+        form, label, "present", document, _("valid until %(date)s") % {"date": format_date(expires)}
     )
-
-
-def _fmt(day: date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 # Vote figures ------------------------------------------------------------------------------------
@@ -279,11 +259,64 @@ class VoteFigures:
     for_times_three: int
     twice_base: int
 
-    @property
-    def margin(self) -> int:
-        return self.for_times_three - self.twice_base
-
 
 def vote_figures(resolutions) -> list[VoteFigures]:
     """Each vote with R8's comparison: for × 3 against 2 × base."""  # noqa: RUF002
     return [VoteFigures(r, r.votes_for * 3, r.base * 2) for r in resolutions]
+
+
+# The dates beside a step's form -----------------------------------------------------------------
+
+
+def step_facts(slug: str, candidate: Candidate, today: date) -> list[tuple[str, str]]:
+    """The dates that matter for the step ``slug`` of this case: (label, value) pairs."""
+    facts = [
+        (_("Stage"), f"{candidate.get_stage_display()} · {format_date(candidate.stage_since)}"),
+    ]
+    deadline = next_deadline(candidate)
+    if deadline is not None:
+        left = deadline.working_days_left(today)
+        if deadline.due < today:
+            when = _("%(date)s, overdue by %(days)d working days")
+        else:
+            when = _("%(date)s, %(days)d working days left")
+        facts.append(
+            (
+                f"{deadline.rule}: {deadline.label}",
+                when % {"date": format_date(deadline.due), "days": abs(left)},
+            )
+        )
+    if slug in ("course", "vote"):
+        newest = checks.latest(list(candidate.documents.all()), Form.AWARENESS)
+        if newest:
+            facts.append(
+                (
+                    _("Awareness certificate"),
+                    _("issued %(issued)s, valid until %(until)s")
+                    % {
+                        "issued": format_date(newest.date),
+                        "until": format_date(checks.awareness_expires(newest)),
+                    },
+                )
+            )
+    if slug == "ceremony":
+        decision = checks.admission_decision(candidate)
+        if decision and decision.received_on:
+            facts.append(
+                (
+                    _("Admission decision"),
+                    _("no. %(number)s of %(date)s, received %(received)s")
+                    % {
+                        "number": decision.number,
+                        "date": format_date(decision.date),
+                        "received": format_date(decision.received_on),
+                    },
+                )
+            )
+    if slug == "extend" and candidate.stage in checks.EXTENSION_BY_STAGE:
+        facts.append((_("What is extended"), checks.EXTENSION_BY_STAGE[candidate.stage].label))
+    if candidate.member_id and candidate.member.official_date:
+        facts.append(
+            (_("End of probation (official date)"), format_date(candidate.member.official_date))
+        )
+    return facts

@@ -1,14 +1,16 @@
 """Admissions pages: the board, the lists, a candidate's case and each pipeline step.
 
 Every page starts from ``admissions.access``; every write is one ``admissions.services`` call,
-reached through the step registry (``admissions.steps``). Before a step is saved its pure checks
-run, so each broken rule is shown with its R-number and warnings are confirmed first. List pages
+reached through the step registry (``admissions.steps``). List pages
 run a fixed number of queries whatever the number of candidates (tests pin them).
+
+A step is recorded by its service alone: the service checks every rule once, under its lock,
+and refuses with ``checks.RuleViolated``; the page shows those violations (rule, message and
+the regulation it comes from) and asks for confirmation of the warnings before recording.
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from admissions import access, annul_views, checks, forms, queries, services, steps
-from admissions.checks import Violation
+from admissions.checks import RuleViolated, Violation
 from admissions.models import (
     CandidateEvent,
     Introduction,
@@ -37,7 +39,6 @@ from members import access as member_access
 from members.access import reach_of
 
 PER_PAGE = 50
-RULE_PREFIX = re.compile(r"^(R\d+): (.*)$", re.DOTALL)
 VOTE_STEPS = {"vote", "confirmation-vote"}
 
 
@@ -228,11 +229,9 @@ def candidate_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResp
     if request.method == "POST":
         form = the_step.form_class(request.POST, request.FILES, **kwargs)
         if form.is_valid():
-            refused, warnings = _precheck(the_step, candidate, form.cleaned_data)
-            if not refused and (not warnings or form.cleaned_data.get("acknowledge")):
-                done, refused = _record(request, the_step, candidate, form)
-                if done:
-                    return redirect(candidate)
+            refused, warnings = _record(request, the_step, candidate, form)
+            if refused is None:
+                return redirect(candidate)
     else:
         form = the_step.form_class(**kwargs)
     if step in VOTE_STEPS:
@@ -243,44 +242,32 @@ def candidate_step(request: HttpRequest, public_id: UUID, step: str) -> HttpResp
         "form": form,
         "refused": refused,
         "warnings": warnings,
-        "facts": steps.facts_for(the_step, candidate),
+        "facts": queries.step_facts(the_step.slug, candidate, timezone.localdate()),
         "vote_base": _base_on(candidate, form) if step in VOTE_STEPS else None,
     }
     return render(request, "admissions/step_form.html", context)
 
 
-def _precheck(step, candidate, data) -> tuple[list[Violation], list[Violation]]:
-    found = step.precheck(candidate, data) if step.precheck else []
-    return [v for v in found if v.blocking], [v for v in found if not v.blocking]
-
-
-def _record(request, step, candidate, form) -> tuple[bool, list[Violation]]:
-    """Call the step's service; its refusals come back on the form (fields) or as rules."""
+def _record(request, step, candidate, form) -> tuple[list[Violation] | None, list[Violation]]:
+    """Call the step's service: (None, []) once recorded, else (refused, warnings). A rule's
+    violation tied to a field goes beside it; other refusals go above the form."""
     try:
         result = step.run(candidate, request.user, form.cleaned_data)
+    except RuleViolated as error:
+        on_fields = [v for v in error.violations if v.field in form.fields]
+        for violation in on_fields:
+            form.add_error(violation.field, violation.message)
+        rest = [v for v in error.violations if v not in on_fields]
+        return checks.split(rest)
     except ValidationError as error:
-        return False, _service_refusals(form, error)
+        forms.add_service_error(form, error)
+        return [], []
     notes = step.outcome(result) if step.outcome else []
     if not notes:
         notes = [("success", _("Recorded: %(step)s.") % {"step": step.label})]
     for level, text in notes:
         getattr(messages, level)(request, text)
-    return True, []
-
-
-def _service_refusals(form, error: ValidationError) -> list[Violation]:
-    """Messages citing a rule ("R6: …") become violations; the rest goes on the form."""
-    if hasattr(error, "error_dict"):
-        forms.add_service_error(form, error)
-        return []
-    refused = []
-    for message in error.messages:
-        match = RULE_PREFIX.match(message)
-        if match:
-            refused.append(Violation(match[1], match[2]))
-        else:
-            form.add_error(None, message)
-    return refused
+    return None, []
 
 
 # The voting base, shown beside a vote's form and refreshed by htmx as the date is typed ----------

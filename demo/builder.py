@@ -14,6 +14,7 @@ from admissions import services as pipeline
 from admissions.checks import vote_base
 from admissions.models import BackgroundCheck, Candidate, Form, Introduction, Observation
 from chapter.dates import add_months
+from chapter.documents import Document
 from demo.story import (
     ADMISSION_SOURCES,
     CELL_NAMES,
@@ -290,8 +291,10 @@ class DemoBuilder:
             case.candidate = getattr(self, step)(case)
 
     def record_course(self, case: Case) -> Candidate:
-        paper = pipeline.Paper(
-            f"{self.random.randint(100, 999)}/GCN-TCT", case.days["course"], SCHOOL
+        paper = Document(
+            number=f"{self.random.randint(100, 999)}/GCN-TCT",
+            date=case.days["course"],
+            issuing_body=SCHOOL,
         )
         return pipeline.candidate_record_course(
             candidate_id=case.pk, actor=self.actor, certificate=paper
@@ -370,7 +373,9 @@ class DemoBuilder:
                 organisation=organisation,
                 document_number=f"{self.random.randint(5, 40)}-{suffix}",
             )
-        opinions = pipeline.Paper("", case.days["opinions"], case.candidate.chapter.name)
+        opinions = Document(
+            number="", date=case.days["opinions"], issuing_body=case.candidate.chapter.name
+        )
         return pipeline.candidate_complete_introductions(
             candidate_id=case.pk, actor=self.actor, opinions=opinions
         )
@@ -392,8 +397,10 @@ class DemoBuilder:
         return candidate
 
     def decide(self, case: Case) -> Candidate:
-        decision = pipeline.Paper(
-            f"{self.random.randint(100, 900)}-QĐ/ĐUK", case.days["decided"], DECIDING_BODY
+        decision = Document(
+            number=f"{self.random.randint(100, 900)}-QĐ/ĐUK",
+            date=case.days["decided"],
+            issuing_body=DECIDING_BODY,
         )
         return pipeline.candidate_record_admission_decision(
             candidate_id=case.pk,
@@ -433,14 +440,22 @@ class DemoBuilder:
         if course > end - timedelta(days=7):
             return
         number = f"{self.random.randint(100, 999)}/GCN-TCT"
-        papers = [(Form.NEW_MEMBER_COURSE, pipeline.Paper(number, course, SCHOOL))]
+        papers = [
+            (Form.NEW_MEMBER_COURSE, Document(number=number, date=course, issuing_body=SCHOOL))
+        ]
         if member.official_date <= end + timedelta(days=45):
             day = on_working_day(min(member.official_date, end) - timedelta(days=12))
             mentor, chapter = str(case.mentor), member.chapter.name
             papers += [
-                (Form.SELF_REVIEW, pipeline.Paper("", day, member.full_name)),
-                (Form.MENTOR_ASSESSMENT, pipeline.Paper("", day + timedelta(days=2), mentor)),
-                (Form.MEMBER_OPINIONS, pipeline.Paper("", day + timedelta(days=5), chapter)),
+                (Form.SELF_REVIEW, Document(number="", date=day, issuing_body=member.full_name)),
+                (
+                    Form.MENTOR_ASSESSMENT,
+                    Document(number="", date=day + timedelta(days=2), issuing_body=mentor),
+                ),
+                (
+                    Form.MEMBER_OPINIONS,
+                    Document(number="", date=day + timedelta(days=5), issuing_body=chapter),
+                ),
             ]
         for form, paper in papers:
             pipeline.candidate_add_document(

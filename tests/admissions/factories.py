@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from admissions import services
 from admissions.models import BackgroundCheck, Candidate, Introduction
+from chapter.documents import Document
 from members.models import Cell, Chapter, Member
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
@@ -85,7 +86,9 @@ class PipelineStory:
         return candidate
 
     def _course(self, c):
-        paper = services.Paper("CN-123", self.day("course"), "Trung tâm Chính trị")
+        paper = Document(
+            number="CN-123", date=self.day("course"), issuing_body="Trung tâm Chính trị"
+        )
         return services.candidate_record_course(
             candidate_id=c.pk, actor=self.actor, certificate=paper
         )
@@ -127,7 +130,7 @@ class PipelineStory:
                 day=self.day("introduced"),
                 together_since=self.day("introduced") - datetime.timedelta(days=400),
             )
-        paper = services.Paper("5-KNĐ/1", self.day("opinions"))
+        paper = Document(number="5-KNĐ/1", date=self.day("opinions"))
         return services.candidate_complete_introductions(
             candidate_id=c.pk, actor=self.actor, opinions=paper
         )
@@ -143,7 +146,11 @@ class PipelineStory:
         return candidate
 
     def _decide(self, c):
-        paper = services.Paper("123-QĐ/ĐUK", self.day("decision"), "Ban Thường vụ Đảng ủy Khối")
+        paper = Document(
+            number="123-QĐ/ĐUK",
+            date=self.day("decision"),
+            issuing_body="Ban Thường vụ Đảng ủy Khối",
+        )
         return services.candidate_record_admission_decision(
             candidate_id=c.pk, actor=self.actor, decision=paper, received_on=self.day("received")
         )

@@ -21,7 +21,8 @@ from admissions.models import (
     Extension,
     MentorAssignment,
 )
-from admissions.services import STEP_FORMS, Paper
+from admissions.services import STEP_FORMS
+from chapter.documents import Document
 from members import services as member_services
 from members.models import Member, MemberEvent
 from tests.admissions.factories import PipelineStory
@@ -155,7 +156,9 @@ def test_a_renewed_certificate_is_annulled_with_its_paper(story, actor):
     candidate = reach(story, St.DOSSIER_OPEN)
     twin = reach(story, St.DOSSIER_OPEN)
     services.candidate_record_course(
-        candidate_id=candidate.pk, actor=actor, certificate=Paper("CN-9", TODAY, "TT")
+        candidate_id=candidate.pk,
+        actor=actor,
+        certificate=Document(number="CN-9", date=TODAY, issuing_body="TT"),
     )
     annul_latest(candidate, actor)
     assert case_state(candidate) == case_state(twin)
@@ -307,7 +310,10 @@ def test_an_extension_of_the_stage_goes_with_the_step(story, actor, stage, kind,
     """Back at a stage where the extension does not apply, it goes (history keeps it)."""
     candidate = reach(story, stage)
     services.candidate_add_extension(
-        candidate_id=candidate.pk, actor=actor, kind=kind, paper=Paper("5-CV/ĐUK", TODAY, "ĐUK")
+        candidate_id=candidate.pk,
+        actor=actor,
+        kind=kind,
+        paper=Document(number="5-CV/ĐUK", date=TODAY, issuing_body="ĐUK"),
     )
     annul_latest(candidate, actor, "Nhầm hồ sơ")
     assert candidate.extensions.filter(kind=kind).exists() is kept

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from admissions import queries, services
 from admissions.models import BOARD_STAGES, Candidate, Extension, Form
+from chapter.documents import Document
 from tests.admissions.factories import PipelineStory
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
@@ -95,7 +96,7 @@ def test_a_recorded_consent_mutes_the_ceremony_deadline(client, story, secretary
     candidate = story.candidate_at(St.ADMISSION_DECIDED)
     services.candidate_add_extension(
         candidate_id=candidate.pk, actor=None, kind=Extension.Kind.CEREMONY,
-        paper=services.Paper("CV-12", D(2019, 6, 20), "Đảng ủy Khối"),
+        paper=Document(number="CV-12", date=D(2019, 6, 20), issuing_body="Đảng ủy Khối"),
     )  # fmt: skip
     client.force_login(secretary)
     with time_machine.travel(D(2019, 7, 3), tick=False):
@@ -326,7 +327,7 @@ def test_probation_tracks_papers_mentor_and_the_confirmation_vote(client, story,
             candidate_id=candidate.pk,
             actor=None,
             form=form,
-            paper=services.Paper("", D(2019, 6, 1)),
+            paper=Document(number="", date=D(2019, 6, 1)),
         )
     client.force_login(secretary)
     with time_machine.travel(D(2020, 3, 1), tick=False):

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from admissions import services
 from admissions.models import Candidate, CandidateEvent, Decision, Form
+from chapter.documents import Document
 from members import services as member_services
 from members.models import Member, MemberEvent
 from members.services import TransitionNotAllowed
@@ -76,7 +77,7 @@ def confirmation_voted() -> Candidate:
             candidate_id=candidate.pk,
             actor=None,
             form=form,
-            paper=services.Paper("", D(2020, 5, 20)),
+            paper=Document(number="", date=D(2020, 5, 20)),
         )
     vote = services.Vote(D(2020, 6, 2), "05-NQ/CB", present=6, votes_for=6, votes_against=0)
     candidate, _ = services.candidate_confirmation_vote(
@@ -102,7 +103,9 @@ def test_two_confirmations_at_once_one_wins_and_the_other_is_refused(monkeypatch
         return lambda: services.candidate_confirm(
             candidate_id=candidate.pk,
             actor=None,
-            decision=services.Paper(number, DECIDED, "Ban Thường vụ Đảng ủy Khối"),
+            decision=Document(
+                number=number, date=DECIDED, issuing_body="Ban Thường vụ Đảng ủy Khối"
+            ),
         )
 
     results = race([confirm("16-QĐ/1"), confirm("16-QĐ/2")])

@@ -18,6 +18,7 @@ from admissions.deadlines import Deadline
 from admissions.models import Candidate, Extension, Form, Resolution, RuleValue
 from admissions.rules import rule_book
 from chapter import workdays
+from chapter.documents import Document
 from tests.admissions.factories import PipelineStory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,10 @@ def story():
 
 def extend(candidate, kind, day):
     services.candidate_add_extension(
-        candidate_id=candidate.pk, actor=None, kind=kind, paper=services.Paper("CV-1", day, "ĐUK")
+        candidate_id=candidate.pk,
+        actor=None,
+        kind=kind,
+        paper=Document(number="CV-1", date=day, issuing_body="ĐUK"),
     )
 
 
@@ -55,7 +59,7 @@ def confirmation_voted(story) -> Candidate:
             candidate_id=candidate.pk,
             actor=None,
             form=form,
-            paper=services.Paper("", D(2020, 5, 20)),
+            paper=Document(number="", date=D(2020, 5, 20)),
         )
     vote = services.Vote(D(2020, 6, 2), "05-NQ/CB", present=6, votes_for=6, votes_against=0)
     candidate, _ = services.candidate_confirmation_vote(
@@ -88,7 +92,7 @@ def test_after_the_grassroots_step_the_decision_is_still_due_from_the_chapter_re
     services.candidate_grassroots_approve(
         candidate_id=candidate.pk,
         actor=None,
-        resolution=services.Paper("8-NQ/ĐU", D(2019, 5, 10), "Đảng ủy cơ sở"),
+        resolution=Document(number="8-NQ/ĐU", date=D(2019, 5, 10), issuing_body="Đảng ủy cơ sở"),
     )
     candidate.refresh_from_db()
     assert candidate.stage == St.GRASSROOTS_APPROVED
@@ -155,7 +159,9 @@ def test_a_renewed_certificate_moves_the_expiry(story):
     services.candidate_record_course(
         candidate_id=candidate.pk,
         actor=None,
-        certificate=services.Paper("CN-456", D(2020, 3, 2), "Trung tâm Chính trị"),
+        certificate=Document(
+            number="CN-456", date=D(2020, 3, 2), issuing_body="Trung tâm Chính trị"
+        ),
     )
     assert deadlines.next_deadline(candidate).due == D(2025, 3, 2)
 

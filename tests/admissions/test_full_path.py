@@ -7,6 +7,7 @@ import time_machine
 
 from admissions import services
 from admissions.models import Candidate, CandidateEvent, Form
+from chapter.documents import Document
 from members.models import Member, MemberEvent
 from tests.admissions.factories import PipelineStory
 
@@ -34,7 +35,7 @@ def test_candidate_to_official_member():
             candidate_id=candidate.pk,
             actor=None,
             form=form,
-            paper=services.Paper("", datetime.date(2020, 5, 20)),
+            paper=Document(number="", date=datetime.date(2020, 5, 20)),
         )
     vote = services.Vote(
         date=datetime.date(2020, 6, 2), number="05-NQ/CB", present=6, votes_for=5, votes_against=1
@@ -46,8 +47,10 @@ def test_candidate_to_official_member():
     candidate = services.candidate_confirm(
         candidate_id=candidate.pk,
         actor=None,
-        decision=services.Paper(
-            "456-QĐ/ĐUK", datetime.date(2020, 6, 25), "Ban Thường vụ Đảng ủy Khối"
+        decision=Document(
+            number="456-QĐ/ĐUK",
+            date=datetime.date(2020, 6, 25),
+            issuing_body="Ban Thường vụ Đảng ủy Khối",
         ),
     )
     member.refresh_from_db()

@@ -27,8 +27,9 @@ from admissions.models import (
     MentorAssignment,
     Resolution,
 )
-from admissions.services import Paper, StepNotAllowed, Vote
+from admissions.services import StepNotAllowed, Vote
 from chapter import workdays
+from chapter.documents import Document
 from members import services as member_services
 from members.models import Member, MemberEvent
 from tests.admissions.factories import PipelineStory
@@ -77,7 +78,7 @@ def add_confirmation_dossier(story, candidate, day=None):
             candidate_id=candidate.pk,
             actor=story.actor,
             form=form,
-            paper=Paper("", day or D(2020, 5, 20)),
+            paper=Document(number="", date=day or D(2020, 5, 20)),
         )
 
 
@@ -101,8 +102,12 @@ def sympathise(story, c):
 
 
 def grassroots(story, c):
-    paper = Paper("8-NQ/ĐU", story.day("vote") + 5 * ONE_DAY, "Đảng ủy cơ sở")
-    appraisal = Paper("7-BC/ĐU", story.day("vote") + 3 * ONE_DAY, "Đảng ủy bộ phận")
+    paper = Document(
+        number="8-NQ/ĐU", date=story.day("vote") + 5 * ONE_DAY, issuing_body="Đảng ủy cơ sở"
+    )
+    appraisal = Document(
+        number="7-BC/ĐU", date=story.day("vote") + 3 * ONE_DAY, issuing_body="Đảng ủy bộ phận"
+    )
     services.candidate_grassroots_approve(
         candidate_id=c.pk, actor=story.actor, resolution=paper, appraisal=appraisal
     )
@@ -117,7 +122,9 @@ def vote_confirmation(story, c):
 
 def confirm(story, c):
     services.candidate_confirm(
-        candidate_id=c.pk, actor=story.actor, decision=Paper("16-QĐ/ĐUK", CONFIRMED_ON, BODY)
+        candidate_id=c.pk,
+        actor=story.actor,
+        decision=Document(number="16-QĐ/ĐUK", date=CONFIRMED_ON, issuing_body=BODY),
     )
 
 
@@ -125,7 +132,7 @@ def not_confirm(story, c):
     services.candidate_not_confirm(
         candidate_id=c.pk,
         actor=story.actor,
-        decision=Paper("20-QĐ/ĐUK", D(2020, 6, 10), BODY),
+        decision=Document(number="20-QĐ/ĐUK", date=D(2020, 6, 10), issuing_body=BODY),
         reason="Không đủ tư cách đảng viên",
     )
 
@@ -134,7 +141,7 @@ def reject(story, c):
     services.candidate_reject(
         candidate_id=c.pk,
         actor=story.actor,
-        decision=Paper("30-QĐ/ĐUK", c.stage_since + ONE_DAY, BODY),
+        decision=Document(number="30-QĐ/ĐUK", date=c.stage_since + ONE_DAY, issuing_body=BODY),
         reason="Chưa đủ tiêu chuẩn",
     )
 
@@ -224,7 +231,7 @@ STEPS = {
     "complete_introductions": (
         St.INTRODUCED,
         lambda s, c: services.candidate_complete_introductions(
-            candidate_id=c.pk, actor=s.actor, opinions=Paper("5-KNĐ/9", TODAY)
+            candidate_id=c.pk, actor=s.actor, opinions=Document(number="5-KNĐ/9", date=TODAY)
         ),
     ),
     "chapter_vote": (
@@ -236,13 +243,18 @@ STEPS = {
     "grassroots_approve": (
         St.GRASSROOTS_APPROVED,
         lambda s, c: services.candidate_grassroots_approve(
-            candidate_id=c.pk, actor=s.actor, resolution=Paper("8-NQ/ĐU", TODAY, "Đảng ủy")
+            candidate_id=c.pk,
+            actor=s.actor,
+            resolution=Document(number="8-NQ/ĐU", date=TODAY, issuing_body="Đảng ủy"),
         ),
     ),
     "record_admission_decision": (
         St.ADMISSION_DECIDED,
         lambda s, c: services.candidate_record_admission_decision(
-            candidate_id=c.pk, actor=s.actor, decision=Paper("9", TODAY, BODY), received_on=TODAY
+            candidate_id=c.pk,
+            actor=s.actor,
+            decision=Document(number="9", date=TODAY, issuing_body=BODY),
+            received_on=TODAY,
         ),
     ),
     "hold_ceremony": (
@@ -260,19 +272,27 @@ STEPS = {
     "confirm": (
         St.OFFICIAL,
         lambda s, c: services.candidate_confirm(
-            candidate_id=c.pk, actor=s.actor, decision=Paper("16", TODAY, BODY)
+            candidate_id=c.pk,
+            actor=s.actor,
+            decision=Document(number="16", date=TODAY, issuing_body=BODY),
         ),
     ),
     "not_confirm": (
         St.NOT_CONFIRMED,
         lambda s, c: services.candidate_not_confirm(
-            candidate_id=c.pk, actor=s.actor, decision=Paper("20", TODAY, BODY), reason="Lý do"
+            candidate_id=c.pk,
+            actor=s.actor,
+            decision=Document(number="20", date=TODAY, issuing_body=BODY),
+            reason="Lý do",
         ),
     ),
     "reject": (
         St.REJECTED,
         lambda s, c: services.candidate_reject(
-            candidate_id=c.pk, actor=s.actor, decision=Paper("30", TODAY, BODY), reason="Lý do"
+            candidate_id=c.pk,
+            actor=s.actor,
+            decision=Document(number="30", date=TODAY, issuing_body=BODY),
+            reason="Lý do",
         ),
     ),
     "withdraw": (
@@ -330,7 +350,9 @@ def test_the_awareness_course_is_refused_once_the_decision_is_taken_or_the_case_
     before = snapshot(candidate)
     with pytest.raises(StepNotAllowed):
         services.candidate_record_course(
-            candidate_id=candidate.pk, actor=story.actor, certificate=Paper("CN-9", TODAY, "TT")
+            candidate_id=candidate.pk,
+            actor=story.actor,
+            certificate=Document(number="CN-9", date=TODAY, issuing_body="TT"),
         )
     assert snapshot(candidate) == before
 
@@ -340,7 +362,9 @@ def test_a_new_awareness_certificate_later_renews_without_moving_the_stage(story
     candidate = reach(story, stage)
     since = candidate.stage_since
     services.candidate_record_course(
-        candidate_id=candidate.pk, actor=story.actor, certificate=Paper("CN-9", TODAY, "TT")
+        candidate_id=candidate.pk,
+        actor=story.actor,
+        certificate=Document(number="CN-9", date=TODAY, issuing_body="TT"),
     )
     candidate.refresh_from_db()
     assert (candidate.stage, candidate.stage_since) == (stage, since)
@@ -387,7 +411,7 @@ def test_steps_within_a_stage_are_refused_at_other_stages(story, stage, call):
             candidate_id=candidate.pk,
             actor=None,
             kind=Extension.Kind.CEREMONY,
-            paper=Paper("1-CV", TODAY),
+            paper=Document(number="1-CV", date=TODAY),
         ),
     }
     with pytest.raises(StepNotAllowed):
@@ -588,7 +612,7 @@ def test_an_admission_decision_received_before_it_was_issued_is_refused(story):
         services.candidate_record_admission_decision(
             candidate_id=candidate.pk,
             actor=story.actor,
-            decision=Paper("9-QĐ", story.day("decision"), BODY),
+            decision=Document(number="9-QĐ", date=story.day("decision"), issuing_body=BODY),
             received_on=story.day("decision") - ONE_DAY,
         )
     assert codes(raised.value) == {"received_before_issued"}
@@ -768,7 +792,7 @@ def test_a_ceremony_on_the_due_date_is_on_time_and_the_next_working_day_is_flagg
         candidate_id=candidate.pk,
         actor=story.actor,
         kind=Extension.Kind.CEREMONY,
-        paper=Paper("15-CV/ĐUK", D(2020, 3, 5), "Đảng ủy Khối"),
+        paper=Document(number="15-CV/ĐUK", date=D(2020, 3, 5), issuing_body="Đảng ủy Khối"),
     )
     assert services.ceremony_violations(candidate, late, mentor) == []
 
@@ -861,7 +885,9 @@ def test_the_official_date_stays_ceremony_plus_12_months_when_the_chapter_is_lat
         candidate_id=candidate.pk, actor=story.actor, vote=vote(D(2020, 11, 10))
     )
     services.candidate_confirm(
-        candidate_id=candidate.pk, actor=story.actor, decision=Paper("16", D(2021, 2, 1), BODY)
+        candidate_id=candidate.pk,
+        actor=story.actor,
+        decision=Document(number="16", date=D(2021, 2, 1), issuing_body=BODY),
     )
     member = Member.objects.get(pk=candidate.member_id)
     assert member.status == Member.Status.OFFICIAL
@@ -917,7 +943,7 @@ def test_rejecting_needs_a_reason(story, reason):
         services.candidate_reject(
             candidate_id=candidate.pk,
             actor=story.actor,
-            decision=Paper("30", TODAY, BODY),
+            decision=Document(number="30", date=TODAY, issuing_body=BODY),
             reason=reason,
         )
     assert "reason" in raised.value.error_dict
@@ -930,7 +956,7 @@ def test_not_confirming_needs_a_reason(story):
         services.candidate_not_confirm(
             candidate_id=candidate.pk,
             actor=story.actor,
-            decision=Paper("20", TODAY, BODY),
+            decision=Document(number="20", date=TODAY, issuing_body=BODY),
             reason="",
         )
     assert "reason" in raised.value.error_dict

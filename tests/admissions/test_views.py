@@ -25,6 +25,7 @@ from admissions.models import (
     Observation,
     Resolution,
 )
+from chapter.documents import Document
 from members.models import Member
 from tests.admissions.factories import PipelineStory
 from tests.members.factories import register_member
@@ -318,7 +319,7 @@ def add_confirmation_papers(candidate):
     for form in CONFIRMATION_PAPERS:
         services.candidate_add_document(
             candidate_id=candidate.pk, actor=None, form=form,
-            paper=services.Paper("", D(2020, 5, 20)),
+            paper=Document(number="", date=D(2020, 5, 20)),
         )  # fmt: skip
 
 

@@ -1,0 +1,98 @@
+"""Every rule of the admissions pipeline (DOMAIN.md §5), once, cited by R-number.
+
+Each check reads what it needs and returns ``Violation`` objects; nothing here writes. The
+services run them under lock before a step is recorded and refuse with ``RuleViolated``; the
+step pages show the same violations (blocking ones refused, warnings confirmed first) from that
+refusal, and the forms call the same functions where a form alone can tell. Deadline rules
+(R11, R12, R14) only flag.
+
+By phase: ``base`` (Violation, RuleViolated), ``applicant`` (R1, R2, R20, the members standing
+by the applicant), ``dossier`` (R3-R5, R18), ``introducers`` (R6, R7), ``votes`` (R8, R9, R14,
+the escalation), ``decisions`` (R11-R13, extensions, the grassroots step).
+"""
+
+from admissions.checks.applicant import (
+    BARRED_EXITS,
+    check_age,
+    check_education,
+    check_official_member,
+    check_readmission,
+    is_official_member_of,
+    is_readmission,
+    readmitted_before,
+    statuses_on,
+    years_months,
+)
+from admissions.checks.base import (
+    BLOCK,
+    SOURCES,
+    WARN,
+    RuleViolated,
+    Violation,
+    refuse,
+    split,
+    warning,
+)
+from admissions.checks.decisions import (
+    DECISION_DEADLINES,
+    EXTENSION_BY_STAGE,
+    admission_decision,
+    ceremony_violations,
+    check_decision_deadline,
+    check_received,
+    extension_available,
+    extension_stages,
+    has_grassroots_step,
+)
+from admissions.checks.dossier import (
+    CONFIRMATION_FORMS,
+    EXEMPTIBLE_RELATIONS,
+    awareness_expires,
+    check_application,
+    check_awareness,
+    check_confirmation_dossier,
+    check_exemption,
+    check_verification,
+    latest,
+    verification_complete,
+)
+from admissions.checks.introducers import (
+    check_introducers,
+    check_introduction,
+    check_together,
+    check_youth_path,
+    introducers_complete,
+)
+from admissions.checks.votes import (
+    VOTE_AT_STAGE,
+    Vote,
+    VoteBase,
+    admission_vote_violations,
+    check_chapter_size,
+    check_passing,
+    check_probation_served,
+    check_vote_counts,
+    check_vote_figures,
+    confirmation_vote_violations,
+    escalates,
+    failed_votes,
+    needs_escalation,
+    vote_base,
+    vote_passes,
+)
+
+__all__ = [
+    "BARRED_EXITS", "BLOCK", "CONFIRMATION_FORMS", "DECISION_DEADLINES", "EXEMPTIBLE_RELATIONS",
+    "EXTENSION_BY_STAGE", "SOURCES", "VOTE_AT_STAGE", "WARN", "RuleViolated", "Violation",
+    "Vote", "VoteBase", "admission_decision", "admission_vote_violations", "awareness_expires",
+    "ceremony_violations", "check_age", "check_application", "check_awareness",
+    "check_chapter_size", "check_confirmation_dossier", "check_decision_deadline",
+    "check_education", "check_exemption", "check_introducers", "check_introduction",
+    "check_official_member", "check_passing", "check_probation_served", "check_readmission",
+    "check_received", "check_together", "check_verification", "check_vote_counts",
+    "check_vote_figures", "check_youth_path", "confirmation_vote_violations", "escalates",
+    "extension_available", "extension_stages", "failed_votes", "has_grassroots_step",
+    "introducers_complete", "is_official_member_of", "is_readmission", "latest",
+    "needs_escalation", "readmitted_before", "refuse", "split", "statuses_on",
+    "verification_complete", "vote_base", "vote_passes", "warning", "years_months",
+]  # fmt: skip

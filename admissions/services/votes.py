@@ -1,0 +1,255 @@
+"""F to H: the chapter vote, the grassroots committee, the admission decision, its extension, and
+the exits before the ceremony (refusal, withdrawal)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from admissions import checks
+from admissions.checks import Vote, refuse
+from admissions.models import (
+    Candidate,
+    Decision,
+    Extension,
+    Form,
+    Resolution,
+)
+from admissions.services.common import (
+    StepNotAllowed,
+    actor_or_none,
+    add_document,
+    advance,
+    check_day,
+    check_step,
+    lock_case,
+    record_decision,
+    record_event,
+    require_reason,
+    wrote,
+)
+from chapter.dates import refuse_future
+from chapter.documents import Document
+
+St = Candidate.Stage
+
+
+# F-H: votes and decisions ------------------------------------------------------------------------
+
+
+def record_vote(
+    candidate: Candidate, kind: str, vote: Vote, base: checks.VoteBase, actor
+) -> Resolution:
+    resolution = Resolution.objects.create(
+        candidate=candidate,
+        kind=kind,
+        number=vote.number,
+        date=vote.date,
+        base=base.base,
+        present=vote.present,
+        votes_for=vote.votes_for,
+        votes_against=vote.votes_against,
+        passed=checks.vote_passes(vote.votes_for, base.base),
+        note=vote.note,
+        actor=actor_or_none(actor),
+    )
+    wrote(candidate, "resolutions", resolution.pk)
+    return resolution
+
+
+def record_failed_vote(
+    candidate: Candidate, resolution: Resolution, actor, *, form: str
+) -> Candidate:
+    failures = len(checks.failed_votes(candidate.resolutions.all(), resolution.kind))
+    data = {
+        "failed_vote": resolution.pk,
+        "failures": failures,
+        "escalate": checks.escalates(failures, resolution.date),
+    }
+    record_event(
+        candidate,
+        to_stage=candidate.stage,
+        day=resolution.date,
+        actor=actor,
+        form=form,
+        number=resolution.number,
+        note=_("The vote did not reach two thirds."),
+        data=data,
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_chapter_vote(
+    *, candidate_id: int, actor, vote: Vote, stop_on_warnings: bool = False
+) -> tuple[Candidate, Resolution]:
+    """F: the chapter votes (6-KNĐ), one applicant at a time. Passed with for * 3 >= 2 * base
+    (R8) → CHAPTER_APPROVED; a failed vote is recorded, and the third failure flags escalation.
+
+    Every rule of the vote's date is checked once, under the lock, with the voting base read
+    once (``checks.admission_vote_violations``); ``stop_on_warnings`` refuses a vote short of
+    two thirds (or a skipped Youth Union path) until the secretary has confirmed it."""
+    candidate = lock_case(candidate_id)
+    check_day(candidate, vote.date)
+    check_step(candidate, St.CHAPTER_APPROVED)
+    base, violations = checks.admission_vote_violations(candidate, vote)
+    refuse(violations, stop_on_warnings=stop_on_warnings)
+    return record_chapter_vote(
+        candidate,
+        vote,
+        base,
+        actor,
+        kind=Resolution.Kind.ADMISSION_CHAPTER,
+        form=Form.CHAPTER_RESOLUTION,
+        to_stage=St.CHAPTER_APPROVED,
+        data={"base": base.base, "for": vote.votes_for},
+    )
+
+
+def record_chapter_vote(
+    candidate: Candidate,
+    vote: Vote,
+    base: checks.VoteBase,
+    actor,
+    *,
+    kind: str,
+    form: str,
+    to_stage: str,
+    data: dict[str, Any] | None = None,
+) -> tuple[Candidate, Resolution]:
+    """A chapter vote that met the rules: its resolution; passed, its paper and the move to
+    ``to_stage``; failed, an entry that keeps the stage (and counts toward escalation)."""
+    resolution = record_vote(candidate, kind, vote, base, actor)
+    if not resolution.passed:
+        return record_failed_vote(candidate, resolution, actor, form=form), resolution
+    paper = Document(number=vote.number, date=vote.date, issuing_body=candidate.chapter.name)
+    add_document(candidate, form, paper)
+    candidate = advance(
+        candidate,
+        to_stage,
+        day=vote.date,
+        actor=actor,
+        form=form,
+        number=vote.number,
+        note=vote.note,
+        data=data,
+    )
+    return candidate, resolution
+
+
+@transaction.atomic
+def candidate_grassroots_approve(
+    *,
+    candidate_id: int,
+    actor,
+    resolution: Document,
+    appraisal: Document | None = None,
+    note: str = "",
+) -> Candidate:
+    """G: the grassroots committee's resolution (8-KNĐ), after an appraisal (7-KNĐ) if any."""
+    candidate = lock_case(candidate_id)
+    check_day(candidate, resolution.date)
+    check_step(candidate, St.GRASSROOTS_APPROVED)
+    if appraisal:
+        add_document(candidate, Form.APPRAISAL, appraisal)
+    add_document(candidate, Form.GRASSROOTS_RESOLUTION, resolution)
+    return advance(
+        candidate,
+        St.GRASSROOTS_APPROVED,
+        day=resolution.date,
+        actor=actor,
+        form=Form.GRASSROOTS_RESOLUTION,
+        number=resolution.number,
+        note=note,
+    )
+
+
+@transaction.atomic
+def candidate_record_admission_decision(
+    *,
+    candidate_id: int,
+    actor,
+    decision: Document,
+    received_on: date,
+    note: str = "",
+    stop_on_warnings: bool = False,
+) -> Candidate:
+    """H: the competent committee's admission decision (9-KNĐ), as received by the chapter
+    (R13). Late against R11 is flagged, not refused (``stop_on_warnings``: until confirmed)."""
+    candidate = lock_case(candidate_id)
+    check_day(candidate, decision.date)
+    refuse(checks.check_received(decision.date, received_on))
+    refuse_future(received_on, field="received_on")
+    if candidate.stage == St.CHAPTER_APPROVED and checks.has_grassroots_step(candidate.chapter):
+        raise StepNotAllowed(
+            _("This chapter's resolutions go to the grassroots committee first."),
+            code="step_not_allowed",
+        )
+    check_step(candidate, St.ADMISSION_DECIDED)
+    late = checks.check_decision_deadline(candidate, Decision.Kind.ADMISSION, decision.date)
+    refuse(late, stop_on_warnings=stop_on_warnings)
+    record_decision(candidate, Decision.Kind.ADMISSION, decision, actor, received_on=received_on)
+    add_document(candidate, Form.ADMISSION_DECISION, decision)
+    return advance(
+        candidate,
+        St.ADMISSION_DECIDED,
+        day=decision.date,
+        actor=actor,
+        form=Form.ADMISSION_DECISION,
+        number=decision.number,
+        note=note,
+        data={"received_on": received_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def candidate_add_extension(*, candidate_id: int, actor, kind: str, paper: Document) -> Extension:
+    """A recorded extension of a decision deadline, or the consent to a late ceremony."""
+    candidate = lock_case(candidate_id)
+    refuse_future(paper.date)
+    if candidate.stage not in checks.extension_stages(kind):
+        raise StepNotAllowed(
+            _("This extension does not apply at this stage."), code="step_not_allowed"
+        )
+    if candidate.extensions.filter(kind=kind).exists():
+        raise ValidationError(_("This deadline has already been extended once."), code="duplicate")
+    return Extension.objects.create(
+        candidate=candidate,
+        kind=kind,
+        number=paper.number,
+        date=paper.date,
+        body=paper.issuing_body,
+    )
+
+
+# Exits before the ceremony -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_reject(*, candidate_id: int, actor, decision: Document, reason: str) -> Candidate:
+    """The competent committee refuses to admit; the case ends with its reason."""
+    candidate = lock_case(candidate_id)
+    require_reason(reason)
+    check_day(candidate, decision.date)
+    check_step(candidate, St.REJECTED)
+    record_decision(candidate, Decision.Kind.REJECTION, decision, actor, reason=reason)
+    return advance(
+        candidate, St.REJECTED, day=decision.date, actor=actor, number=decision.number, note=reason
+    )
+
+
+@transaction.atomic
+def candidate_withdraw(
+    *, candidate_id: int, actor, day: date, reason: str, stage: str = St.WITHDRAWN
+) -> Candidate:
+    """The applicant withdraws, or the chapter drops the case (documents expired), with a reason."""
+    if stage not in (St.WITHDRAWN, St.DOCUMENTS_EXPIRED, St.REJECTED):
+        raise ValueError(stage)
+    candidate = lock_case(candidate_id)
+    require_reason(reason)
+    check_day(candidate, day)
+    return advance(candidate, stage, day=day, actor=actor, note=reason)
