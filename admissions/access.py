@@ -9,11 +9,11 @@ comments, nothing else.
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from admissions.models import Candidate
-from members.access import committee_chapters, reach_of
+from members.access import in_reach, reach_of
 
 # Steps that belong to the superior committee; the rest are the chapter's.
 COMMITTEE_STEPS = frozenset({"decide", "reject", "confirm", "not-confirm", "extend"})
@@ -23,11 +23,7 @@ def candidates_visible_to(user) -> QuerySet[Candidate]:
     reach = reach_of(user)
     if reach.is_superuser:
         return Candidate.objects.all()
-    return Candidate.objects.filter(
-        Q(chapter_id__in=reach.chapter_ids)
-        | Q(cell_id__in=reach.cell_ids)
-        | committee_chapters(reach, "chapter__")
-    )
+    return Candidate.objects.filter(in_reach(reach))
 
 
 def can_run_step(user, candidate: Candidate, step: str) -> bool:

@@ -79,12 +79,19 @@ def reach_of(user) -> Reach:
     return reach
 
 
-def committee_chapters(reach: Reach, path: str = "") -> Q:
+def committee_chapters(reach: Reach) -> Q:
     """Chapters directly under the officer's committees or under one of their child committees
-    (``Reach.oversees`` in a query); ``path`` leads from the queried model to its chapter, e.g.
-    ``"chapter__"`` for candidates."""
-    return Q(**{f"{path}committee_id__in": reach.committee_ids}) | Q(
-        **{f"{path}committee__parent_id__in": reach.committee_ids}
+    (``Reach.oversees`` as a query)."""
+    return Q(committee_id__in=reach.committee_ids) | Q(committee__parent_id__in=reach.committee_ids)
+
+
+def in_reach(reach: Reach) -> Q:
+    """Rows that belong to a chapter and maybe a cell (members, candidates) the user reads:
+    in their chapters, in the cells they lead, or in a chapter under their committees."""
+    return (
+        Q(chapter_id__in=reach.chapter_ids)
+        | Q(cell_id__in=reach.cell_ids)
+        | Q(chapter__in=Chapter.objects.filter(committee_chapters(reach)))
     )
 
 
@@ -153,11 +160,7 @@ def members_visible_to(user) -> QuerySet[Member]:
     reach = reach_of(user)
     if reach.is_superuser:
         return Member.objects.all()
-    return Member.objects.filter(
-        Q(chapter_id__in=reach.chapter_ids)
-        | Q(cell_id__in=reach.cell_ids)
-        | Q(chapter__in=Chapter.objects.filter(committee_chapters(reach)))
-    )
+    return Member.objects.filter(in_reach(reach))
 
 
 def member_names_visible_to(user) -> QuerySet[Member]:
