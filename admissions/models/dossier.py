@@ -1,0 +1,143 @@
+"""The dossier: its papers by form code, the background checks and the introducers."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from admissions.files import ScanField, scan_storage, scan_upload_to, validate_scan
+from admissions.models.candidate import Candidate, Form
+from chapter.models import TimeStampedModel
+from members.models import Member
+
+
+class CandidateDocument(TimeStampedModel):
+    """A paper of the dossier: form code, number, date, issuer, and optionally a scan."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="documents"
+    )
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    date = models.DateField(_("date"))
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    # Private: random names, PDF/JPEG/PNG by content, served only by a scope-checked view.
+    scan = ScanField(
+        _("scan"),
+        upload_to=scan_upload_to,
+        storage=scan_storage,
+        validators=[validate_scan],
+        blank=True,
+    )
+    note = models.CharField(_("note"), max_length=250, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.number} ({self.date:%d/%m/%Y})"
+
+
+class BackgroundCheck(TimeStampedModel):
+    """Verification of the applicant or one relative (D; R5)."""
+
+    class Relation(models.TextChoices):
+        SELF = "SELF", _("the applicant")
+        FATHER = "FATHER", _("father")
+        MOTHER = "MOTHER", _("mother")
+        GUARDIAN = "GUARDIAN", _("person who raised the applicant")
+        FATHER_IN_LAW = "FATHER_IN_LAW", _("father-in-law")
+        MOTHER_IN_LAW = "MOTHER_IN_LAW", _("mother-in-law")
+        SPOUSE = "SPOUSE", _("spouse")
+        CHILD = "CHILD", _("child")
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="checks"
+    )
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    person_name = models.CharField(_("name"), max_length=120)
+    requested_on = models.DateField(_("request sent on"), null=True, blank=True)
+    replied_on = models.DateField(_("reply received on"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=250, blank=True)
+    exempted = models.BooleanField(
+        _("exempted"),
+        default=False,
+        help_text=_("A parent, sibling or child who is a party member and fully declared."),
+    )
+    exemption_reason = models.CharField(_("reason for the exemption"), max_length=250, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("background check")
+        verbose_name_plural = _("background checks")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replied_on__isnull=True)
+                | Q(requested_on__isnull=True)
+                | Q(replied_on__gte=F("requested_on")),
+                name="admissions_check_reply_after_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()}: {self.person_name}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.exempted or self.replied_on is not None
+
+
+class Introduction(TimeStampedModel):
+    """An introducer (R6): an official member, or a Youth Union / trade-union resolution."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "MEMBER", _("official member (3-KNĐ)")
+        YOUTH_UNION = "YOUTH_UNION", _("Youth Union executive (4-KNĐ)")
+        TRADE_UNION = "TRADE_UNION", _("trade-union executive (4A-KNĐ)")
+
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("candidate"),
+        on_delete=models.CASCADE,
+        related_name="introductions",
+    )
+    kind = models.CharField(_("introduced by"), max_length=20, choices=Kind.choices)
+    introducer = models.ForeignKey(
+        Member,
+        verbose_name=_("introducing member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="introductions",
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    document_number = models.CharField(_("letter or resolution number"), max_length=50, blank=True)
+    date = models.DateField(_("date of the introduction"))
+    together_since = models.DateField(
+        _("working or living with the applicant since"),
+        null=True,
+        blank=True,
+        help_text=_("R6: at least 12 months together on the introduction date."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="MEMBER", introducer__isnull=False) | ~Q(kind="MEMBER"),
+                name="admissions_introduction_member_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.introducer or self.organisation)
