@@ -10,7 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admissions.models import Candidate, Decision, Extension, Resolution
+from admissions.models import Candidate, CandidateDocument, Decision, Extension, Form, Resolution
 from admissions.rules import rule
 from chapter.dates import add_months
 from chapter.workdays import add_working_days, working_days_between
@@ -48,6 +48,11 @@ def _latest(rows, **match):
 
 def _extended(candidate: Candidate, kind: str) -> bool:
     return any(e.kind == kind for e in candidate.extensions.all())
+
+
+def awareness_expires(certificate: CandidateDocument) -> date:
+    """R3: the last day an awareness-course certificate counts at a vote."""
+    return add_months(certificate.date, rule("AWARENESS_VALID_MONTHS", certificate.date))
 
 
 def admission_decision_due(resolution: Resolution, extended: bool) -> date:
@@ -100,9 +105,7 @@ def next_deadline(candidate: Candidate) -> Deadline | None:
             )
             return Deadline("R11", _("confirmation decision"), due)
     elif stage in (St.COURSE_DONE, St.DOSSIER_OPEN, St.BACKGROUND_VERIFIED, St.INTRODUCED):
-        certificates = [d for d in candidate.documents.all() if d.form == "CN-NTVD"]
-        if certificates:
-            newest = max(certificates, key=lambda d: d.date)
-            expires = add_months(newest.date, rule("AWARENESS_VALID_MONTHS", newest.date))
-            return Deadline("R3", _("awareness certificate expires"), expires)
+        newest = _latest(candidate.documents.all(), form=Form.AWARENESS)
+        if newest:
+            return Deadline("R3", _("awareness certificate expires"), awareness_expires(newest))
     return None

@@ -8,9 +8,9 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from admissions.checks.base import Violation
+from admissions.deadlines import awareness_expires
 from admissions.models import BackgroundCheck, CandidateDocument, Form
-from admissions.rules import rule
-from chapter.dates import add_months, format_date
+from chapter.dates import format_date
 
 
 def latest(documents: list[CandidateDocument], form: str) -> CandidateDocument | None:
@@ -20,10 +20,6 @@ def latest(documents: list[CandidateDocument], form: str) -> CandidateDocument |
 
 
 # R3, R4 --------------------------------------------------------------------------------------
-
-
-def awareness_expires(certificate: CandidateDocument) -> date:
-    return add_months(certificate.date, rule("AWARENESS_VALID_MONTHS", certificate.date))
 
 
 def check_awareness(documents: list[CandidateDocument], on: date) -> list[Violation]:

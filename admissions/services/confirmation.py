@@ -24,7 +24,7 @@ from admissions.services.common import (
     record_decision,
     require_reason,
 )
-from admissions.services.votes import record_chapter_vote
+from admissions.services.votes import hold_chapter_vote
 from chapter.documents import Document
 from members import services as member_services
 
@@ -41,19 +41,12 @@ def candidate_confirmation_vote(
     """K: the chapter proposes confirmation (13-KNĐ) on or after the end of probation (R14),
     with the dossier complete (R18); R8 and R9 as for the admission vote, the voting base read
     once. ``stop_on_warnings`` refuses a vote short of two thirds until confirmed."""
-    candidate = lock_case(candidate_id)
-    check_day(candidate, vote.date)
-    check_step(candidate, St.CONFIRMATION_VOTED)
-    base, violations = checks.confirmation_vote_violations(candidate, vote)
-    refuse(violations, stop_on_warnings=stop_on_warnings)
-    return record_chapter_vote(
-        candidate,
-        vote,
-        base,
-        actor,
-        kind=Resolution.Kind.CONFIRMATION_CHAPTER,
-        form=Form.CONFIRMATION_RESOLUTION,
+    return hold_chapter_vote(
+        candidate_id=candidate_id,
+        actor=actor,
+        vote=vote,
         to_stage=St.CONFIRMATION_VOTED,
+        stop_on_warnings=stop_on_warnings,
     )
 
 

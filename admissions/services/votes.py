@@ -93,20 +93,45 @@ def candidate_chapter_vote(
     Every rule of the vote's date is checked once, under the lock, with the voting base read
     once (``checks.admission_vote_violations``); ``stop_on_warnings`` refuses a vote short of
     two thirds (or a skipped Youth Union path) until the secretary has confirmed it."""
+    return hold_chapter_vote(
+        candidate_id=candidate_id,
+        actor=actor,
+        vote=vote,
+        to_stage=St.CHAPTER_APPROVED,
+        stop_on_warnings=stop_on_warnings,
+    )
+
+
+# Each chapter vote: the rules of its date, the resolution's kind and its paper's form.
+CHAPTER_VOTES = {
+    St.CHAPTER_APPROVED: (
+        checks.admission_vote_violations,
+        Resolution.Kind.ADMISSION_CHAPTER,
+        Form.CHAPTER_RESOLUTION,
+    ),
+    St.CONFIRMATION_VOTED: (
+        checks.confirmation_vote_violations,
+        Resolution.Kind.CONFIRMATION_CHAPTER,
+        Form.CONFIRMATION_RESOLUTION,
+    ),
+}
+
+
+def hold_chapter_vote(
+    *, candidate_id: int, actor, vote: Vote, to_stage: str, stop_on_warnings: bool
+) -> tuple[Candidate, Resolution]:
+    """Lock, check every rule of the vote's date once (the voting base read once), refuse or
+    record (``record_chapter_vote``)."""
+    violations_of, kind, form = CHAPTER_VOTES[to_stage]
     candidate = lock_case(candidate_id)
     check_day(candidate, vote.date)
-    check_step(candidate, St.CHAPTER_APPROVED)
-    base, violations = checks.admission_vote_violations(candidate, vote)
+    check_step(candidate, to_stage)
+    base, violations = violations_of(candidate, vote)
     refuse(violations, stop_on_warnings=stop_on_warnings)
+    # The admission's event keeps the base and the votes for (the case page shows them).
+    data = {"base": base.base, "for": vote.votes_for} if to_stage == St.CHAPTER_APPROVED else None
     return record_chapter_vote(
-        candidate,
-        vote,
-        base,
-        actor,
-        kind=Resolution.Kind.ADMISSION_CHAPTER,
-        form=Form.CHAPTER_RESOLUTION,
-        to_stage=St.CHAPTER_APPROVED,
-        data={"base": base.base, "for": vote.votes_for},
+        candidate, vote, base, actor, kind=kind, form=form, to_stage=to_stage, data=data
     )
 
 
