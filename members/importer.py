@@ -45,7 +45,7 @@ from django.utils.translation import ngettext
 from chapter.dates import add_months
 from chapter.forms import DateKind, check_date
 from chapter.text import fold
-from members import services
+from members import checks, services
 from members.models import Cell, Chapter, ImportBatch, Member
 
 Status = Member.Status
@@ -843,13 +843,14 @@ def _plan_create(row: RowPlan, chapter: Chapter, roll: _Roll) -> None:
         member.official_date = Member.official_date_for(member.ceremony_date)
     member.status = row.status
     row.effective_date = row.values.get("effective_date") or _default_day(chapter, member)
-    checks = (
-        lambda: services._check_day(chapter, row.effective_date),
-        lambda: services._validate_fields(member),
-        lambda: services._check_key_dates(member),
-        lambda: services._check_on_the_roll_date(member, member.status, row.effective_date),
+    # The services' own checks (members.checks), run before anything is written.
+    row_checks = (
+        lambda: checks.check_day(chapter, row.effective_date),
+        lambda: checks.validate_fields(member),
+        lambda: checks.check_key_dates(member),
+        lambda: checks.check_on_the_roll_date(member, member.status, row.effective_date),
     )
-    for check in checks:
+    for check in row_checks:
         _run(check, row)
 
 
@@ -875,8 +876,8 @@ def _plan_update(row: RowPlan) -> None:
         changed = copy.copy(member)
         for key, value in row.changes.items():
             setattr(changed, key, value)
-        _run(lambda: services._validate_fields(changed), row)
-        _run(lambda: services._check_key_dates(changed), row)
+        _run(lambda: checks.validate_fields(changed), row)
+        _run(lambda: checks.check_key_dates(changed), row)
 
 
 def _check_same_person(row: RowPlan, member: Member) -> None:

@@ -21,10 +21,11 @@ from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from chapter.documents import Document
 from chapter.forms import DateKind, date_field, model_formfield, note_field
 from chapter.forms import add_service_error as _add_service_error
 from members.models import Cell, Chapter, Member, MemberEvent, RoleAssignment
-from members.services import KEY_DATE_FIELDS, Document
+from members.services import KEY_DATE_FIELDS
 
 Status = Member.Status
 DocumentKind = MemberEvent.DocumentKind

@@ -50,7 +50,7 @@ def world(chapter, cell, other_cell, member, other_member, outsider):
         actor=None,
         effective_date=datetime.date(2022, 1, 1),
         to_organisation="Chi bộ Sở Tài chính",
-        letter=Document(number="1-GGT"),
+        letter=Document(number="1-GGT", date=datetime.date(2021, 12, 28)),
     )
     gone.refresh_from_db()
     return {

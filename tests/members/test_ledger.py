@@ -381,7 +381,11 @@ def _step(name):
     decision = Document(number="1-QĐ")
     calls = {
         "transfer_out": lambda m, a, day, cell: services.member_transfer_out(
-            member_id=m.pk, actor=a, effective_date=day, to_organisation="X", letter=letter
+            member_id=m.pk,
+            actor=a,
+            effective_date=day,
+            to_organisation="X",
+            letter=Document(number=letter.number, date=day),
         ),
         "transfer_in_official": lambda m, a, day, cell: services.member_transfer_in(
             chapter=m.chapter,

@@ -737,6 +737,33 @@ def test_transfer_out_needs_destination(member, actor):
     assert error_codes(exc.value) == {"to_organisation": {"required"}}
 
 
+def test_transfer_out_needs_the_letters_number_and_date(member, actor):
+    """The register's form asks for the transfer letter's number and date; so does the service
+    (the admin and any other caller get the same refusal)."""
+    before = snapshot(member)
+    with pytest.raises(ValidationError) as exc:
+        services.member_transfer_out(
+            member_id=member.pk,
+            actor=actor,
+            effective_date=DAY,
+            to_organisation="Chi bộ Sở Y tế",
+            letter=Document(kind=LETTER.kind, number="125-GGT/ĐUK"),
+        )
+    assert error_codes(exc.value) == {"document_date": {"required"}}
+    with translation.override("en"):
+        assert exc.value.messages == ["Give the date of the paper."]
+    with pytest.raises(ValidationError) as exc:
+        services.member_transfer_out(
+            member_id=member.pk,
+            actor=actor,
+            effective_date=DAY,
+            to_organisation="Chi bộ Sở Y tế",
+            letter=Document(kind=LETTER.kind, date=LETTER.date),
+        )
+    assert error_codes(exc.value) == {"document_number": {"required"}}
+    assert snapshot(member) == before
+
+
 def test_movement_before_latest_movement_refused(member, other_cell, actor):
     services.member_move_cell(
         member_id=member.pk, actor=actor, cell=other_cell, effective_date=d(2021, 1, 1)

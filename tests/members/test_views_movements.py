@@ -574,7 +574,7 @@ def left_member(cell):
         actor=None,
         effective_date=datetime.date(2020, 6, 1),
         to_organisation="Chi bộ Sở Xây dựng",
-        letter=services.Document(number="5-GGT"),
+        letter=services.Document(number="5-GGT", date=datetime.date(2020, 5, 28)),
     )
     member.refresh_from_db()
     return member

@@ -75,7 +75,7 @@ def test_chapter_page_counts(client, secretary, chapter, cell, other_cell, membe
         actor=None,
         effective_date=datetime.date(2022, 1, 1),
         to_organisation="Chi bộ Sở Y tế",
-        letter=services.Document(number="1-GGT"),
+        letter=services.Document(number="1-GGT", date=datetime.date(2021, 12, 28)),
     )
     services.member_exempt(
         member_id=member.pk, actor=None, effective_date=datetime.date(2022, 1, 1), reason="Ốm"

@@ -171,7 +171,7 @@ def transferred(cell, secretary):
         actor=secretary,
         effective_date=datetime.date(2020, 1, 1),
         to_organisation="Chi bộ khác",
-        letter=services.Document(),
+        letter=services.Document(number="1-GGT", date=datetime.date(2019, 12, 28)),
     )
     gone.refresh_from_db()
     return gone

@@ -1,0 +1,253 @@
+"""Movements of a member: leaving the roll, moving cell, temporary transfer and exemption."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chapter.documents import Document
+from members import checks
+from members.checks import TransitionNotAllowed, field_error
+from members.models import Cell, Member, MemberEvent
+from members.services.common import (
+    Movement,
+    leave_roll,
+    lock_active,
+    record,
+)
+
+Kind = MemberEvent.Kind
+Status = Member.Status
+
+
+# Leaving the roll -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_transfer_out(
+    *,
+    member_id: int,
+    actor,
+    effective_date: date,
+    to_organisation: str,
+    letter: Document,
+    note: str = "",
+) -> Member:
+    """Permanent transfer out (R22): the member leaves this chapter's roll for another."""
+    if not to_organisation:
+        raise field_error({"to_organisation": _("Say where the member goes.")}, code="required")
+    checks.require_document(letter)  # the transfer letter's number and date, as the form asks
+    return leave_roll(
+        member_id,
+        to_status=Status.TRANSFERRED_OUT,
+        kind=Kind.TRANSFERRED_OUT,
+        actor=actor,
+        effective_date=effective_date,
+        document=letter,
+        counterpart=to_organisation,
+        note=note,
+    )
+
+
+@transaction.atomic
+def member_remove(
+    *, member_id: int, actor, effective_date: date, decision: Document, reason: str
+) -> Member:
+    """Removal from the roll (xóa tên, R24): administrative, decided by the competent committee."""
+    checks.require_reason(reason)
+    return leave_roll(
+        member_id,
+        to_status=Status.REMOVED,
+        kind=Kind.REMOVED,
+        actor=actor,
+        effective_date=effective_date,
+        document=decision,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def member_expel(
+    *, member_id: int, actor, effective_date: date, decision: Document, reason: str
+) -> Member:
+    """Expulsion (khai trừ): a disciplinary sanction."""
+    checks.require_reason(reason)
+    return leave_roll(
+        member_id,
+        to_status=Status.EXPELLED,
+        kind=Kind.EXPELLED,
+        actor=actor,
+        effective_date=effective_date,
+        document=decision,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def member_leave(
+    *, member_id: int, actor, effective_date: date, decision: Document, reason: str
+) -> Member:
+    """Leaving the Party (ra khỏi Đảng) at the member's request."""
+    checks.require_reason(reason)
+    return leave_roll(
+        member_id,
+        to_status=Status.LEFT,
+        kind=Kind.LEFT,
+        actor=actor,
+        effective_date=effective_date,
+        document=decision,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def member_record_death(*, member_id: int, actor, effective_date: date, note: str = "") -> Member:
+    """Death (từ trần), dated."""
+    return leave_roll(
+        member_id,
+        to_status=Status.DECEASED,
+        kind=Kind.DECEASED,
+        actor=actor,
+        effective_date=effective_date,
+        document=Document(),
+        note=note,
+    )
+
+
+# While on the roll ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_move_cell(
+    *, member_id: int, actor, cell: Cell | None, effective_date: date, note: str = ""
+) -> Member:
+    """Move a member to another cell of the chapter (or out of any cell)."""
+    member = lock_active(member_id, effective_date)
+    checks.check_cell(member.chapter, cell)
+    if cell == member.cell:
+        raise field_error({"cell": _("The member is already in this cell.")}, code="same_cell")
+    data = {"from_cell": str(member.cell) if member.cell else ""}
+    movement = Movement(
+        kind=Kind.MOVED_CELL,
+        effective_date=effective_date,
+        cell=cell,
+        sets_cell=True,
+        note=note,
+        data=data,
+    )
+    record(member, movement, actor=actor)
+    return member
+
+
+def _flag(
+    member_id: int,
+    *,
+    flag: str,
+    value: bool,
+    kind: str,
+    actor,
+    effective_date: date,
+    document: Document = Document(),
+    counterpart: str = "",
+    note: str = "",
+    data=None,
+) -> Member:
+    member = lock_active(member_id, effective_date)
+    if getattr(member, flag) == value:
+        messages = {
+            ("is_temporarily_out", True): _("The member is already temporarily transferred out."),
+            ("is_temporarily_out", False): _("The member is not temporarily transferred out."),
+            ("is_exempted", True): _("The member is already exempted."),
+            ("is_exempted", False): _("The member is not exempted."),
+        }
+        raise TransitionNotAllowed(messages[(flag, value)], code="flag_unchanged")
+    setattr(member, flag, value)
+    movement = Movement(
+        kind=kind,
+        effective_date=effective_date,
+        document=document,
+        counterpart=counterpart,
+        note=note,
+        data=data or {},
+    )
+    record(member, movement, actor=actor, fields=(flag,))
+    return member
+
+
+@transaction.atomic
+def member_temporary_out(
+    *,
+    member_id: int,
+    actor,
+    effective_date: date,
+    to_organisation: str,
+    until: date | None = None,
+    letter: Document = Document(),
+    note: str = "",
+) -> Member:
+    """Temporary transfer out (R23): still on this roll, out of the vote base until return."""
+    if not to_organisation:
+        raise field_error({"to_organisation": _("Say where the member goes.")}, code="required")
+    if until and until <= effective_date:
+        raise field_error({"until": _("The end must be after the start.")}, code="dates_order")
+    data = {"until": until.isoformat()} if until else {}
+    return _flag(
+        member_id,
+        flag="is_temporarily_out",
+        value=True,
+        kind=Kind.TEMPORARY_OUT,
+        actor=actor,
+        effective_date=effective_date,
+        document=letter,
+        counterpart=to_organisation,
+        note=note,
+        data=data,
+    )
+
+
+@transaction.atomic
+def member_temporary_return(
+    *, member_id: int, actor, effective_date: date, note: str = ""
+) -> Member:
+    return _flag(
+        member_id,
+        flag="is_temporarily_out",
+        value=False,
+        kind=Kind.TEMPORARY_RETURN,
+        actor=actor,
+        effective_date=effective_date,
+        note=note,
+    )
+
+
+@transaction.atomic
+def member_exempt(
+    *, member_id: int, actor, effective_date: date, reason: str, decision: Document = Document()
+) -> Member:
+    """Exemption from party work and meetings: the chapter decides, on a written request."""
+    checks.require_reason(reason)
+    return _flag(
+        member_id,
+        flag="is_exempted",
+        value=True,
+        kind=Kind.EXEMPTED,
+        actor=actor,
+        effective_date=effective_date,
+        document=decision,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def member_end_exemption(*, member_id: int, actor, effective_date: date, note: str = "") -> Member:
+    return _flag(
+        member_id,
+        flag="is_exempted",
+        value=False,
+        kind=Kind.EXEMPTION_ENDED,
+        actor=actor,
+        effective_date=effective_date,
+        note=note,
+    )

@@ -1,0 +1,229 @@
+"""Joining the roll (registration, admission, transfer in) and the register's details and key-date
+corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chapter.documents import Document
+from members import checks
+from members.checks import field_error
+from members.models import Cell, Chapter, Member, MemberEvent
+from members.services.common import (
+    DETAIL_FIELDS,
+    KEY_DATE_FIELDS,
+    Movement,
+    case_of,
+    history_reason,
+    lock,
+    new_member,
+    record,
+    refuse_case_fields,
+    refuse_outside_case,
+)
+
+Kind = MemberEvent.Kind
+Status = Member.Status
+
+
+# Joining the roll -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_register(
+    *,
+    chapter: Chapter,
+    actor,
+    effective_date: date,
+    status: str,
+    cell: Cell | None = None,
+    details: dict[str, Any],
+    note: str = "",
+    imported: bool = False,
+) -> Member:
+    """Put an existing member on the chapter's roll (initial load or import).
+
+    ``status`` is probationary or official on ``effective_date``. Writes the member and one
+    REGISTERED (or IMPORTED) event. Raises ValidationError on bad details or dates.
+    """
+    movement = Movement(
+        kind=Kind.IMPORTED if imported else Kind.REGISTERED,
+        effective_date=effective_date,
+        note=note,
+    )
+    return new_member(
+        chapter=chapter, cell=cell, status=status, details=details, movement=movement, actor=actor
+    )
+
+
+@transaction.atomic
+def member_admit(
+    *,
+    chapter: Chapter,
+    actor,
+    cell: Cell | None,
+    details: dict[str, Any],
+    decision: Document,
+    ceremony_date: date,
+    note: str = "",
+) -> Member:
+    """A new member from the admissions pipeline: probationary from the ceremony date, official
+    date = ceremony + 12 months (R15). Writes the member and one ADMITTED event."""
+    details = {
+        **details,
+        "admission_decision_date": decision.date,
+        "admission_decision_number": decision.number,
+        "ceremony_date": ceremony_date,
+    }
+    movement = Movement(
+        kind=Kind.ADMITTED, effective_date=ceremony_date, document=decision, note=note
+    )
+    return new_member(
+        chapter=chapter,
+        cell=cell,
+        status=Status.PROBATIONARY,
+        details=details,
+        movement=movement,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def member_transfer_in(
+    *,
+    chapter: Chapter,
+    actor,
+    effective_date: date,
+    status: str,
+    from_organisation: str,
+    letter: Document,
+    cell: Cell | None = None,
+    details: dict[str, Any] | None = None,
+    member_id: int | None = None,
+    note: str = "",
+) -> Member:
+    """Receive a member by permanent transfer (R22), with the transfer letter.
+
+    A member who once transferred out of this chapter comes back on the same row
+    (``member_id``); anyone else is a new row. One TRANSFERRED_IN event.
+    """
+    if not from_organisation:
+        raise field_error(
+            {"from_organisation": _("Say where the member comes from.")}, code="required"
+        )
+    movement = Movement(
+        kind=Kind.TRANSFERRED_IN,
+        effective_date=effective_date,
+        document=letter,
+        counterpart=from_organisation,
+        note=note,
+    )
+    if member_id is None:
+        return new_member(
+            chapter=chapter,
+            cell=cell,
+            status=status,
+            details=details or {},
+            movement=movement,
+            actor=actor,
+        )
+    member = lock(member_id)
+    if member.chapter_id != chapter.pk:
+        raise ValidationError(_("This member belongs to another chapter."), code="other_chapter")
+    checks.check_transition(member, status)
+    case = case_of(member)
+    if status == Status.OFFICIAL and case is not None and case.stage != "OFFICIAL":
+        # Their probation ends on the case: they come back probationary, or are confirmed there.
+        refuse_outside_case(member, through_case=False)
+    checks.check_cell(chapter, cell)
+    checks.check_day(chapter, effective_date, member=member)
+    target = Member(
+        **{f: getattr(member, f) for f in KEY_DATE_FIELDS},
+        status=status,
+        card_number=member.card_number,
+        date_of_birth=member.date_of_birth,
+    )
+    checks.check_key_dates(target)
+    checks.check_on_the_roll_date(target, status, effective_date)
+    checks.check_unique_identifiers(member)
+    movement.status, movement.cell, movement.sets_cell = status, cell, True
+    record(member, movement, actor=actor)
+    return member
+
+
+# Corrections and details ------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_correct_key_date(
+    *, member_id: int, actor, field_name: str, value: date | None, reason: str
+) -> Member:
+    """Correct a key date (admission decision, ceremony, official, confirmation) with a reason.
+
+    Changing the ceremony date moves the official date with it (R15). Writes the member, its
+    history row with the reason, and one CORRECTED event dated today.
+    """
+    if field_name not in KEY_DATE_FIELDS:
+        raise ValueError(f"not a key date: {field_name}")
+    checks.require_reason(reason)
+    member = lock(member_id)
+    refuse_case_fields(member, [field_name])
+    old = {f: getattr(member, f) for f in KEY_DATE_FIELDS}
+    setattr(member, field_name, value)
+    if field_name == "ceremony_date" and value:
+        member.official_date = Member.official_date_for(value)
+    checks.check_key_dates(member)
+    changed = [f for f in KEY_DATE_FIELDS if getattr(member, f) != old[f]]
+    if not changed:
+        raise field_error({field_name: _("This is the date already recorded.")}, code="unchanged")
+    data = {f: [_iso(old[f]), _iso(getattr(member, f))] for f in changed}
+    movement = Movement(
+        kind=Kind.CORRECTED, effective_date=timezone.localdate(), note=reason, data=data
+    )
+    record(member, movement, actor=actor, reason=reason, fields=changed)
+    return member
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@transaction.atomic
+def member_update_details(
+    *,
+    member_id: int,
+    actor,
+    changes: dict[str, Any],
+    allowed: tuple[str, ...] = DETAIL_FIELDS,
+    reason: str = "",
+) -> Member:
+    """Edit register details (not status, cell or key dates). ``allowed`` narrows the fields,
+    e.g. to ``Member.CELL_LEADER_FIELDS`` for a cell leader. Row history keeps the change."""
+    refused = set(changes) - set(allowed)
+    if refused:
+        raise ValidationError(
+            _("You may not change these fields: %(fields)s")
+            % {"fields": ", ".join(sorted(refused))},
+            code="field_not_allowed",
+        )
+    member = lock(member_id)
+    changed = [name for name, value in changes.items() if getattr(member, name) != value]
+    if not changed:
+        return member
+    refuse_case_fields(member, changed)
+    for name in changed:
+        setattr(member, name, changes[name])
+    checks.validate_fields(member)
+    checks.check_key_dates(member)
+    if member.is_active:
+        checks.check_unique_identifiers(member)
+    member._history_user = actor
+    member._change_reason = history_reason(reason or _("Details updated"))
+    member.save(update_fields=[*changed, "updated_at"])
+    return member
