@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
+from members.services import DETAIL_FIELDS
 
 Role = RoleAssignment.Role
 
@@ -190,8 +191,6 @@ def can_manage_member(user, member: Member) -> bool:
 
 
 def fields_editable_by(user, member: Member) -> tuple[str, ...]:
-    from members.services import DETAIL_FIELDS
-
     if can_manage_member(user, member):
         return DETAIL_FIELDS
     if member.cell_id in reach_of(user).cell_ids and member.is_active:
