@@ -1,4 +1,4 @@
-"""Benchmark: import a register file of 5,000 rows (members/importer.py).
+"""Benchmark: import a register file of 5,000 rows (members/importing/).
 
 Run from the repository root (a throw-away test database is created and dropped; SQLite in
 memory by default, PostgreSQL when DATABASE_URL is set):
@@ -72,7 +72,7 @@ def rows(count: int) -> list[dict]:
 
 
 def content(values: list[dict], file_format: str) -> bytes:
-    from members.importer import COLUMNS
+    from members.importing import COLUMNS
 
     table = [[c.template_header for c in COLUMNS]]
     table += [[row.get(c.key, "") for c in COLUMNS] for row in values]
@@ -112,7 +112,7 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
 
-    from members import importer
+    from members import importing as importer
     from members.models import Cell, Chapter, Committee, Member, MemberEvent
 
     if connection.vendor != "sqlite":  # never clobber the test database of a running suite

@@ -1,7 +1,7 @@
 """The upload form of the register import (members/import_views.py).
 
 The form checks the file can be read at all (type, size, encoding, columns) through
-``members.importer.read_table``; the row-by-row check is the preview's.
+``members.importing.read_table``; the row-by-row check is the preview's.
 """
 
 from crispy_forms.helper import FormHelper
@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from members import importer
+from members import importing
 
 
 class ImportUploadForm(forms.Form):
@@ -40,12 +40,12 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > importer.MAX_BYTES:
+        if upload.size > importing.read.MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)d MB: split it into several files."),
                 code="too_large",
-                params={"size": importer.MAX_BYTES // (1024 * 1024)},
+                params={"size": importing.read.MAX_BYTES // (1024 * 1024)},
             )
         self.content = upload.read()
-        importer.read_table(upload.name, self.content)  # ImportFileError is a ValidationError
+        importing.read_table(upload.name, self.content)  # ImportFileError is a ValidationError
         return upload

@@ -1,4 +1,4 @@
-"""Import of an existing register: template, upload, preview, confirm (members/importer.py).
+"""Import of an existing register: template, upload, preview, confirm (members/importing.py).
 
 The secretary or deputy of a chapter (``access.chapters_managed_by``) uploads a file; it is kept
 as an ``ImportBatch`` and the preview plans it against the register as it is now. Only a POST on
@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from members import access, importer
+from members import access, importing
 from members.import_forms import ImportUploadForm
 from members.models import ImportBatch
 
 ROWS_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("all", "errors", importer.CREATE, importer.UPDATE, importer.UNCHANGED)
+FILTERS = ("all", "errors", importing.CREATE, importing.UPDATE, importing.UNCHANGED)
 
 
 def _managed_chapters(user):
@@ -37,7 +37,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, chapters=chapters)
         if form.is_valid():
-            batch = importer.batch_create(
+            batch = importing.batch_create(
                 chapter=form.cleaned_data["chapter"],
                 actor=request.user,
                 filename=form.cleaned_data["file"].name,
@@ -51,14 +51,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         .select_related("chapter", "uploaded_by")
         .defer("content")[:5]
     )
-    context = {"form": form, "columns": importer.COLUMNS, "recent": recent}
+    context = {"form": form, "columns": importing.COLUMNS, "recent": recent}
     return render(request, "members/import_upload.html", context)
 
 
 @require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
     _managed_chapters(request.user)
-    response = HttpResponse(importer.template_workbook(), content_type=XLSX)
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-dang-vien.xlsx"'
     return response
 
@@ -82,17 +82,17 @@ def import_preview(request: HttpRequest, batch_id: UUID) -> HttpResponse:
         return render(request, "members/import_done.html", {"batch": batch})
     try:
         if request.method == "GET":
-            return _preview(request, batch, importer.batch_plan(batch))
-        plan = importer.batch_import(batch_id=batch.pk, actor=request.user)
-    except importer.ImportFailed as failure:
+            return _preview(request, batch, importing.batch_plan(batch))
+        plan = importing.batch_import(batch_id=batch.pk, actor=request.user)
+    except importing.ImportFailed as failure:
         return _preview(request, batch, failure.plan, failure=failure.issues)
-    except importer.ImportFileError as error:  # limits changed since the upload, say
+    except importing.ImportFileError as error:  # limits changed since the upload, say
         messages.error(request, " ".join(error.messages))
         return redirect("members:import")
     if plan is None:
         messages.info(request, _("This file has already been imported."))
     else:
-        summary = importer.summary_text(plan.counts())
+        summary = importing.summary_text(plan.counts())
         messages.success(
             request,
             _("Imported from %(file)s: %(summary)s.")
@@ -101,7 +101,7 @@ def import_preview(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     return redirect("members:member-list")
 
 
-def _preview(request: HttpRequest, batch: ImportBatch, plan: importer.Plan, failure=None):
+def _preview(request: HttpRequest, batch: ImportBatch, plan: importing.Plan, failure=None):
     counts = plan.counts()
     show = request.GET.get("show")
     if show not in FILTERS:
@@ -114,13 +114,13 @@ def _preview(request: HttpRequest, batch: ImportBatch, plan: importer.Plan, fail
         "counts": counts,
         "show": show,
         "page": page,
-        "to_write": counts[importer.CREATE] + counts[importer.UPDATE],
+        "to_write": counts[importing.CREATE] + counts[importing.UPDATE],
         "failure": failure,
     }
     return render(request, "members/import_preview.html", context, status=200)
 
 
-def _shown(row: importer.RowPlan, show: str) -> bool:
+def _shown(row: importing.RowPlan, show: str) -> bool:
     if show == "all":
         return True
     if show == "errors":

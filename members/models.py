@@ -748,7 +748,7 @@ class ImportBatch(PublicIdModel):
     """An uploaded register file kept between its preview and the secretary's confirmation.
 
     The file itself is kept (not the parsed rows): the preview and the import both read it again
-    and plan against the register as it is at that moment. ``members.importer`` writes these
+    and plan against the register as it is at that moment. ``members.importing`` writes these
     rows; once imported, the content is dropped and the summary stays.
     """
 

@@ -1,5 +1,5 @@
 """Import of an existing register: reading files, planning, applying, and the pages
-(members/importer.py, members/import_views.py)."""
+(members/importing/, members/import_views.py)."""
 
 import datetime
 import io
@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members import importer, services
+from members import importing as importer
+from members import services
 from members.import_views import XLSX
 from members.models import ImportBatch, Member, MemberEvent
 from tests.members.factories import ChapterFactory, register_member
@@ -221,11 +222,11 @@ def test_size_and_row_limits(monkeypatch):
     with pytest.raises(importer.ImportFileError) as caught:
         importer.read_table("so.csv", b"x" * (importer.MAX_BYTES + 1))
     assert caught.value.code == "too_large"
-    monkeypatch.setattr(importer, "MAX_ROWS", 2)
+    monkeypatch.setattr(importer.read, "MAX_ROWS", 2)
     with pytest.raises(importer.ImportFileError) as caught:
         importer.read_table("so.xlsx", xlsx_bytes([ROW, ROW, ROW]))
     assert caught.value.code == "too_many_rows"
-    monkeypatch.setattr(importer, "MAX_UNZIPPED", 1000)  # a zip bomb, in miniature
+    monkeypatch.setattr(importer.read, "MAX_UNZIPPED", 1000)  # a zip bomb, in miniature
     with pytest.raises(importer.ImportFileError) as caught:
         importer.read_table("so.xlsx", xlsx_bytes([ROW]))
     assert caught.value.code == "too_large"
@@ -623,7 +624,7 @@ def test_a_refusal_while_writing_is_shown_on_the_preview(login, chapter, cells, 
         register_member(ChapterFactory(), citizen_id=ROW["citizen_id"])  # the race
         return original(plan, actor=actor)
 
-    monkeypatch.setattr(importer, "apply_plan", racing)
+    monkeypatch.setattr(importer.apply, "apply_plan", racing)
     # plan_import runs inside the transaction, before the race: the service catches it.
     response = client.post(preview_url(batch))
     assert response.status_code == 200
@@ -632,7 +633,7 @@ def test_a_refusal_while_writing_is_shown_on_the_preview(login, chapter, cells, 
 
 
 def test_a_kept_file_no_longer_accepted_goes_back_to_upload(login, batch, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_BYTES", 10)
+    monkeypatch.setattr(importer.read, "MAX_BYTES", 10)
     response = login("secretary").get(preview_url(batch))
     assert response.status_code == 302 and response.url == UPLOAD_URL
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from chapter.xlsx import append_row, safe_value, set_value, text_cell
-from members import importer
+from members import importing as importer
 from tests.members.factories import CellFactory, register_member
 
 pytestmark = pytest.mark.django_db

@@ -47,7 +47,7 @@ from admissions.models import (
     Observation,
     Resolution,
 )
-from members import importer
+from members import importing as importer
 from members import services as member_services
 from members.models import Cell, Chapter, Committee, ImportBatch, Member, Position, RoleAssignment
 from tests.admissions.factories import PipelineStory

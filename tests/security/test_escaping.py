@@ -32,7 +32,7 @@ from admissions.models import (
     Observation,
     Resolution,
 )
-from members import importer
+from members import importing as importer
 from members.models import Cell, Chapter, Committee, Member, Position
 from tests.security.conftest import build_csv
 from tests.security.matrix import GET, XLSX, cases, known, pattern_keys

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from chapter.text import fold
-from members import importer
+from members import importing
 from members.models import Chapter
 
 
@@ -34,14 +34,14 @@ class Command(BaseCommand):
         target = find_chapter(chapter)
         user = find_actor(actor)
         try:
-            table = importer.read_table(path.name, path.read_bytes())
+            table = importing.read_table(path.name, path.read_bytes())
             if dry_run:
-                plan = importer.plan_import(table, target)
+                plan = importing.plan_import(table, target)
             else:
-                plan = importer.import_table(table, chapter=target, actor=user)
-        except importer.ImportFileError as error:
+                plan = importing.import_table(table, chapter=target, actor=user)
+        except importing.ImportFileError as error:
             raise CommandError(" ".join(error.messages)) from error
-        except importer.ImportFailed as failure:
+        except importing.ImportFailed as failure:
             self.report(failure.plan, options["verbosity"])
             for issue in failure.issues:
                 self.stderr.write(str(issue))
@@ -53,10 +53,10 @@ class Command(BaseCommand):
             done = _("Dry run, nothing written.") if dry_run else _("Imported.")
             self.stdout.write(self.style.SUCCESS(done))
 
-    def report(self, plan: importer.Plan, verbosity: int) -> None:
+    def report(self, plan: importing.Plan, verbosity: int) -> None:
         counts = plan.counts()
         if verbosity >= 1:
-            self.stdout.write(f"{plan.chapter}: {importer.summary_text(counts)}")
+            self.stdout.write(f"{plan.chapter}: {importing.summary_text(counts)}")
             if counts["errors"]:
                 self.stdout.write(_("Rows with errors: %(n)d") % {"n": counts["errors"]})
             if plan.ignored:
