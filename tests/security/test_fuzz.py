@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,11 +30,14 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from admissions import steps
-from admissions.models import Candidate, ChapterAdmissionSettings
+from admissions import services, steps
+from admissions.checks.votes import vote_base
+from admissions.models import Candidate, ChapterAdmissionSettings, Form
+from chapter.documents import Document
 from chapter.forms import DATE_PLACEHOLDER
 from members.actions import ACTION_SLUGS
 from reports import queries
+from tests.conftest import CHAPTER_TZ
 from tests.security.matrix import url_for_pattern
 
 pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time("2019-10-01 10:00")]
@@ -319,12 +323,45 @@ def _candidate_for(world, slug: str) -> Candidate | None:
     return None
 
 
+def _confirmation_voted(world) -> Candidate:
+    """Chapter A's admitted candidate, its probation served: papers and the chapter's vote."""
+    candidate = world.candidates["A-ADMITTED"]
+    paper = Document(number="", date=datetime.date(2020, 5, 28))
+    for form in (
+        Form.SELF_REVIEW,
+        Form.MENTOR_ASSESSMENT,
+        Form.MEMBER_OPINIONS,
+        Form.NEW_MEMBER_COURSE,
+    ):
+        services.candidate_add_document(
+            candidate_id=candidate.pk, actor=None, form=form, paper=paper
+        )
+    day = datetime.date(2020, 6, 2)
+    base = vote_base(candidate.chapter, day).base
+    vote = services.Vote(day, "05-NQ/CB", present=base, votes_for=base, votes_against=0)
+    candidate, _resolution = services.candidate_confirmation_vote(
+        candidate_id=candidate.pk, actor=None, vote=vote
+    )
+    return candidate
+
+
 @pytest.mark.parametrize("slug", list(steps.STEPS))
 def test_step_forms(world, superuser, slug):
     if slug == "grassroots":  # a chapter whose resolutions go to a grassroots committee
         settings_row = ChapterAdmissionSettings.objects.get(chapter=world.chapters["A"])
         settings_row.grassroots_step = True
         settings_row.save()
+    if slug == "confirm":  # after the probation: a year on, the chapter has voted
+        with time_machine.travel(datetime.datetime(2020, 7, 1, 9, 0, tzinfo=CHAPTER_TZ)):
+            _confirmation_voted(world)
+            superuser = Client()
+            superuser.force_login(world.users["superuser"])
+            _fuzz_step(world, superuser, slug)
+        return
+    _fuzz_step(world, superuser, slug)
+
+
+def _fuzz_step(world, superuser: Client, slug: str) -> None:
     candidate = _candidate_for(world, slug)
     if candidate is None:
         pytest.skip(f"{slug}: no candidate of the world is at a stage it applies to")
