@@ -39,6 +39,8 @@ class Step:
     stages: frozenset[str]
     icon: str
     explanation: Promise
+    #: the rules it applies (admissions.checks.SOURCES cites their regulations)
+    rules: tuple[str, ...] = ()
     #: a condition beyond the stage, with the reason shown when it does not hold
     available: Callable[[Candidate], bool] | None = None
     unavailable: Promise | str = ""
@@ -51,6 +53,12 @@ class Step:
     def committee(self) -> bool:
         """Recorded by the superior committee's officer too (access.COMMITTEE_STEPS)."""
         return self.slug in access.COMMITTEE_STEPS
+
+    @property
+    def sources(self) -> str:
+        """The regulations the step applies, for the page to cite."""
+        texts = [checks.SOURCES[r] for r in self.rules if r in checks.SOURCES]
+        return "; ".join(dict.fromkeys(part for text in texts for part in text.split("; ")))
 
     def applies_to(self, candidate: Candidate) -> bool:
         return candidate.stage in self.stages and (
@@ -129,10 +137,11 @@ STEPS: dict[str, Step] = {
             COURSE_STAGES,
             "bi-mortarboard",
             _(
-                "R3: the awareness-course certificate (CN-NTVĐ) is valid for 60 months and must "
-                "still be valid on the day of the chapter vote. Later in the pipeline, a new "
+                "The awareness-course certificate (CN-NTVĐ) is valid for 60 months and must still"
+                " be valid on the day of the chapter vote. Later in the pipeline, a new "
                 "certificate recorded here renews an expired one."
             ),
+            rules=("R3",),
         ),
         Step(
             "dossier",
@@ -141,10 +150,8 @@ STEPS: dict[str, Step] = {
             step_calls.dossier,
             _into(St.DOSSIER_OPEN),
             "bi-folder2-open",
-            _(
-                "R4: the application (1-KNĐ) is dated on or before the background declaration "
-                "(2-KNĐ)."
-            ),
+            _("The application (1-KNĐ) is dated on or before the background declaration (2-KNĐ)."),
+            rules=("R4",),
         ),
         Step(
             "check",
@@ -154,10 +161,11 @@ STEPS: dict[str, Step] = {
             _into(St.BACKGROUND_VERIFIED),
             "bi-search",
             _(
-                "R5: the applicant, the birth parents, whoever raised the applicant, the parents-"
-                "in-law, the spouse and adult children are verified. A relative who is a party "
+                "The applicant, the birth parents, whoever raised the applicant, the parents-in-"
+                "law, the spouse and adult children are verified. A relative who is a party "
                 "member and fully declared may be exempted, with the reason."
             ),
+            rules=("R5",),
         ),
         Step(
             "certify",
@@ -167,9 +175,10 @@ STEPS: dict[str, Step] = {
             _into(St.BACKGROUND_VERIFIED),
             "bi-patch-check",
             _(
-                "R5: the grassroots committee certifies the declaration (2-KNĐ) only after every "
+                "The grassroots committee certifies the declaration (2-KNĐ) only after every "
                 "required reply is in, or exempted."
             ),
+            rules=("R5",),
         ),
         Step(
             "introduction",
@@ -179,10 +188,11 @@ STEPS: dict[str, Step] = {
             _into(St.INTRODUCED),
             "bi-person-plus",
             _(
-                "R6: two different official members, or the Youth Union or trade-union executive "
-                "with one official member. Probationary members cannot introduce. Each "
-                "introducer has worked or lived with the applicant for at least 12 months."
+                "Two different official members, or the Youth Union or trade-union executive with"
+                " one official member. Probationary members cannot introduce. Each introducer has"
+                " worked or lived with the applicant for at least 12 months."
             ),
+            rules=("R6",),
         ),
         Step(
             "introduced",
@@ -192,10 +202,11 @@ STEPS: dict[str, Step] = {
             _into(St.INTRODUCED),
             "bi-chat-square-text",
             _(
-                "The chapter committee summarises the opinions on the applicant. R6 and R7 are "
-                "checked on the introducers; a young Youth Union member should be introduced by "
-                "the Youth Union (R7, a warning)."
+                "The chapter committee summarises the opinions on the applicant. The introducers "
+                "are checked again; a young Youth Union member should be introduced by the Youth "
+                "Union (a warning)."
             ),
+            rules=("R6", "R7"),
         ),
         Step(
             "vote",
@@ -205,12 +216,13 @@ STEPS: dict[str, Step] = {
             _into(St.CHAPTER_APPROVED),
             "bi-hand-index-thumb",
             _(
-                "R8: passed when for × 3 ≥ 2 × base; the base is the chapter's official members "  # noqa: RUF001
-                "on the meeting day, minus those temporarily transferred elsewhere and absent "
-                "exempted members. R9: at least 3 official members. Age (R1), education (R2), "
-                "the certificate (R3) and the introducers (R6, R7) are checked on the vote "
-                "date. After three failed votes the superior committee decides."
+                "Passed when for × 3 ≥ 2 × base; the base is the chapter's official members on "  # noqa: RUF001
+                "the meeting day, minus those temporarily transferred elsewhere and absent "
+                "exempted members. The chapter needs at least 3 official members. Age, education,"
+                " the certificate and the introducers are checked on the vote date. After three "
+                "failed votes the superior committee decides."
             ),
+            rules=("R1", "R6", "R8", "R9"),
             outcome=step_calls.vote_outcome,
         ),
         Step(
@@ -235,10 +247,11 @@ STEPS: dict[str, Step] = {
             _into(St.ADMISSION_DECIDED),
             "bi-award",
             _(
-                "R11: the competent committee decides within 60 working days of the chapter's "
-                "resolution (90 with an extension). R13: the chapter receives the decision on or "
-                "after its date; the ceremony's 30 working days count from that day."
+                "The competent committee decides within 60 working days of the chapter's "
+                "resolution (90 with an extension). The chapter receives the decision on or after"
+                " its date; the ceremony's 30 working days count from that day."
             ),
+            rules=("R11",),
             available=_decide_available,
             unavailable=_("This chapter's resolutions go to the grassroots committee first."),
         ),
@@ -250,9 +263,10 @@ STEPS: dict[str, Step] = {
             frozenset(checks.EXTENSION_BY_STAGE),
             "bi-calendar-plus",
             _(
-                "R11: a committee decision may be extended by 30 working days, once. R12: a "
-                "ceremony held later than 30 working days needs the superior committee's consent."
+                "A committee decision may be extended by 30 working days, once. A ceremony held "
+                "later than 30 working days needs the superior committee's consent."
             ),
+            rules=("R11",),
             available=checks.extension_available,
             unavailable=_("This deadline has already been extended once."),
         ),
@@ -287,11 +301,12 @@ STEPS: dict[str, Step] = {
             _into(St.ADMITTED),
             "bi-star",
             _(
-                "R12: within 30 working days of receiving the decision, else with the superior "
-                "committee's consent. R13: not before the decision was received, and exactly one "
+                "Within 30 working days of receiving the decision, else with the superior "
+                "committee's consent; not before the decision was received, and exactly one "
                 "official member assigned as mentor. The ceremony creates the probationary "
-                "member; the official date is the ceremony + 12 months (R15)."
+                "member; the official date is the ceremony + 12 months."
             ),
+            rules=("R12", "R14"),
         ),
         Step(
             "document",
@@ -303,8 +318,9 @@ STEPS: dict[str, Step] = {
             _(
                 "A paper of the dossier with its number, date and issuer, and a scan if you have "
                 "one. For the confirmation: 10-, 11-, 12-KNĐ and the new-member course "
-                "certificate (R18)."
+                "certificate."
             ),
+            rules=("R18",),
         ),
         Step(
             "mentor",
@@ -314,9 +330,10 @@ STEPS: dict[str, Step] = {
             _into(St.NOT_CONFIRMED),
             "bi-person-check",
             _(
-                "R13: one mentor at a time, an official member of the chapter, from a chapter "
+                "One mentor at a time, an official member of the chapter, from a chapter "
                 "resolution; the current assignment ends on the new one's first day."
             ),
+            rules=("R13",),
         ),
         Step(
             "confirmation-vote",
@@ -326,11 +343,12 @@ STEPS: dict[str, Step] = {
             _into(St.CONFIRMATION_VOTED),
             "bi-hand-index-thumb",
             _(
-                "R14: not before the end of probation (ceremony + 12 months), and within 30 "
-                "working days after it. R18: the self-review (10-KNĐ), the mentor's assessment "
-                "(11-KNĐ), the opinions (12-KNĐ) and the new-member course certificate are in "
-                "the dossier. R8 and R9 as for the admission vote."
+                "Not before the end of probation (ceremony + 12 months), and within 30 working "
+                "days after it. The self-review (10-KNĐ), the mentor's assessment (11-KNĐ), the "
+                "opinions (12-KNĐ) and the new-member course certificate are in the dossier. The "
+                "vote counts as for the admission vote."
             ),
+            rules=("R14", "R18", "R8"),
             outcome=step_calls.vote_outcome,
         ),
         Step(
@@ -341,10 +359,11 @@ STEPS: dict[str, Step] = {
             _into(St.OFFICIAL),
             "bi-patch-check-fill",
             _(
-                "R15: official from the ceremony + 12 months exactly, whatever the decision "
-                "date. R11: within 30 working days of the chapter's resolution (60 with an "
+                "Official from the ceremony + 12 months exactly, whatever the decision date; the "
+                "decision comes within 30 working days of the chapter's resolution (60 with an "
                 "extension)."
             ),
+            rules=("R14", "R11"),
         ),
         Step(
             "not-confirm",
@@ -354,9 +373,10 @@ STEPS: dict[str, Step] = {
             _into(St.NOT_CONFIRMED),
             "bi-person-x",
             _(
-                "R19: a member found not qualified is removed from the probationary list by the "
+                "A member found not qualified is removed from the probationary list by the "
                 "competent committee. Probation is never extended."
             ),
+            rules=("R14",),
             is_exit=True,
         ),
     ]
