@@ -7,7 +7,8 @@ from a pool of troublemakers (dates of year 1 and 9999, 29/02 of a common year, 
 characters, NUL bytes, negative and huge numbers, right-to-left and astral unicode) or from
 the form's own choices, so that some submissions pass the form and reach the service.
 
-After each submission: no exception and no 5xx; if the form was refused (re-rendered, an
+After each submission: no exception and no 5xx; no markup echoed back unescaped (a form
+re-rendered, a confirmation page); if the form was refused (re-rendered, an
 error message, a 4xx), no row of the members, admissions or chapter apps (their history tables
 included) was added, changed or removed; and nothing accepted carries a date outside the
 Party's era (before 03/02/1930 or in the year 9999).
@@ -200,6 +201,7 @@ def check(
         send = client.post if method == "post" else client.get
         response = send(url, data)
         assert response.status_code < 500, f"{url} {data!r:.300}: {response.status_code}"
+        assert not reflected(response), f"{url} {data!r:.300}: shows the markup unescaped"
         after = snapshot()
         transaction.set_rollback(True)
     changed = {k for k in before if before[k] != after[k]}
@@ -208,6 +210,13 @@ def check(
     if changed:
         bad = {k: v for k, v in data.items() if k in dates and v in OUT_OF_ERA}
         assert not bad, f"{url}: accepted dates outside the Party's era {bad}, wrote {changed}"
+
+
+def reflected(response) -> bool:
+    """The submitted markup echoed back as markup (a form re-rendered, a confirmation page)."""
+    if not response.get("Content-Type", "").startswith("text/html") or response.streaming:
+        return False
+    return "<img src=x onerror" in response.content.decode(errors="replace")
 
 
 def date_names(fields: dict) -> set[str]:
