@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chapter.dates import format_date
 from chapter.models import SearchKeyMixin, TimeStampedModel
 from chapter.text import fold
 from members.models import Cell, Chapter, Member, citizen_id_validator
@@ -321,7 +322,7 @@ class CandidateEvent(models.Model):
         indexes = [models.Index(fields=["to_stage", "date"], name="admissions_event_stage_date")]
 
     def __str__(self) -> str:
-        return f"{self.get_to_stage_display()} — {self.date:%d/%m/%Y}"
+        return f"{self.get_to_stage_display()} — {format_date(self.date)}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from admissions.models.candidate import Candidate
+from chapter.dates import format_date
 from chapter.models import TimeStampedModel
 from members.models import Member
 
@@ -64,7 +65,7 @@ class Resolution(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {format_date(self.date)}"
 
 
 class Decision(TimeStampedModel):
@@ -203,4 +204,4 @@ class Observation(TimeStampedModel):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y}: {self.text[:40]}"
+        return f"{format_date(self.date)}: {self.text[:40]}"

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from admissions.files import ScanField, scan_storage, scan_upload_to, validate_scan
 from admissions.models.candidate import Candidate, Form
+from chapter.dates import format_date
 from chapter.models import TimeStampedModel
 from members.models import Member
 
@@ -39,7 +40,7 @@ class CandidateDocument(TimeStampedModel):
         ordering = ["date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_form_display()} {self.number} ({self.date:%d/%m/%Y})"
+        return f"{self.get_form_display()} {self.number} ({format_date(self.date)})"
 
 
 class BackgroundCheck(TimeStampedModel):

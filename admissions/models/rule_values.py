@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chapter.dates import format_date
 from chapter.models import TimeStampedModel
 from members.models import Chapter
 
@@ -86,7 +87,7 @@ class RuleValue(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} = {self.value} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.key} = {self.value} ({format_date(self.effective_from)})"
 
     def clean(self) -> None:
         if self.key not in DEFAULTS:
