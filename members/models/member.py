@@ -1,11 +1,12 @@
-"""Committees, chapters, cells, members, their roles and positions, and the movement ledger.
+"""The member and the movement ledger.
 
 Member.status and the current flags (exempted, temporarily out, cell) are kept by
 ``members.services`` only; the ``MemberEvent`` ledger is the record they are derived from, so any
 past day can be asked "who was what" (``MemberQuerySet.as_of``).
 """
 
-import uuid
+from __future__ import annotations
+
 from datetime import date
 
 from django.conf import settings
@@ -19,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chapter.dates import add_months, completed_months
-from chapter.models import SearchKeyMixin, TimeStampedModel
+from chapter.models import SearchKeyMixin
 from chapter.text import fold
+from members.models.organisation import Cell, Chapter, PublicIdModel
 
 PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
 
@@ -29,148 +31,25 @@ citizen_id_validator = RegexValidator(
 )
 
 
-class PublicIdModel(TimeStampedModel):
-    """A row with a page: URLs carry the UUID, never the integer key."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-
-class Committee(PublicIdModel):
-    class Kind(models.TextChoices):
-        SUPERIOR = "SUPERIOR", _("directly superior committee")
-        GRASSROOTS = "GRASSROOTS", _("grassroots committee")
-        SECTIONAL = "SECTIONAL", _("sectional committee")
-        PROVINCIAL = "PROVINCIAL", _("provincial-level committee")
-
-    name = models.CharField(_("name"), max_length=200)
-    short_code = models.CharField(
-        _("short code"),
-        max_length=20,
-        blank=True,
-        help_text=_('Used in document numbers, e.g. "ĐUK".'),
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPERIOR)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent committee"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    authorised_to_admit = models.BooleanField(
-        _("authorised to decide admissions"),
-        default=False,
-        help_text=_(
-            "A grassroots committee the superior committee has authorised to decide admissions."
-        ),
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("committee")
-        verbose_name_plural = _("committees")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Chapter(PublicIdModel):
-    class Kind(models.TextChoices):
-        GRASSROOTS = "GRASSROOTS", _("grassroots chapter")
-        SUBORDINATE = "SUBORDINATE", _("subordinate chapter")
-
-    committee = models.ForeignKey(
-        Committee,
-        verbose_name=_("superior committee"),
-        on_delete=models.PROTECT,
-        related_name="chapters",
-    )
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBORDINATE
-    )
-    founded_on = models.DateField(_("founded on"))
-    founding_decision_number = models.CharField(
-        _("founding decision number"), max_length=50, blank=True
-    )
-    founding_decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
-    founding_body = models.CharField(_("founding body"), max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("chapter")
-        verbose_name_plural = _("chapters")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:chapter-detail", args=[self.public_id])
-
-
-class Cell(PublicIdModel):
-    chapter = models.ForeignKey(
-        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="cells"
-    )
-    name = models.CharField(_("name"), max_length=120)
-    leader = models.ForeignKey(
-        "Member",
-        verbose_name=_("cell leader"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    deputy_leader = models.ForeignKey(
-        "Member",
-        verbose_name=_("deputy cell leader"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("cell")
-        verbose_name_plural = _("cells")
-        ordering = ["chapter", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["chapter", "name"], name="members_cell_unique_name"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class MemberQuerySet(models.QuerySet):
-    def active(self) -> "MemberQuerySet":
+    def active(self) -> MemberQuerySet:
         """On the roll now: probationary or official."""
         return self.filter(status__in=Member.ACTIVE_STATUSES)
 
-    def official(self) -> "MemberQuerySet":
+    def official(self) -> MemberQuerySet:
         return self.filter(status=Member.Status.OFFICIAL)
 
-    def probationary(self) -> "MemberQuerySet":
+    def probationary(self) -> MemberQuerySet:
         return self.filter(status=Member.Status.PROBATIONARY)
 
-    def in_cell(self, cell: "Cell") -> "MemberQuerySet":
-        return self.filter(cell=cell)
-
-    def search(self, query: str) -> "MemberQuerySet":
+    def search(self, query: str) -> MemberQuerySet:
         """Names without diacritics or case: "nguyen van" finds "Nguyễn Văn …"."""
         key = fold(query)
         if not key:
             return self
         return self.filter(search_key__contains=key)
 
-    def as_of(self, day: date) -> "MemberQuerySet":
+    def as_of(self, day: date) -> MemberQuerySet:
         """Annotate ``status_on``, ``cell_on_id``, ``temporary_kind_on`` and ``exemption_kind_on``
         as the ledger had them at the end of ``day``.
 
@@ -201,10 +80,10 @@ class MemberQuerySet(models.QuerySet):
             ),
         )
 
-    def on_roll_as_of(self, day: date) -> "MemberQuerySet":
+    def on_roll_as_of(self, day: date) -> MemberQuerySet:
         return self.as_of(day).filter(status_on__in=Member.ACTIVE_STATUSES)
 
-    def for_register(self) -> "MemberQuerySet":
+    def for_register(self) -> MemberQuerySet:
         return self.select_related("chapter", "cell")
 
 
@@ -454,7 +333,7 @@ MEMBER_TRANSITIONS: dict[str | None, set[str]] = {
 class MemberEventQuerySet(models.QuerySet):
     """Bulk writes would bypass ``MemberEvent.save``/``delete``: refused the same way."""
 
-    def standing(self) -> "MemberEventQuerySet":
+    def standing(self) -> MemberEventQuerySet:
         """The entries that count: neither an annulment nor an entry annulled by one. Every
         reading of the ledger for figures, status or dates goes through this."""
         return self.exclude(kind=MemberEvent.Kind.ANNULLED).filter(annulment__isnull=True)
@@ -608,180 +487,3 @@ class MemberEvent(models.Model):
     @property
     def is_annulment(self) -> bool:
         return self.kind == self.Kind.ANNULLED
-
-
-class RoleAssignment(TimeStampedModel):
-    """Which user holds which role where, from when to when. Access is decided from these."""
-
-    class Role(models.TextChoices):
-        SECRETARY = "SECRETARY", _("chapter secretary")
-        DEPUTY_SECRETARY = "DEPUTY_SECRETARY", _("deputy chapter secretary")
-        CELL_LEADER = "CELL_LEADER", _("cell leader")
-        COMMITTEE_OFFICER = "COMMITTEE_OFFICER", _("committee officer")
-
-    CHAPTER_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY)
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="role_assignments",
-    )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    chapter = models.ForeignKey(
-        Chapter,
-        verbose_name=_("chapter"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="role_assignments",
-    )
-    cell = models.ForeignKey(
-        Cell,
-        verbose_name=_("cell"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="role_assignments",
-    )
-    committee = models.ForeignKey(
-        Committee,
-        verbose_name=_("committee"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="role_assignments",
-    )
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("member"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="role_assignments",
-        help_text=_("The party member holding the role, if on the roll here."),
-    )
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("role assignment")
-        verbose_name_plural = _("role assignments")
-        ordering = ["-start_date"]
-        constraints = [
-            # Each role names exactly the unit it is held in.
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        role__in=["SECRETARY", "DEPUTY_SECRETARY"],
-                        chapter__isnull=False,
-                        cell__isnull=True,
-                        committee__isnull=True,
-                    )
-                    | Q(
-                        role="CELL_LEADER",
-                        cell__isnull=False,
-                        chapter__isnull=True,
-                        committee__isnull=True,
-                    )
-                    | Q(
-                        role="COMMITTEE_OFFICER",
-                        committee__isnull=False,
-                        chapter__isnull=True,
-                        cell__isnull=True,
-                    )
-                ),
-                name="members_roleassignment_unit_matches_role",
-            ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="members_roleassignment_dates_in_order",
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "end_date"], name="members_role_user_current")]
-
-    def __str__(self) -> str:
-        unit = self.chapter or self.cell or self.committee
-        return f"{self.user} — {self.get_role_display()} — {unit}"
-
-    def is_current(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
-
-
-class Position(TimeStampedModel):
-    """A post a member holds in a mass organisation (trade union, Youth Union, ...)."""
-
-    class Organisation(models.TextChoices):
-        TRADE_UNION = "TRADE_UNION", _("trade union")
-        YOUTH_UNION = "YOUTH_UNION", _("Youth Union")
-        WOMEN_UNION = "WOMEN_UNION", _("Women's Union")
-        VETERANS = "VETERANS", _("Veterans' Association")
-        FATHERLAND_FRONT = "FATHERLAND_FRONT", _("Fatherland Front")
-        OTHER = "OTHER", _("other")
-
-    member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="positions"
-    )
-    organisation = models.CharField(_("organisation"), max_length=30, choices=Organisation.choices)
-    title = models.CharField(_("post"), max_length=200)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("position in a mass organisation")
-        verbose_name_plural = _("positions in mass organisations")
-        ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="members_position_dates_in_order",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.get_organisation_display()})"
-
-
-class ImportBatch(PublicIdModel):
-    """An uploaded register file kept between its preview and the secretary's confirmation.
-
-    The file itself is kept (not the parsed rows): the preview and the import both read it again
-    and plan against the register as it is at that moment. ``members.importing`` writes these
-    rows; once imported, the content is dropped and the summary stays.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "PENDING", _("waiting for confirmation")
-        IMPORTED = "IMPORTED", _("imported")
-
-    chapter = models.ForeignKey(
-        Chapter, verbose_name=_("chapter"), on_delete=models.CASCADE, related_name="import_batches"
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("content"), editable=False)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("register import")
-        verbose_name_plural = _("register imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.chapter})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:import-preview", args=[self.public_id])

@@ -1,0 +1,132 @@
+"""The Party's organisation: committees, their chapters and the chapters' cells."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chapter.models import TimeStampedModel
+
+
+class PublicIdModel(TimeStampedModel):
+    """A row with a page: URLs carry the UUID, never the integer key."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Committee(PublicIdModel):
+    class Kind(models.TextChoices):
+        SUPERIOR = "SUPERIOR", _("directly superior committee")
+        GRASSROOTS = "GRASSROOTS", _("grassroots committee")
+        SECTIONAL = "SECTIONAL", _("sectional committee")
+        PROVINCIAL = "PROVINCIAL", _("provincial-level committee")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=20,
+        blank=True,
+        help_text=_('Used in document numbers, e.g. "ĐUK".'),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPERIOR)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    authorised_to_admit = models.BooleanField(
+        _("authorised to decide admissions"),
+        default=False,
+        help_text=_(
+            "A grassroots committee the superior committee has authorised to decide admissions."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Chapter(PublicIdModel):
+    class Kind(models.TextChoices):
+        GRASSROOTS = "GRASSROOTS", _("grassroots chapter")
+        SUBORDINATE = "SUBORDINATE", _("subordinate chapter")
+
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("superior committee"),
+        on_delete=models.PROTECT,
+        related_name="chapters",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBORDINATE
+    )
+    founded_on = models.DateField(_("founded on"))
+    founding_decision_number = models.CharField(
+        _("founding decision number"), max_length=50, blank=True
+    )
+    founding_decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
+    founding_body = models.CharField(_("founding body"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:chapter-detail", args=[self.public_id])
+
+
+class Cell(PublicIdModel):
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="cells"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    leader = models.ForeignKey(
+        "Member",
+        verbose_name=_("cell leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deputy_leader = models.ForeignKey(
+        "Member",
+        verbose_name=_("deputy cell leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cell")
+        verbose_name_plural = _("cells")
+        ordering = ["chapter", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "name"], name="members_cell_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
