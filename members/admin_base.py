@@ -25,12 +25,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from chapter.dates import format_date
 from chapter.forms import add_service_error
 from chapter.text import fold
 from members import access
@@ -182,7 +182,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(value, date):
-            return formats.date_format(value, "SHORT_DATE_FORMAT")
+            return format_date(value)
         if getattr(field, "flatchoices", None):
             return dict(field.flatchoices).get(value, value)
         return value

@@ -12,13 +12,13 @@ Statute's 18 years): the register checks every record against it, and admissions
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from chapter.dates import completed_months, format_date, refuse_future
 from chapter.documents import Document
+from chapter.errors import field_error
 from members.models import MEMBER_TRANSITIONS, Cell, Chapter, Member, MemberEvent
 
 Kind = MemberEvent.Kind
@@ -30,11 +30,6 @@ MIN_AGE_MONTHS = 18 * 12
 
 class TransitionNotAllowed(ValidationError):
     """The member's current status does not allow this movement (MEMBER_TRANSITIONS)."""
-
-
-def field_error(errors: dict[str, Any], *, code: str) -> ValidationError:
-    """Errors keyed by field, each keeping ``code``: Django drops a code given beside a dict."""
-    return ValidationError({name: ValidationError(msg, code=code) for name, msg in errors.items()})
 
 
 def check_transition(member: Member, to_status: str) -> None:

@@ -21,7 +21,6 @@ from chapter.forms import date_field, model_formfield
 from members.models import Cell, Member
 from members.services import DETAIL_FIELDS, KEY_DATE_FIELDS
 
-DATE_PLACEHOLDER = "dd/mm/yyyy"
 # The register's fields in the sections the forms show them in (7-HSĐV order, roughly).
 SECTIONS = (
     (

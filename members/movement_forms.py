@@ -15,12 +15,12 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Max, Q
-from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from chapter.dates import format_date
 from chapter.documents import Document
 from chapter.forms import DateKind, date_field, model_formfield, note_field
 from chapter.forms import add_service_error as _add_service_error
@@ -32,15 +32,11 @@ DocumentKind = MemberEvent.DocumentKind
 Role = RoleAssignment.Role
 
 
-def show_date(value: date | None) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
-
-
 def _display(field: forms.Field, value: Any) -> str:
     if value is None or value == "":
         return str(getattr(field, "empty_label", None) or "—")
     if isinstance(value, date):
-        return show_date(value)
+        return format_date(value, "—")
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(field, forms.ModelChoiceField):
@@ -283,7 +279,7 @@ class ConfirmForm(MovementForm, DecisionFields):
     error_fields = {"probation_not_served": "document_date", "required": "document_number"}
 
     def extra_summary(self) -> list[tuple[str, str]]:
-        return [(str(_("Official member from")), show_date(self.member.official_date))]
+        return [(str(_("Official member from")), format_date(self.member.official_date, "—"))]
 
 
 class RemoveFromProbationaryListForm(MovementForm, DecisionFields):
@@ -365,12 +361,7 @@ class TransferInForm(ServiceForm, LetterFields):
         details = forms.fields_for_model(
             Member, fields=TRANSFER_IN_DETAILS, formfield_callback=model_formfield
         )
-        for name, field in details.items():
-            if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(
-                    attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-                )
-            self.fields[name] = field
+        self.fields.update(details)  # dates typed dd/mm/yyyy, bounded (model_formfield)
         self.fields["note"] = self.fields.pop("note")  # last, after the register details
         self.fields["official_date"].help_text = _(
             "Leave empty: it is the ceremony date plus 12 months."
@@ -429,8 +420,8 @@ class TransferInForm(ServiceForm, LetterFields):
             "Bring them back on the same record."
         ) % {
             "name": member.full_name,
-            "born": show_date(member.date_of_birth),
-            "left": show_date(member.left_on),
+            "born": format_date(member.date_of_birth, "—"),
+            "left": format_date(member.left_on, "—"),
         }
 
     def layout(self) -> Layout:
@@ -501,7 +492,7 @@ class TransferInForm(ServiceForm, LetterFields):
         if back is not None:
             who = _("%(name)s, born %(born)s") % {
                 "name": back.full_name,
-                "born": show_date(back.date_of_birth),
+                "born": format_date(back.date_of_birth, "—"),
             }
             rows.insert(0, (str(_("Comes back on the record of")), who))
         return rows
@@ -556,7 +547,7 @@ class CorrectKeyDateForm(ServiceForm):
     def _choice_label(self, name: str) -> str:
         return _("%(label)s (now %(value)s)") % {
             "label": _field_label(name),
-            "value": show_date(getattr(self.member, name)),
+            "value": format_date(getattr(self.member, name), "—"),
         }
 
     def changes(self) -> list[tuple[str, str, str]]:
@@ -566,7 +557,7 @@ class CorrectKeyDateForm(ServiceForm):
         if name == "ceremony_date":
             after["official_date"] = Member.official_date_for(value)
         return [
-            (_field_label(f), show_date(getattr(self.member, f)), show_date(new))
+            (_field_label(f), format_date(getattr(self.member, f), "—"), format_date(new, "—"))
             for f, new in after.items()
             if getattr(self.member, f) != new
         ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chapter.dates import format_date
 from members import services
 from members.access import (
     chapters_managed_by,
@@ -27,7 +28,7 @@ from members.access import (
     get_role_for_user,
 )
 from members.models import Cell, Member, RoleAssignment
-from members.movement_forms import add_service_error, show_date
+from members.movement_forms import add_service_error
 from members.movement_views import bound
 from members.organisation_forms import CellForm, RoleEndForm, RoleForm
 
@@ -133,7 +134,7 @@ def role_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 % {
                     "user": assignment.user.get_full_name() or assignment.user.get_username(),
                     "role": assignment.get_role_display(),
-                    "date": show_date(assignment.start_date),
+                    "date": format_date(assignment.start_date),
                 },
             )
             return redirect(chapter)
@@ -171,7 +172,7 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The role ended on %(date)s.")
-                % {"date": show_date(form.cleaned_data["end_date"])},
+                % {"date": format_date(form.cleaned_data["end_date"])},
             )
             return redirect(chapter)
     context = {"form": form, "chapter": chapter, "assignment": assignment}

@@ -15,12 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from chapter.dates import format_date
 from chapter.forms import add_service_error
 from members import access, services
 from members.actions import buttons
@@ -114,7 +114,7 @@ def _shown(row, field) -> Any:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return format_date(value)
     return None if value in ("", None) else value
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chapter.dates import OLDEST_BIRTH, add_months
+from chapter.dates import OLDEST_BIRTH, add_months, format_date
 from chapter.text import fold
 from members import checks, services
 from members.importing.columns import COLUMN_BY_KEY, COLUMNS, CREATE, KEY_FIELDS, UNCHANGED, UPDATE
@@ -132,7 +132,7 @@ def show(name: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     choices = {"gender": Member.Gender, "political_theory": Member.PoliticalTheory}
     if name in choices:
         return str(choices[name](value).label)
@@ -369,7 +369,7 @@ def _check_same_person(row: RowPlan, member: Member) -> None:
         row.error(
             row.matched_on,
             _("On the register this number belongs to %(name)s, born %(born)s: check it.")
-            % {"name": member.full_name, "born": member.date_of_birth.strftime("%d/%m/%Y")},
+            % {"name": member.full_name, "born": format_date(member.date_of_birth)},
             "other_person",
         )
 

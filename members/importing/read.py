@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from chapter.dates import format_date
 from chapter.forms import DateKind, check_date
 from chapter.text import fold
 from members.importing.columns import (
@@ -286,7 +287,7 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 

@@ -11,8 +11,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from chapter.documents import Document
+from chapter.errors import field_error
 from members import checks
-from members.checks import TransitionNotAllowed, field_error
+from members.checks import TransitionNotAllowed
 from members.models import Cell, Chapter, Member, MemberEvent
 
 Kind = MemberEvent.Kind

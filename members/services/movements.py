@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chapter.documents import Document
+from chapter.errors import field_error
 from members import checks
-from members.checks import TransitionNotAllowed, field_error
+from members.checks import TransitionNotAllowed
 from members.models import Cell, Member, MemberEvent
 from members.services.common import (
     Movement,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.checks import field_error
+from chapter.errors import field_error
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, RoleAssignment
 
 Kind = MemberEvent.Kind

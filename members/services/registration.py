@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chapter.documents import Document
+from chapter.errors import field_error
 from members import checks
-from members.checks import field_error
 from members.models import Cell, Chapter, Member, MemberEvent
 from members.services.common import (
     DETAIL_FIELDS,
