@@ -52,55 +52,43 @@ def member_transfer_out(
     )
 
 
-@transaction.atomic
-def member_remove(
-    *, member_id: int, actor, effective_date: date, decision: Document, reason: str
-) -> Member:
-    """Removal from the roll (xóa tên, R24): administrative, decided by the competent committee."""
-    checks.require_reason(reason)
-    return leave_roll(
-        member_id,
-        to_status=Status.REMOVED,
-        kind=Kind.REMOVED,
-        actor=actor,
-        effective_date=effective_date,
-        document=decision,
-        note=reason,
-    )
+def _leave_by_decision(name: str, status: str, kind: str, doc: str):
+    """A departure the competent committee decides on, with its reason: removal, expulsion,
+    leaving. Same parameters, same checks; only the status (and ledger kind) differ."""
+
+    @transaction.atomic
+    def leave(*, member_id: int, actor, effective_date: date, decision: Document, reason: str):
+        checks.require_reason(reason)
+        return leave_roll(
+            member_id,
+            to_status=status,
+            kind=kind,
+            actor=actor,
+            effective_date=effective_date,
+            document=decision,
+            note=reason,
+        )
+
+    leave.__name__ = leave.__qualname__ = name
+    leave.__doc__ = doc
+    return leave
 
 
-@transaction.atomic
-def member_expel(
-    *, member_id: int, actor, effective_date: date, decision: Document, reason: str
-) -> Member:
-    """Expulsion (khai trừ): a disciplinary sanction."""
-    checks.require_reason(reason)
-    return leave_roll(
-        member_id,
-        to_status=Status.EXPELLED,
-        kind=Kind.EXPELLED,
-        actor=actor,
-        effective_date=effective_date,
-        document=decision,
-        note=reason,
-    )
-
-
-@transaction.atomic
-def member_leave(
-    *, member_id: int, actor, effective_date: date, decision: Document, reason: str
-) -> Member:
-    """Leaving the Party (ra khỏi Đảng) at the member's request."""
-    checks.require_reason(reason)
-    return leave_roll(
-        member_id,
-        to_status=Status.LEFT,
-        kind=Kind.LEFT,
-        actor=actor,
-        effective_date=effective_date,
-        document=decision,
-        note=reason,
-    )
+member_remove = _leave_by_decision(
+    "member_remove",
+    Status.REMOVED,
+    Kind.REMOVED,
+    "Removal from the roll (xóa tên, R24): administrative, decided by the competent committee.",
+)
+member_expel = _leave_by_decision(
+    "member_expel", Status.EXPELLED, Kind.EXPELLED, "Expulsion (khai trừ): a disciplinary sanction."
+)
+member_leave = _leave_by_decision(
+    "member_leave",
+    Status.LEFT,
+    Kind.LEFT,
+    "Leaving the Party (ra khỏi Đảng) at the member's request.",
+)
 
 
 @transaction.atomic
