@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from admissions.models import Candidate
 from members.access import in_reach, reach_of
@@ -55,10 +55,7 @@ def get_candidate_for_user(
     queryset = candidates_visible_to(user).select_related(
         "chapter", "chapter__committee", "cell", "member"
     )
-    try:
-        candidate = queryset.get(public_id=public_id)
-    except Candidate.DoesNotExist:
-        raise Http404 from None
+    candidate = get_object_or_404(queryset, public_id=public_id)
     if step is not None and not can_run_step(user, candidate, step):
         raise PermissionDenied
     if observe and not can_observe(user, candidate):

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -206,10 +206,7 @@ def get_member_for_user(
     ``change``: some fields (a cell leader's contact fields count); ``manage``: movements.
     """
     queryset = members_visible_to(user).select_related("chapter", "chapter__committee", "cell")
-    try:
-        member = queryset.get(public_id=public_id)
-    except Member.DoesNotExist:
-        raise Http404 from None
+    member = get_object_or_404(queryset, public_id=public_id)
     if manage and not can_manage_member(user, member):
         raise PermissionDenied
     if change and not fields_editable_by(user, member):
@@ -217,25 +214,25 @@ def get_member_for_user(
     return member
 
 
-def get_chapter_for_user(user, public_id: UUID, *, manage: bool = False) -> Chapter:
-    try:
-        chapter = chapters_visible_to(user).select_related("committee").get(public_id=public_id)
-    except Chapter.DoesNotExist:
-        raise Http404 from None
-    if manage and not chapters_managed_by(user).filter(pk=chapter.pk).exists():
+def _managed(user, chapter_id: int, manage: bool) -> None:
+    """403 when ``manage`` asks for a change in a chapter the user does not manage."""
+    if manage and not reach_of(user).manages(chapter_id):
         raise PermissionDenied
+
+
+def get_chapter_for_user(user, public_id: UUID, *, manage: bool = False) -> Chapter:
+    chapter = get_object_or_404(
+        chapters_visible_to(user).select_related("committee"), public_id=public_id
+    )
+    _managed(user, chapter.pk, manage)
     return chapter
 
 
 def get_cell_for_user(user, public_id: UUID, *, manage: bool = False) -> Cell:
     """The cell, 404 outside ``cells_visible_to`` (a cell leader: another cell, even of their own
     chapter), 403 with ``manage`` for a user who may only read it."""
-    try:
-        cell = cells_visible_to(user).select_related("chapter").get(public_id=public_id)
-    except Cell.DoesNotExist:
-        raise Http404 from None
-    if manage and not chapters_managed_by(user).filter(pk=cell.chapter_id).exists():
-        raise PermissionDenied
+    cell = get_object_or_404(cells_visible_to(user).select_related("chapter"), public_id=public_id)
+    _managed(user, cell.chapter_id, manage)
     return cell
 
 
@@ -247,13 +244,10 @@ def get_role_for_user(user, pk: int, *, manage: bool = False) -> RoleAssignment:
         Q(chapter__in=chapters_visible_to(user).values("pk"))
         | Q(cell__in=cells_visible_to(user).values("pk"))
     )
-    try:
-        role = visible.select_related("user", "member", "cell__chapter", "chapter").get(pk=pk)
-    except RoleAssignment.DoesNotExist:
-        raise Http404 from None
-    chapter_id = role.chapter_id or role.cell.chapter_id
-    if manage and not chapters_managed_by(user).filter(pk=chapter_id).exists():
-        raise PermissionDenied
+    role = get_object_or_404(
+        visible.select_related("user", "member", "cell__chapter", "chapter"), pk=pk
+    )
+    _managed(user, role.chapter_id or role.cell.chapter_id, manage)
     return role
 
 

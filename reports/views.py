@@ -204,13 +204,20 @@ def _status_label(status: str | None) -> str:
     return str(Member.Status(status).label) if status else ""
 
 
-@require_safe
-def export_figures(request: HttpRequest) -> HttpResponse:
+def _export_form(request: HttpRequest) -> tuple[ReportForm, list]:
+    """A download's parameters: valid and within the user's scope, else 404 (no page to show
+    the errors on)."""
     if not access.has_reach(request.user):
         raise Http404
     form, chapters = _form(request)
     if not form.is_valid():
         raise Http404
+    return form, chapters
+
+
+@require_safe
+def export_figures(request: HttpRequest) -> HttpResponse:
+    form, chapters = _export_form(request)
     figures = _figures(form)
     figures.pop("opening_day")
     return exports.figures_response(scope_label=_scope_label(form, chapters), **figures)
@@ -218,11 +225,7 @@ def export_figures(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def export_register(request: HttpRequest) -> HttpResponse:
-    if not access.has_reach(request.user):
-        raise Http404
-    form, chapters = _form(request)
-    if not form.is_valid():
-        raise Http404
+    form, chapters = _export_form(request)
     return exports.register_response(
         form.scope(), form.cleaned_data["as_of"], scope_label=_scope_label(form, chapters)
     )
