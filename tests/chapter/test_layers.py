@@ -116,3 +116,16 @@ def test_no_import_cycle_at_load_time():
 @pytest.mark.parametrize("graph, cycles", [({"a": {"b"}, "b": {"a"}}, [["a", "b"]])])
 def test_the_cycle_finder_finds_a_cycle(graph, cycles):
     assert _cycles(graph) == cycles
+
+
+MAX_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    """Small modules along their seams (the apps' modules; migrations and tests aside)."""
+    long = {
+        str(path.relative_to(ROOT)): count
+        for path in MODULES.values()
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
