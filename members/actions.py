@@ -65,9 +65,6 @@ class Action:
     def danger(self) -> bool:
         return self.leaves_roll
 
-    def allows(self, member: Member) -> bool:
-        return self.available(member)
-
 
 ACTIONS_LIST: tuple[Action, ...] = (
     Action(
@@ -244,7 +241,7 @@ ADMIN_ACTIONS: dict[str, Action] = {a.admin_name: a for a in ACTIONS_LIST if a.a
 
 def available_actions(member: Member) -> list[str]:
     """The action slugs ``members:member-move`` accepts for this member now, in button order."""
-    return [action.slug for action in ACTIONS_LIST if action.allows(member)]
+    return [action.slug for action in ACTIONS_LIST if action.available(member)]
 
 
 def case_step_url(member: Member, slug: str) -> str | None:
