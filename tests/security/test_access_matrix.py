@@ -2,7 +2,8 @@
 requested by every role with GET and POST on objects in and out of the role's reach.
 
 For each request the outcome must be one the rules of ``tests/security/matrix.py`` allow
-(200, a redirect to the login page, 403, 404, 405...), and no marker of an object the role may
+(200, a redirect to the login page, 403, 404, 405...); a signed-in user's 200 is never cached
+(``no-store``) and a page carries a Content-Security-Policy; and no marker of an object the role may
 not see appears in what comes back: pages, htmx fragments, JSON, the XML inside an Excel
 export, a redirect's address. A URL pattern the matrix does not know fails
 ``test_the_matrix_knows_every_url_pattern``: whoever adds a URL adds its rule.
@@ -43,6 +44,19 @@ def _client(world, role) -> Client:
     return client_for(world, role)
 
 
+def _headers_problems(role: str, response) -> list[str]:
+    """A signed-in user's page or download is never kept by a cache; a page has a CSP."""
+    problems = []
+    if response.status_code != 200:
+        return problems
+    if role != "anonymous" and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"Cache-Control is {response.get('Cache-Control')!r}, not no-store")
+    html = response.get("Content-Type", "").startswith("text/html")
+    if html and not response.has_header("Content-Security-Policy"):
+        problems.append("no Content-Security-Policy")
+    return problems
+
+
 def run_matrix(world, key: str) -> list[str]:
     """Every request of one pattern; the list of what went wrong."""
     problems = []
@@ -66,6 +80,7 @@ def run_matrix(world, key: str) -> list[str]:
                 where = f"{role:28} {method:4} {case.url} ({case.label})"
                 if got not in allowed:
                     problems.append(f"{where}: got {got}, expected {sorted(map(str, allowed))}")
+                problems += [f"{where}: {p}" for p in _headers_problems(role, response)]
                 leaks = world.leaks(role, body_text(response))
                 if leaks:
                     problems.append(f"{where}: shows what the role may not see: {leaks}")
