@@ -800,7 +800,7 @@ def _autocomplete_cases(world: World, expect: Expect) -> list[Case]:
 
 def _view_on_site_cases(world: World) -> list[Case]:
     cases = []
-    for label, obj, scope in _admin_objects(world, Member) + _admin_objects(world, Candidate):
+    for label, obj, scope in admin_objects(world, Member) + admin_objects(world, Candidate):
         ct = ContentType.objects.get_for_model(obj)
 
         def expect(role, method, scope=scope):
@@ -813,7 +813,7 @@ def _view_on_site_cases(world: World) -> list[Case]:
     return cases
 
 
-def _admin_objects(world: World, model) -> list[tuple[str, object, Scope | None]]:
+def admin_objects(world: World, model) -> list[tuple[str, object, Scope | None]]:
     """One object here (chapter A, or committee C1) and one elsewhere (chapter C, committee C2);
     for a model with no unit (a rule, a calendar day, a login attempt), any object."""
     here = elsewhere = unscoped = None
@@ -901,7 +901,7 @@ def _admin_model_cases(world: World, label: str, view: str) -> list[Case]:
             )
         return cases
     cases = []
-    for where, obj, scope in _admin_objects(world, model):
+    for where, obj, scope in admin_objects(world, model):
         expect = _admin_model_expect(label, view, scope, where)
         if view == "simple_history":
             version = obj.history.order_by("-history_id").first()

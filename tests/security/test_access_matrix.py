@@ -16,7 +16,16 @@ from django.urls import reverse
 from members.access import reach_of
 from members.models import RoleAssignment
 from tests.security.conftest import ROLES, client_for
-from tests.security.matrix import APP_RULES, POST, body_text, cases, known, outcome, pattern_keys
+from tests.security.matrix import (
+    APP_RULES,
+    POST,
+    admin_objects,
+    body_text,
+    cases,
+    known,
+    outcome,
+    pattern_keys,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time("2019-10-01 10:00")]
 
@@ -114,3 +123,51 @@ def test_staff_cannot_widen_their_own_reach_in_the_admin(world, frozen):
     assert list(RoleAssignment.objects.order_by("pk").values()) == before
     staff._members_reach = None
     assert not reach_of(staff).committee_ids
+
+
+def _action_cases(world):
+    """Every admin action of every model, with one object here and one elsewhere."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = world.users["superuser"]
+    for model, model_admin in admin.site._registry.items():
+        for name in model_admin.get_actions(request):
+            if name == "delete_selected":
+                continue
+            for where, obj, _scope in admin_objects(world, model):
+                yield model, name, where, obj
+
+
+def test_admin_actions_never_reach_another_chapter(world, frozen):
+    """Staff tick an object of another chapter and run each admin action (its form page, then
+    "apply"): nothing of that object changes, and its page shows none of it."""
+    client = _client(world, "staff")
+    problems, tried = [], 0
+    for model, name, where, obj in _action_cases(world):
+        if where != "elsewhere":
+            continue
+        tried += 1
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        history = getattr(obj, "history", None)
+        before = (history.count() if history is not None else None, _events(obj))
+        for extra in ({}, {"apply": "1", "effective_date": "01/09/2019", "note": "x"}):
+            data = {"action": name, "_selected_action": [obj.pk], "index": 0, **extra}
+            response = client.post(url, data)
+            where_ = f"{model._meta.label} {name} {(extra and 'apply') or 'form'}"
+            if response.status_code >= 500:
+                problems.append(f"{where_}: {response.status_code}")
+            leaks = world.leaks("staff", body_text(response))
+            if leaks:
+                problems.append(f"{where_}: shows {leaks}")
+        after = (history.count() if history is not None else None, _events(obj))
+        if before != after:
+            problems.append(f"{model._meta.label} {name}: changed an object of another chapter")
+    assert tried >= 4, "the admin has fewer actions than the members' movements"
+    assert not problems, "\n".join(problems)
+
+
+def _events(obj) -> int | None:
+    events = getattr(obj, "events", None)
+    return events.count() if events is not None else None
