@@ -7,7 +7,7 @@ in the row history. Vote figures are facts of the minutes and stay read-only. Th
 rules (RuleValue) and the per-chapter settings are edited here, by superusers only.
 
 Staff who are not superusers see the candidates ``admissions.access`` gives them and correct
-only those of the chapters they manage (``members.admin.ScopedAdminMixin``).
+only those of the chapters they manage (``members.admin_base.ScopedAdminMixin``).
 """
 
 from django.contrib import admin, messages
@@ -35,7 +35,7 @@ from admissions.models import (
 )
 from admissions.rules import DEFAULTS
 from members import access
-from members.admin import (
+from members.admin_base import (
     RELATED_CHOICES,
     AnnulLatestForm,
     AuditedAdmin,

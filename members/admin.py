@@ -33,15 +33,11 @@ from django.utils.translation import gettext_lazy as _
 
 from members import access, services
 from members.actions import ADMIN_ACTIONS, Action
-from members.admin_base import (  # noqa: F401  (older imports of the base from here)
-    RELATED_CHOICES,
+from members.admin_base import (
     AnnulLatestForm,
     AuditedAdmin,
     FoldedNameSearchMixin,
-    ReasonRequiredForm,
     ScopedAdmin,
-    ScopedAdminMixin,
-    ServiceErrorsMixin,
 )
 from members.models import (
     Cell,
