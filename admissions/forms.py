@@ -387,7 +387,7 @@ class IntroductionForm(StepForm):
     together_since = date_field(
         _("Working or living with the applicant since"),
         required=False,
-        help_text=_("R6: at least 12 months together on the introduction date."),
+        help_text=_("At least 12 months together on the introduction date."),
     )
 
     def setup(self, query) -> None:
@@ -424,7 +424,7 @@ class VoteForm(StepForm):
     votes_against = count_field(_("Against"))
     exempted_present = count_field(
         _("Exempted members who attended"),
-        _("R8: exempted members who attend and vote count in the base."),
+        _("Exempted members who attend and vote count in the base."),
         required=False,
     )
     note = note_field()
@@ -461,7 +461,7 @@ class DecisionForm(StepForm):
 class DecideForm(DecisionForm):
     received_on = date_field(
         _("Received by the chapter on"),
-        help_text=_("R12 counts the ceremony's 30 working days from here."),
+        help_text=_("The ceremony's 30 working days count from here."),
     )
     note = note_field()
 
@@ -495,7 +495,7 @@ class CeremonyForm(StepForm):
     mentor = MemberChoiceField(
         queryset=Member.objects.none(),
         label=_("Mentor"),
-        help_text=_("R13: one official member of the chapter."),
+        help_text=_("One official member of the chapter."),
     )
     mentor_resolution = text_field(_("Chapter resolution assigning the mentor"), max_length=100)
     note = note_field()
