@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import django_filters
 from django import forms
+from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
@@ -113,6 +114,22 @@ def date_kind_of(model_field: models.DateField) -> str:
     if "birth" in model_field.name:
         return DateKind.BIRTH
     return DateKind.PLANNED if model_field.name in PLANNED_FIELDS else DateKind.EVENT
+
+
+def bound_formfield(model_field: models.Field, formfield: forms.Field | None) -> None:
+    """Give a form field that was built elsewhere (the admin's, with its own widgets) the same
+    limits as ``model_formfield``: a bounded date, a maximum length for long text."""
+    if formfield is None:
+        return
+    if isinstance(model_field, models.DateField) and not isinstance(
+        model_field, models.DateTimeField
+    ):
+        kind = date_kind_of(model_field)
+        formfield.validators.append(lambda value: check_date(value, kind))
+    elif isinstance(model_field, models.TextField) and formfield.max_length is None:
+        formfield.max_length = LONG_TEXT_MAX
+        formfield.validators.append(validators.MaxLengthValidator(LONG_TEXT_MAX))
+        formfield.widget.attrs["maxlength"] = str(LONG_TEXT_MAX)
 
 
 def model_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:

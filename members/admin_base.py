@@ -31,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from chapter.dates import format_date
-from chapter.forms import add_service_error
+from chapter.forms import LONG_TEXT_MAX, add_service_error, bound_formfield
 from chapter.text import fold
 from members import access
 from members.models import Cell, Chapter, Committee, Member
@@ -115,6 +115,13 @@ class ScopedAdminMixin:
 
     chapter_path: str | None = "chapter_id"
     superuser_only = False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The admin corrects data with the application's limits: no date before 03/02/1930
+        # or far in the future, no text longer than the forms allow.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        bound_formfield(db_field, formfield)
+        return formfield
 
     def manages(self, request, obj) -> bool:
         if self.superuser_only or self.chapter_path is None:
@@ -257,5 +264,7 @@ class FoldedNameSearchMixin:
 
 class AnnulLatestForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the entry was a mistake"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why the entry was a mistake"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chapter.dates import format_date
 from chapter.models import TimeStampedModel
+from members.checks import MIN_AGE_MONTHS
 from members.models import Chapter
 
 
@@ -19,8 +20,9 @@ class RuleDefault:
 
 
 DEFAULTS: dict[str, RuleDefault] = {
+    # One number for both apps: the register's check (members.checks) is the default here.
     "MIN_AGE_MONTHS": RuleDefault(
-        216, _("R1: minimum age at the chapter vote, in months"), "[V] S1, S7"
+        MIN_AGE_MONTHS, _("R1: minimum age at the chapter vote, in months"), "[V] S1, S7"
     ),
     "MAX_AGE_MONTHS": RuleDefault(
         720, _("R1: maximum age at the chapter vote, in months"), "[V] S1, S7"

@@ -381,8 +381,8 @@ class MemberEvent(models.Model):
 
     # Kinds that put a member in a cell (or none): the as-of cell is the latest of these.
     CELL_KINDS = ("REGISTERED", "IMPORTED", "ADMITTED", "TRANSFERRED_IN", "MOVED_CELL")
-    # Leaving the roll lowers both flags (services.common.leave_roll), so a member who comes back by a
-    # transfer in is not still "temporarily out" or "exempted" as of a later day.
+    # Leaving the roll lowers both flags (services.common.leave_roll), so a member who comes
+    # back by a transfer in is not still "temporarily out" or "exempted" as of a later day.
     LEAVING_KINDS = (
         "TRANSFERRED_OUT",
         "REMOVED_FROM_PROBATIONARY_LIST",
