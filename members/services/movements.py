@@ -59,6 +59,7 @@ def _leave_by_decision(name: str, status: str, kind: str, doc: str):
     @transaction.atomic
     def leave(*, member_id: int, actor, effective_date: date, decision: Document, reason: str):
         checks.require_reason(reason)
+        checks.require_document(decision)  # the decision's number and date, as the form asks
         return leave_roll(
             member_id,
             to_status=status,

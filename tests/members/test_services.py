@@ -770,6 +770,28 @@ def test_transfer_out_needs_the_letters_number_and_date(member, actor, letter, m
     assert snapshot(member) == before
 
 
+@pytest.mark.parametrize("leave", ["member_remove", "member_expel", "member_leave"])
+@pytest.mark.parametrize(
+    ("decision", "missing"),
+    [
+        (Document(number="12-QĐ/ĐUK"), "document_date"),
+        (Document(date=d(2021, 6, 1)), "document_number"),
+    ],
+)
+def test_leaving_by_decision_needs_the_decisions_number_and_date(
+    member, actor, leave, decision, missing
+):
+    """Removal, expulsion and leaving: the form asks for the decision's number and date, and
+    the service refuses without them, writing nothing."""
+    before = snapshot(member)
+    with pytest.raises(ValidationError) as exc:
+        getattr(services, leave)(
+            member_id=member.pk, actor=actor, effective_date=DAY, decision=decision, reason="lý do"
+        )
+    assert error_codes(exc.value) == {missing: {"required"}}
+    assert snapshot(member) == before
+
+
 def test_movement_before_latest_movement_refused(member, other_cell, actor):
     services.member_move_cell(
         member_id=member.pk, actor=actor, cell=other_cell, effective_date=d(2021, 1, 1)
