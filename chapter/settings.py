@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chapter",
     "members",
     "admissions",
+    "ratings",
     "reports",
     "demo",  # the top layer: the demo story and seed_scale import every app
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("admissions/", include("admissions.urls")),
     path("reports/", include("reports.urls")),
+    path("ratings/", include("ratings.urls")),
     # No self-service password reset: e-mail is out of scope, the administrator resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

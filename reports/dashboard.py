@@ -24,6 +24,7 @@ from admissions.queries import due_soon
 from chapter.dates import format_date
 from members import access
 from members.models import Member
+from ratings.badges import badge_list
 from reports import charts, queries
 
 YEAR_FIGURES = ("admitted", "confirmed", "transferred_in", "transferred_out")
@@ -69,6 +70,17 @@ def summary(user, today: date) -> dict[str, Any]:
         **_pipeline(user),
         "deadlines": due_soon(user, today),
         "report_url": reverse("reports:report"),
+        **_badges(scope, today),
+    }
+
+
+def _badges(scope, today: date) -> dict[str, Any]:
+    """Members due a Party badge next year (R26; ``ratings.badges``): two queries."""
+    year = today.year + 1
+    return {
+        "badge_year": year,
+        "badge_count": badge_list(scope, year).total,
+        "badge_url": f"{reverse('ratings:badges')}?{urlencode({'year': year})}",
     }
 
 

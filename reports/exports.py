@@ -26,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chapter.xlsx import safe_value, text_cell
 from members.models import Cell, Member, MemberEvent
+from ratings.models import AnnualRating, Level
+from ratings.queries import register_rating_year
 from reports import queries
 from reports.queries import Period, Snapshot
 
@@ -155,18 +157,22 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
         "effective_date", "id"
     )
     cell_name = Cell.objects.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
+    rating = AnnualRating.objects.filter(
+        member=OuterRef("pk"), year=register_rating_year(day)
+    ).values("level")[:1]
     return (
         scope.as_of(day)
         .filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left))
-        .annotate(cell_on_name=Subquery(cell_name))
+        .annotate(cell_on_name=Subquery(cell_name), rating_level=Subquery(rating))
         .select_related("chapter")
         .prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))
         .order_by("chapter__name", "search_key", "pk")
     )
 
 
-def register_headers() -> list[str]:
-    """The 7-HSĐV columns, one spreadsheet column per item, numbered as in the book."""
+def register_headers(day: date | None = None) -> list[str]:
+    """The 7-HSĐV columns, one spreadsheet column per item, numbered as in the book; with
+    ``day``, the yearly rating of the year before it (``register_rating_year``) last."""
     columns = [
         (1, _("No.")),
         (2, _("Full name")),
@@ -198,12 +204,14 @@ def register_headers() -> list[str]:
         (14, _("Notes")),
     ]
     extra = [_("Status on the day"), _("Cell"), _("Chapter")]
+    if day is not None:
+        extra.append(_("Rating for %(year)d") % {"year": register_rating_year(day)})
     return [f"({number}) {label}" for number, label in columns] + extra
 
 
 REGISTER_WIDTHS = (
     6, 26, 18, 8, 10, 10, 18, 10, 14, 20, 12, 18, 18, 12, 12, 12, 12, 12, 12,
-    12, 24, 12, 24, 12, 12, 22, 28, 28, 18, 18, 26,
+    12, 24, 12, 24, 12, 12, 22, 28, 28, 18, 18, 26, 24,
 )  # fmt: skip
 
 
@@ -232,7 +240,7 @@ def register_response(scope: QuerySet[Member], day: date, *, scope_label: str) -
             )
         ]
     )
-    ws.append(_header_row(ws, register_headers()))
+    ws.append(_header_row(ws, register_headers(day)))
     members = register_members(scope, day).iterator(chunk_size=CHUNK)
     for number, member in enumerate(members, start=1):
         ws.append(register_row(ws, number, member, day))
@@ -286,6 +294,7 @@ def register_row(ws, number: int, member: Member, day: date) -> list:
         capfirst(str(Status(member.status_on).label)) if member.status_on else "",
         member.cell_on_name or "",
         member.chapter.name,
+        str(Level(member.rating_level).label) if member.rating_level else "",
     ]
     # Empty values stay unwritten: a third fewer cells to serialise in a typical register.
     return [

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from members import access
 from members.models import Member
+from ratings import queries as rating_queries
 from reports import exports, queries
 from reports.dashboard import summary
 from reports.forms import ReportForm
@@ -105,6 +106,7 @@ def report(request: HttpRequest) -> HttpResponse:
     snapshot, period = figures["snapshot"], figures["period"]
     context = {
         **figures,
+        "ratings_by_year": rating_queries.counts_by_year(form.scope()),
         "form": display,
         "params": form.params(),
         "scope_label": _scope_label(form, chapters),

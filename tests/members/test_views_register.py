@@ -607,7 +607,7 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
 
 # The same whatever the number of members (the header's chapter links are one of them).
 LIST_QUERIES = 9
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 8  # with the yearly ratings (ratings_tags.member_ratings)
 
 
 @pytest.mark.parametrize("size", [3, 25])
