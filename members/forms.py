@@ -43,8 +43,8 @@ SECTIONS = (
         (
             "admission_decision_date", "admission_decision_number", "ceremony_date",
             "official_date", "confirmation_decision_date", "confirmation_decision_number",
-            "youth_union_date", "interruption_months", "card_number", "dossier_number",
-            "badge_number",
+            "youth_union_date", "first_admission_decision_date", "earlier_interruption_months",
+            "card_number", "dossier_number", "badge_number",
         ),
     ),
     (_("Notes"), ("note",)),

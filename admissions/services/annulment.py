@@ -179,7 +179,11 @@ def _check_nothing_left_behind(candidate: Candidate, event: CandidateEvent) -> N
 def _member_entry(candidate: Candidate, kind: str):
     """The member's entry this step wrote; it must still be the member's latest."""
     entry = member_services.latest_entry(candidate.member)
-    if entry is None or entry.kind != kind:
+    # A re-admission's ceremony wrote READMITTED on the former record (member_readmit).
+    kinds = (
+        {kind, member_services.Kind.READMITTED} if kind == member_services.Kind.ADMITTED else {kind}
+    )
+    if entry is None or entry.kind not in kinds:
         raise ValidationError(
             _(
                 "%(name)s has later entries on the register (latest: “%(latest)s”): annul them "

@@ -58,23 +58,32 @@ def candidate_hold_ceremony(
 ) -> Candidate:
     """I: the ceremony. Creates the probationary member through ``members.services.member_admit``
     (official date = ceremony + 12 months, R15) and assigns the one mentor (R13). A late
-    ceremony (R12) is flagged, not refused (``stop_on_warnings``: until confirmed)."""
+    ceremony (R12) is flagged, not refused (``stop_on_warnings``: until confirmed).
+
+    A re-admission case with the former member's record (``former_member``) brings that record
+    back on the roll instead (``members.services.member_readmit``: one person, one record, party
+    age from the first decision, R16, R20), in the same transaction."""
     candidate = lock_case(candidate_id)
     check_day(candidate, day)
     check_step(candidate, St.ADMITTED)
     refuse(checks.ceremony_violations(candidate, day, mentor), stop_on_warnings=stop_on_warnings)
     decision = checks.admission_decision(candidate)
-    member = member_services.member_admit(
-        chapter=candidate.chapter,
-        cell=candidate.cell,
-        actor=actor_or_none(actor),
-        details={name: getattr(candidate, name) for name in MEMBER_FIELDS},
-        decision=Document(
+    admission = {
+        "chapter": candidate.chapter,
+        "cell": candidate.cell,
+        "actor": actor_or_none(actor),
+        "details": {name: getattr(candidate, name) for name in MEMBER_FIELDS},
+        "decision": Document(
             kind="DECISION", number=decision.number, date=decision.date, issuing_body=decision.body
         ),
-        ceremony_date=day,
-        note=note,
-    )
+        "ceremony_date": day,
+        "note": note,
+    }
+    if candidate.former_member_id:
+        _refuse_second_case_on_record(candidate)
+        member = member_services.member_readmit(member_id=candidate.former_member_id, **admission)
+    else:
+        member = member_services.member_admit(**admission)
     assignment = MentorAssignment.objects.create(
         candidate=candidate, mentor=mentor, start_date=day, resolution=mentor_resolution
     )
@@ -89,6 +98,20 @@ def candidate_hold_ceremony(
         data={"mentor": mentor.pk, "official_date": member.official_date.isoformat()},
         fields=("member",),
     )
+
+
+def _refuse_second_case_on_record(candidate: Candidate) -> None:
+    """A record links to one admission case (``Candidate.member``): a former member first
+    admitted through a case of this application cannot yet come back on the same record."""
+    if Candidate.objects.filter(member_id=candidate.former_member_id).exists():
+        raise StepNotAllowed(
+            _(
+                "The former member's record was admitted through an earlier admission case in "
+                "this application; a record holds one case, so the re-admission cannot be "
+                "recorded on it yet. Ask the administrator."
+            ),
+            code="record_has_case",
+        )
 
 
 # J: probation ------------------------------------------------------------------------------------

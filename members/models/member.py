@@ -23,6 +23,8 @@ from chapter.dates import add_months, completed_months
 from chapter.models import SearchKeyMixin
 from chapter.text import fold
 from members.models.organisation import Cell, Chapter, PublicIdModel
+from members.models.party_age import PartyAge
+from members.models.party_age import compute as compute_party_age
 
 PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
 
@@ -86,6 +88,10 @@ class MemberQuerySet(models.QuerySet):
     def for_register(self) -> MemberQuerySet:
         return self.select_related("chapter", "cell")
 
+    def with_party_age(self) -> MemberQuerySet:
+        """Prefetch what ``Member.party_age_months`` reads (one query for the whole list)."""
+        return self.prefetch_related(party_age_prefetch())
+
 
 class Member(SearchKeyMixin, PublicIdModel):
     class Status(models.TextChoices):
@@ -121,6 +127,15 @@ class Member(SearchKeyMixin, PublicIdModel):
         RETIRED = "RETIRED", _("retired")
 
     ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+    # Exits after which the person may be admitted again on the same record (R20: those who
+    # were removed, expelled, left or removed from the probationary list; whether they may is
+    # the admission case's check).
+    READMISSION_STATUSES = (
+        Status.REMOVED_FROM_PROBATIONARY_LIST,
+        Status.REMOVED,
+        Status.EXPELLED,
+        Status.LEFT,
+    )
     # Fields a cell leader may change for the members of their own cell (DESIGN.md).
     CELL_LEADER_FIELDS = (
         "phone",
@@ -204,12 +219,24 @@ class Member(SearchKeyMixin, PublicIdModel):
     confirmation_decision_number = models.CharField(
         _("confirmation decision number"), max_length=50, blank=True
     )
-    interruption_months = models.PositiveIntegerField(
-        _("months of interruption"),
+    first_admission_decision_date = models.DateField(
+        _("first admission decision date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only for a re-admitted member: the date of the first admission decision, from "
+            "which party age counts (Charter, Art. 5(4)). Declared by the member, verified by "
+            "the chapter; filled in by the re-admission ceremony."
+        ),
+    )
+    earlier_interruption_months = models.PositiveIntegerField(
+        _("months of interruption before the register"),
         default=0,
         help_text=_(
-            "Months not counted in party age (expulsion, removal, gaps; R16), "
-            "as verified by the chapter."
+            "A manual adjustment, only for interruptions before this register kept the "
+            "member's movements, as verified by the chapter. Time off the roll recorded here "
+            "(an exit, then a re-admission) is left out of party age automatically: do not "
+            "enter it again."
         ),
     )
     note = models.TextField(_("notes"), blank=True)
@@ -299,13 +326,29 @@ class Member(SearchKeyMixin, PublicIdModel):
             return None
         return (self.official_date - (today or timezone.localdate())).days
 
-    def party_age_months(self, today: date | None = None) -> int | None:
-        """DOMAIN.md R16: from the admission decision (else the ceremony), minus interruptions."""
-        start = self.admission_decision_date or self.ceremony_date
-        if not start:
-            return None
-        months = completed_months(start, today or timezone.localdate()) - self.interruption_months
-        return max(months, 0)
+    def status_events(self) -> list[MemberEvent]:
+        """The standing ledger entries that changed the status, in date order: prefetched by
+        ``MemberQuerySet.with_party_age``, else read (one query)."""
+        prefetched = getattr(self, PARTY_AGE_EVENTS, None)
+        if prefetched is not None:
+            return prefetched
+        if self.pk is None:
+            return []
+        return list(party_age_events().filter(member=self))
+
+    def party_age(self, as_of: date | None = None, *, events=None) -> PartyAge | None:
+        """DOMAIN.md R16, with what it counts from (``members.models.party_age``). ``events``:
+        the member's standing entries when the caller has them loaded already."""
+        if events is None:
+            events = self.status_events()
+        return compute_party_age(self, events, as_of or timezone.localdate())
+
+    def party_age_months(self, as_of: date | None = None) -> int | None:
+        """Party age in whole months at the end of ``as_of`` (today by default), or None when
+        the member has none (not official on the roll that day): the one answer every page,
+        export, report and badge list reads."""
+        age = self.party_age(as_of)
+        return None if age is None else age.months
 
     def age(self, today: date | None = None) -> int:
         return completed_months(self.date_of_birth, today or timezone.localdate()) // 12
@@ -321,10 +364,12 @@ MEMBER_TRANSITIONS: dict[str | None, set[str]] = {
     S.PROBATIONARY: {S.OFFICIAL, S.REMOVED_FROM_PROBATIONARY_LIST, S.TRANSFERRED_OUT, S.DECEASED},
     S.OFFICIAL: {S.TRANSFERRED_OUT, S.REMOVED, S.EXPELLED, S.LEFT, S.DECEASED},
     S.TRANSFERRED_OUT: {S.PROBATIONARY, S.OFFICIAL},
-    S.REMOVED_FROM_PROBATIONARY_LIST: set(),
-    S.REMOVED: set(),
-    S.EXPELLED: set(),
-    S.LEFT: set(),
+    # Re-admission (R20) on the same record, probationary again; only by the ceremony of a
+    # re-admission case (members.services.member_readmit).
+    S.REMOVED_FROM_PROBATIONARY_LIST: {S.PROBATIONARY},
+    S.REMOVED: {S.PROBATIONARY},
+    S.EXPELLED: {S.PROBATIONARY},
+    S.LEFT: {S.PROBATIONARY},
     S.DECEASED: set(),
     S.ANNULLED: set(),
 }
@@ -352,6 +397,7 @@ class MemberEvent(models.Model):
         REGISTERED = "REGISTERED", _("registered in the chapter")
         IMPORTED = "IMPORTED", _("imported from a spreadsheet")
         ADMITTED = "ADMITTED", _("admitted (ceremony)")
+        READMITTED = "READMITTED", _("re-admitted (ceremony)")
         CONFIRMED = "CONFIRMED", _("confirmed as official member")
         REMOVED_FROM_PROBATIONARY_LIST = (
             "REMOVED_FROM_PROBATIONARY_LIST",
@@ -380,7 +426,14 @@ class MemberEvent(models.Model):
         OTHER = "OTHER", _("other document")
 
     # Kinds that put a member in a cell (or none): the as-of cell is the latest of these.
-    CELL_KINDS = ("REGISTERED", "IMPORTED", "ADMITTED", "TRANSFERRED_IN", "MOVED_CELL")
+    CELL_KINDS = (
+        "REGISTERED",
+        "IMPORTED",
+        "ADMITTED",
+        "READMITTED",
+        "TRANSFERRED_IN",
+        "MOVED_CELL",
+    )
     # Leaving the roll lowers both flags (services.common.leave_roll), so a member who comes
     # back by a transfer in is not still "temporarily out" or "exempted" as of a later day.
     LEAVING_KINDS = (
@@ -487,3 +540,19 @@ class MemberEvent(models.Model):
     @property
     def is_annulment(self) -> bool:
         return self.kind == self.Kind.ANNULLED
+
+
+# Party age reads these (members.models.party_age) -----------------------------------------
+
+PARTY_AGE_EVENTS = "party_age_events"
+
+
+def party_age_events() -> MemberEventQuerySet:
+    """The standing entries that changed a status, in date order: what party age reads."""
+    return (
+        MemberEvent.objects.standing().filter(status__isnull=False).order_by("effective_date", "id")
+    )
+
+
+def party_age_prefetch() -> models.Prefetch:
+    return models.Prefetch("events", queryset=party_age_events(), to_attr=PARTY_AGE_EVENTS)

@@ -45,6 +45,7 @@ from members.services.probation import (
 from members.services.registration import (
     member_admit,
     member_correct_key_date,
+    member_readmit,
     member_register,
     member_transfer_in,
     member_update_details,
@@ -74,6 +75,7 @@ __all__ = [
     "member_expel",
     "member_leave",
     "member_move_cell",
+    "member_readmit",
     "member_record_death",
     "member_register",
     "member_remove",

@@ -98,6 +98,11 @@ def _annul(member: Member, event: MemberEvent, *, actor, reason: str) -> MemberE
         for name, (old, _new) in event.data.items():
             setattr(member, name, date.fromisoformat(old) if old else None)
             changed.add(name)
+    if event.kind == Kind.READMITTED:  # the earlier admission's dates and numbers come back
+        for name, old in event.data.get("earlier_admission", {}).items():
+            is_date = isinstance(Member._meta.get_field(name), models.DateField)
+            setattr(member, name, (date.fromisoformat(old) if old else None) if is_date else old)
+            changed.add(name)
     annulment = MemberEvent.objects.create(
         member=member,
         kind=Kind.ANNULLED,

@@ -33,7 +33,8 @@ DETAIL_FIELDS = (
     "general_education", "qualification", "political_theory", "foreign_language",
     "occupation_before", "occupation", "workplace", "job_title", "service", "card_number",
     "dossier_number", "badge_number", "youth_union_date", "admission_decision_number",
-    "confirmation_decision_number", "interruption_months", "note",
+    "confirmation_decision_number", "first_admission_decision_date",
+    "earlier_interruption_months", "note",
 )  # fmt: skip
 
 
@@ -154,6 +155,7 @@ def leave_roll(
     document: Document,
     counterpart: str = "",
     note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Member:
     member = lock(member_id)
     checks.check_transition(member, to_status)
@@ -166,6 +168,7 @@ def leave_roll(
         document=document,
         counterpart=counterpart,
         note=note,
+        data=data or {},
     )
     record(member, movement, actor=actor, fields=("is_exempted", "is_temporarily_out"))
     return member
@@ -176,7 +179,7 @@ def leave_roll(
 
 # One path to each truth: a member admitted through an admission case ends probation only
 # through that case's steps, which call these services with ``through_case=True``.
-CASE_KINDS = (Kind.ADMITTED, Kind.CONFIRMED, Kind.REMOVED_FROM_PROBATIONARY_LIST)
+CASE_KINDS = (Kind.ADMITTED, Kind.READMITTED, Kind.CONFIRMED, Kind.REMOVED_FROM_PROBATIONARY_LIST)
 # What the case's papers say for such a member: changed only by annulling and redoing the step.
 CASE_FIELDS = (*KEY_DATE_FIELDS, "admission_decision_number", "confirmation_decision_number")
 

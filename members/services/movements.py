@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chapter.dates import refuse_future
 from chapter.documents import Document
 from chapter.errors import field_error
 from members import checks
@@ -35,11 +36,25 @@ def member_transfer_out(
     to_organisation: str,
     letter: Document,
     note: str = "",
+    change_date: date | None = None,
 ) -> Member:
-    """Permanent transfer out (R22): the member leaves this chapter's roll for another."""
+    """Permanent transfer out (R22): the member leaves this chapter's roll for another.
+
+    ``change_date`` is the effective job change, retirement or move of residence the transfer
+    follows: kept on the entry, the 60-working-day deadline is read from it
+    (``members.transfers``, a flag, never a refusal)."""
     if not to_organisation:
         raise field_error({"to_organisation": _("Say where the member goes.")}, code="required")
     checks.require_document(letter)  # the transfer letter's number and date, as the form asks
+    data = {}
+    if change_date is not None:
+        refuse_future(change_date, field="change_date")
+        if change_date > effective_date:
+            raise field_error(
+                {"change_date": _("The change of job or residence comes before the transfer.")},
+                code="dates_order",
+            )
+        data["change_date"] = change_date.isoformat()
     return leave_roll(
         member_id,
         to_status=Status.TRANSFERRED_OUT,
@@ -49,6 +64,7 @@ def member_transfer_out(
         document=letter,
         counterpart=to_organisation,
         note=note,
+        data=data,
     )
 
 
@@ -176,13 +192,20 @@ def member_temporary_out(
     until: date | None = None,
     letter: Document = Document(),
     note: str = "",
+    temporary_kind: str = "",
 ) -> Member:
-    """Temporary transfer out (R23): still on this roll, out of the vote base until return."""
+    """Temporary transfer out (R23): still on this roll, out of the vote base until return.
+
+    ``temporary_kind`` (residence or work; full-time domestic study) and the planned end
+    ``until`` are kept on the entry: a plan outside the limits and an overstay are flagged
+    (``members.transfers``), never refused."""
     if not to_organisation:
         raise field_error({"to_organisation": _("Say where the member goes.")}, code="required")
     if until and until <= effective_date:
         raise field_error({"until": _("The end must be after the start.")}, code="dates_order")
     data = {"until": until.isoformat()} if until else {}
+    if temporary_kind:
+        data["temporary_kind"] = temporary_kind
     return _flag(
         member_id,
         flag="is_temporarily_out",

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chapter.dates import format_date, refuse_future
 from chapter.documents import Document
 from chapter.errors import field_error
 from members import checks
+from members.checks import TransitionNotAllowed
 from members.models import Cell, Chapter, Member, MemberEvent
 from members.services.common import (
     DETAIL_FIELDS,
@@ -107,22 +109,36 @@ def member_transfer_in(
     details: dict[str, Any] | None = None,
     member_id: int | None = None,
     note: str = "",
+    presented_date: date | None = None,
 ) -> Member:
     """Receive a member by permanent transfer (R22), with the transfer letter.
 
     A member who once transferred out of this chapter comes back on the same row
-    (``member_id``); anyone else is a new row. One TRANSFERRED_IN event.
+    (``member_id``); anyone else is a new row. One TRANSFERRED_IN event. ``presented_date``, the
+    day the letter was presented here (default: the day received), is kept on the entry: the
+    30-working-day deadline from the letter's date is read from it (``members.transfers``, a
+    flag, never a refusal).
     """
     if not from_organisation:
         raise field_error(
             {"from_organisation": _("Say where the member comes from.")}, code="required"
         )
+    data = {}
+    if presented_date is not None:
+        refuse_future(presented_date, field="presented_date")
+        if letter.date and presented_date < letter.date:
+            raise field_error(
+                {"presented_date": _("The letter cannot be presented before its date.")},
+                code="dates_order",
+            )
+        data["presented_date"] = presented_date.isoformat()
     movement = Movement(
         kind=Kind.TRANSFERRED_IN,
         effective_date=effective_date,
         document=letter,
         counterpart=from_organisation,
         note=note,
+        data=data,
     )
     if member_id is None:
         return new_member(
@@ -136,6 +152,9 @@ def member_transfer_in(
     member = lock(member_id)
     if member.chapter_id != chapter.pk:
         raise ValidationError(_("This member belongs to another chapter."), code="other_chapter")
+    if member.status in Member.READMISSION_STATUSES:
+        # Back from these exits only by re-admission (member_readmit), never by a transfer.
+        _refuse_transition(member, status)
     checks.check_transition(member, status)
     case = case_of(member)
     if status == Status.OFFICIAL and case is not None and case.stage != "OFFICIAL":
@@ -155,6 +174,119 @@ def member_transfer_in(
     movement.status, movement.cell, movement.sets_cell = status, cell, True
     record(member, movement, actor=actor)
     return member
+
+
+def _refuse_transition(member: Member, status: str) -> None:
+    raise TransitionNotAllowed(
+        _("A member who is “%(current)s” cannot become “%(target)s” this way.")
+        % {"current": member.get_status_display(), "target": Status(status).label},
+        code="transition_not_allowed",
+    )
+
+
+# What the re-admission keeps of the earlier admission, in its ledger entry (and gives back if
+# the entry is annulled).
+EARLIER_ADMISSION_FIELDS = (
+    *KEY_DATE_FIELDS,
+    "admission_decision_number",
+    "confirmation_decision_number",
+    "first_admission_decision_date",
+    "card_number",  # a probationary member holds no card (R21); a new one comes when official
+)
+
+
+@transaction.atomic
+def member_readmit(
+    *,
+    member_id: int,
+    chapter: Chapter,
+    actor,
+    cell: Cell | None,
+    details: dict[str, Any],
+    decision: Document,
+    ceremony_date: date,
+    note: str = "",
+) -> Member:
+    """Re-admission (kết nạp lại, R20) at the ceremony of a re-admission case: the person comes
+    back on their one record, probationary again (R14, R15), with this admission's decision
+    and ceremony as the record's key dates.
+
+    Party age keeps counting from the first admission decision (R16): the first time the record
+    comes back after having been official, that decision's date is kept in
+    ``first_admission_decision_date``; the time off the roll is read from the ledger. The
+    earlier key dates are kept in the READMITTED entry (an annulment gives them back).
+    ``details`` (identity, contact, work from the case) replace the record's where given.
+    Whether the person may be re-admitted at all is the case's check (admissions). Locks the
+    member; writes it (history) and one READMITTED entry.
+    """
+    member = lock(member_id)
+    if member.status not in Member.READMISSION_STATUSES:
+        checks.check_transition(member, Status.PROBATIONARY)  # the table's refusal, if any
+        _refuse_transition(member, Status.PROBATIONARY)
+    if member.chapter_id != chapter.pk:
+        raise ValidationError(
+            _("The former record is in another chapter (%(chapter)s).")
+            % {"chapter": member.chapter},
+            code="other_chapter",
+        )
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"not member fields: {sorted(unknown)}")
+    checks.check_cell(chapter, cell)
+    checks.check_day(chapter, ceremony_date, member=member)
+    earlier = {name: _plain(getattr(member, name)) for name in EARLIER_ADMISSION_FIELDS}
+    changed = {name for name, value in details.items() if value not in (None, "")}
+    for name in changed:
+        setattr(member, name, details[name])
+    if member.first_admission_decision_date is None and member.party_age() is not None:
+        member.first_admission_decision_date = member.admission_decision_date or (
+            member.ceremony_date
+        )
+    member.admission_decision_date = decision.date
+    member.admission_decision_number = decision.number
+    member.ceremony_date = ceremony_date
+    member.official_date = Member.official_date_for(ceremony_date)
+    member.confirmation_decision_date, member.confirmation_decision_number = None, ""
+    member.card_number = ""
+    check_first_decision(member)
+    checks.validate_fields(member)
+    checks.check_key_dates(member)
+    checks.check_on_the_roll_date(member, Status.PROBATIONARY, ceremony_date)
+    checks.check_unique_identifiers(member)
+    member.is_exempted = member.is_temporarily_out = False
+    movement = Movement(
+        kind=Kind.READMITTED,
+        effective_date=ceremony_date,
+        status=Status.PROBATIONARY,
+        cell=cell,
+        sets_cell=True,
+        document=decision,
+        note=note,
+        data={"earlier_admission": earlier},
+    )
+    fields = {*changed, *EARLIER_ADMISSION_FIELDS, "is_exempted", "is_temporarily_out"}
+    record(member, movement, actor=actor, fields=sorted(fields))
+    return member
+
+
+def check_first_decision(member: Member) -> None:
+    """The first admission decision (a re-admitted member's) comes before this admission's."""
+    first, decided = member.first_admission_decision_date, member.admission_decision_date
+    if first and decided and first > decided:
+        raise field_error(
+            {
+                "first_admission_decision_date": _(
+                    "The first admission decision cannot be after this admission's decision "
+                    "(%(date)s)."
+                )
+                % {"date": format_date(decided)}
+            },
+            code="dates_order",
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # Corrections and details ------------------------------------------------------------------
@@ -219,6 +351,7 @@ def member_update_details(
     refuse_case_fields(member, changed)
     for name in changed:
         setattr(member, name, changes[name])
+    check_first_decision(member)
     checks.validate_fields(member)
     checks.check_key_dates(member)
     if member.is_active:

@@ -199,34 +199,7 @@ def test_cell_names_unique_in_a_chapter(cell):
 # Answers about one row ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("today", "interruption", "months"),
-    [
-        (d(2020, 1, 5), 0, 120),
-        (d(2020, 1, 4), 0, 119),
-        (d(2020, 1, 5), 14, 106),
-        (d(2010, 6, 5), 0, 5),
-        (d(2010, 6, 5), 9, 0),  # never below zero
-        (d(2010, 1, 5), 0, 0),  # the day of the decision
-    ],
-)
-def test_party_age_from_admission_decision(today, interruption, months):
-    member = Member(
-        admission_decision_date=d(2010, 1, 5),
-        ceremony_date=d(2010, 1, 20),
-        interruption_months=interruption,
-    )
-    assert member.party_age_months(today) == months
-
-
-def test_party_age_from_ceremony_without_decision():
-    member = Member(ceremony_date=d(2010, 1, 20))
-    assert member.party_age_months(d(2011, 1, 19)) == 11
-    assert member.party_age_months(d(2011, 1, 20)) == 12
-
-
-def test_party_age_unknown_without_dates():
-    assert Member().party_age_months(d(2020, 1, 1)) is None
+# Party age: tests/members/test_party_age.py.
 
 
 @pytest.mark.parametrize(

@@ -296,6 +296,24 @@ MOVES = [
         sets_cell=True,
     ),
 ]
+MOVES.append(
+    StatusMove(
+        "readmit",
+        Status.PROBATIONARY,
+        Kind.READMITTED,
+        lambda m, actor, day, cell: services.member_readmit(
+            member_id=m.pk,
+            chapter=m.chapter,
+            actor=actor,
+            cell=cell,
+            details={},
+            decision=DECISION,
+            ceremony_date=day,
+        ),
+        document=DECISION,
+        sets_cell=True,
+    )
+)
 MOVES_BY_NAME = {move.name: move for move in MOVES}
 
 # The allowed moves of an existing member: (from, move, how to build the member, the day).
@@ -319,6 +337,16 @@ ALLOWED = [
         transferred_out_while_probationary,
         d(2023, 9, 1),
     ),
+    # Re-admission (R20) on the same record, probationary again.
+    *[
+        (status, "readmit", BUILDERS[status], DAY)
+        for status in (
+            Status.REMOVED_FROM_PROBATIONARY_LIST,
+            Status.REMOVED,
+            Status.EXPELLED,
+            Status.LEFT,
+        )
+    ],
 ]
 
 

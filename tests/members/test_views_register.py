@@ -462,7 +462,7 @@ def create_data(chapter, cell, **overrides) -> dict:
         "ethnicity": "Kinh",
         "religion": "Không",
         "citizen_id": "001080012345",
-        "interruption_months": "0",
+        "earlier_interruption_months": "0",
         "admission_decision_date": "05/01/2010",
         "ceremony_date": "20/01/2010",
         "official_date": "",
