@@ -3,8 +3,8 @@
 A candidate's stage, its member record and the pipeline ledger are read-only; steps are taken in
 the application (admissions/steps.py), where the rules run. What an administrator corrects here
 is a typo in a paper: a number, an issuing body, a date, a scan — each change with a reason kept
-in the row history. Vote figures are facts of the minutes and stay read-only. The numbers of the
-rules (RuleValue) and the per-chapter settings are edited here, by superusers only.
+in the row history. Vote figures are facts of the minutes and stay read-only. The per-chapter
+settings are edited here, by superusers only (the rules' numbers, RuleValue, in chapter.admin).
 
 Staff who are not superusers see the candidates ``admissions.access`` gives them and correct
 only those of the chapters they manage (``members.admin_base.ScopedAdminMixin``).
@@ -31,9 +31,7 @@ from admissions.models import (
     MentorAssignment,
     Observation,
     Resolution,
-    RuleValue,
 )
-from admissions.rules import DEFAULTS
 from members import access
 from members.admin_base import (
     RELATED_CHOICES,
@@ -259,29 +257,6 @@ class CandidateEventAdmin(FoldedNameSearchMixin, ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(RuleValue)
-class RuleValueAdmin(ScopedAdmin):
-    """A rule's number from a date: records dated after it are checked with the new value."""
-
-    superuser_only = True
-    list_display = ["key", "rule_label", "value", "effective_from", "source"]
-    list_filter = ["key"]
-    search_fields = ["key", "source"]
-
-    @admin.display(description=_("meaning"))
-    def rule_label(self, obj: RuleValue) -> str:
-        default = DEFAULTS.get(obj.key)
-        return f"{default.label} ({default.value})" if default else "—"
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "key":
-            from django import forms
-
-            choices = [(key, f"{key} — {d.label}") for key, d in DEFAULTS.items()]
-            return forms.ChoiceField(choices=choices, label=db_field.verbose_name)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(ChapterAdmissionSettings)

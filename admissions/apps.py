@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,13 +7,5 @@ class AdmissionsConfig(AppConfig):
     verbose_name = _("Admissions")
 
     def ready(self) -> None:
-        from admissions.rules import rule_value_changed
-
-        # The rule book is cached per process; any RuleValue change drops it.
-        rule_value = self.get_model("RuleValue")
-        post_save.connect(
-            rule_value_changed, sender=rule_value, dispatch_uid="admissions.rules.post_save"
-        )
-        post_delete.connect(
-            rule_value_changed, sender=rule_value, dispatch_uid="admissions.rules.post_delete"
-        )
+        # Registers the pipeline's rule values (chapter.rules) before any page lists them.
+        import admissions.rules  # noqa: F401

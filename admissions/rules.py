@@ -1,64 +1,91 @@
-"""The Party's numbers, as data (DOMAIN.md §1 "Numbers are data"): the value in force on a day.
+"""The admissions pipeline's numbers, registered as rule values (``chapter.rules``).
 
-Each number has a default with its rule and source (``admissions.models.DEFAULTS``, beside the
-``RuleValue`` model that records a new value from a date); a record is checked against the value
-in force on its own date: a 2019 admission is not re-judged by 2025 numbers.
+The mechanism — a default per key, ``RuleValue`` rows that change it from a date, ``rule(key,
+on)`` for the value in force on a record's own date — lives in ``chapter.rules`` and is shared
+with the members register (which registers the minimum age, "MIN_AGE_MONTHS"). The names below
+stay importable from here.
 """
 
-import threading
-import time
-from datetime import date
+from django.utils.translation import gettext_lazy as _
 
-from django.db import transaction
+from chapter.rules import (
+    DEFAULTS,
+    RuleBook,
+    RuleDefault,
+    forget_rules,
+    register,
+    rule,
+    rule_book,
+    rule_value_changed,
+)
 
-from admissions.models import DEFAULTS, RuleDefault, RuleValue
+__all__ = [
+    "DEFAULTS", "RuleBook", "RuleDefault", "forget_rules", "rule", "rule_book",
+    "rule_value_changed",
+]  # fmt: skip
 
-__all__ = ["DEFAULTS", "RuleBook", "RuleDefault", "forget_rules", "rule", "rule_book"]
+CHARTER_1 = "Điều lệ Đảng, Điều 1; Quy định 294-QĐ/TW"
+CHARTER_4 = "Điều lệ Đảng, Điều 4"
+DEADLINES = "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW"
 
-
-class RuleBook:
-    """Every RuleValue row, loaded in one query and cached until one changes."""
-
-    def __init__(self, rows: list[tuple[str, date, int]]) -> None:
-        self._rows = sorted(rows, key=lambda row: row[1], reverse=True)
-
-    def value(self, key: str, on: date) -> int:
-        for row_key, effective_from, value in self._rows:
-            if row_key == key and effective_from <= on:
-                return value
-        return DEFAULTS[key].value
-
-
-_lock = threading.Lock()
-_book: RuleBook | None = None
-_loaded_at = 0.0
-# Signals clear the cache in the process that saved; others read the values again after this.
-CACHE_SECONDS = 60
-
-
-def rule_book() -> RuleBook:
-    global _book, _loaded_at
-    with _lock:
-        if _book is None or time.monotonic() - _loaded_at >= CACHE_SECONDS:
-            _book = RuleBook(list(RuleValue.objects.values_list("key", "effective_from", "value")))
-            _loaded_at = time.monotonic()
-        return _book
-
-
-def rule(key: str, on: date) -> int:
-    """The number in force on ``on`` for ``key`` (a DEFAULTS key)."""
-    return rule_book().value(key, on)
-
-
-def forget_rules(**kwargs) -> None:
-    """Drop the cached rule book; the next ``rule()`` reads every RuleValue again."""
-    global _book
-    with _lock:
-        _book = None
-
-
-def rule_value_changed(sender: type, **kwargs: object) -> None:
-    """post_save/post_delete receiver: forget now (this transaction sees the change) and again
-    on commit (so no other thread keeps a book it read before the commit)."""
-    forget_rules()
-    transaction.on_commit(forget_rules)
+register(
+    {
+        "MAX_AGE_MONTHS": RuleDefault(
+            720, _("maximum age at the chapter vote, in months"), CHARTER_1
+        ),
+        "AWARENESS_VALID_MONTHS": RuleDefault(
+            60, _("months an awareness-course certificate stays valid"), "Hướng dẫn 12-HD/BTCTW"
+        ),
+        "INTRODUCER_TOGETHER_MONTHS": RuleDefault(
+            12,
+            _("months an introducer has worked or lived with the applicant"),
+            "Điều lệ Đảng, Điều 4; Quy định 294-QĐ/TW",
+        ),
+        "MIN_OFFICIAL_MEMBERS": RuleDefault(
+            3, _("official members a chapter needs to vote"), "Điều lệ Đảng, Điều 24"
+        ),
+        "ADMISSION_DECISION_WD": RuleDefault(
+            60, _("working days for the admission decision"), DEADLINES
+        ),
+        "ADMISSION_DECISION_EXTENSION_WD": RuleDefault(
+            30, _("extra working days with an extension"), DEADLINES
+        ),
+        "CEREMONY_WD": RuleDefault(30, _("working days for the ceremony"), DEADLINES),
+        "CONFIRMATION_VOTE_WD": RuleDefault(
+            30,
+            _("working days for the confirmation vote"),
+            "Điều lệ Đảng, Điều 5; Quy định 294-QĐ/TW",
+        ),
+        "CONFIRMATION_DECISION_WD": RuleDefault(
+            30, _("working days for the confirmation decision"), DEADLINES
+        ),
+        "CONFIRMATION_DECISION_EXTENSION_WD": RuleDefault(
+            30, _("extra working days for the confirmation decision"), DEADLINES
+        ),
+        "YOUTH_MAX_AGE": RuleDefault(30, _("Youth Union age limit, in years"), CHARTER_4),
+        "YOUTH_PATH_BLOCKS": RuleDefault(
+            0,
+            _("1 = block, 0 = warn, when a young applicant skips the Youth Union path"),
+            CHARTER_4,
+        ),
+        "FAILED_VOTES_ESCALATE": RuleDefault(
+            3, _("failed votes after which the superior committee decides"), CHARTER_4
+        ),
+        "READMISSION_MONTHS": RuleDefault(
+            36, _("months since leaving before re-admission"), "Quy định 294-QĐ/TW, mục 3.5"
+        ),
+        "READMISSION_CONVICTION_MONTHS": RuleDefault(
+            60,
+            _("months after a less serious conviction is expunged before re-admission"),
+            "Quy định 294-QĐ/TW, mục 3.5",
+        ),
+        "DOSSIER_FRESH_MONTHS": RuleDefault(
+            12,
+            _("months a complete dossier waits for the chapter vote before it is redone"),
+            "Hướng dẫn 01-HD/TW",
+        ),
+        "DUE_SOON_WD": RuleDefault(
+            10, _("Working days before a deadline when it shows as due soon"), ""
+        ),
+    }
+)

@@ -1,8 +1,9 @@
-"""Site-wide admin: the working-day calendar, and who may see user accounts and login records.
+"""Site-wide admin: the working-day calendar, the rules' numbers, and who may see user
+accounts and login records.
 
 User accounts, groups and django-axes' login records are for superusers only: a staff member
 who could edit accounts or permissions could give themselves any reach. The calendar's
-overrides change every deadline, so other staff only read them.
+overrides and the rule values change every deadline, so other staff only read them.
 
 django-axes names its app and its rows in English only: they are named here in the user's
 language (its other strings are in our catalogue, locale/vi).
@@ -10,6 +11,7 @@ language (its other strings are in our catalogue, locale/vi).
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
@@ -22,7 +24,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chapter.models import CalendarOverride
+from chapter.forms import bound_formfield
+from chapter.models import CalendarOverride, RuleValue
+from chapter.rules import DEFAULTS
 
 
 class SuperusersChange:
@@ -122,6 +126,29 @@ class CalendarOverrideAdmin(SuperusersChange, admin.ModelAdmin):
     list_filter = ["kind"]
     date_hierarchy = "day"
     search_fields = ["name"]
+
+
+@admin.register(RuleValue)
+class RuleValueAdmin(SuperusersChange, admin.ModelAdmin):
+    """A rule's number from a date: records dated after it are checked with the new value. The
+    numbers change what every chapter may do: only a superuser records one, other staff read."""
+
+    list_display = ["key", "rule_label", "value", "effective_from", "source"]
+    list_filter = ["key"]
+    search_fields = ["key", "source"]
+
+    @admin.display(description=_("meaning"))
+    def rule_label(self, obj: RuleValue) -> str:
+        default = DEFAULTS.get(obj.key)
+        return f"{default.describe()} ({default.value})" if default else "—"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "key":
+            choices = [(key, f"{key} — {d.describe()}") for key, d in DEFAULTS.items()]
+            return forms.ChoiceField(choices=choices, label=db_field.verbose_name)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        bound_formfield(db_field, formfield)
+        return formfield
 
 
 def view_on_site(request, content_type_id: int, object_id: str):

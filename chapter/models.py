@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +55,34 @@ class CalendarOverride(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{format_date(self.day)} {self.get_kind_display()}: {self.name}"
+
+
+class RuleValue(TimeStampedModel):
+    """A number of the Party's rules in force from a date (the keys and defaults the apps
+    register in ``chapter.rules``)."""
+
+    key = models.CharField(_("rule"), max_length=40)
+    value = models.IntegerField(_("value"))
+    effective_from = models.DateField(_("in force from"))
+    source = models.CharField(
+        _("source"), max_length=250, help_text=_("The regulation that sets it.")
+    )
+
+    class Meta:
+        verbose_name = _("rule value")
+        verbose_name_plural = _("rule values")
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "effective_from"], name="chapter_rulevalue_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value} ({format_date(self.effective_from)})"
+
+    def clean(self) -> None:
+        from chapter.rules import DEFAULTS  # chapter.rules reads this model
+
+        if self.key not in DEFAULTS:
+            raise ValidationError({"key": _("Unknown rule.")})

@@ -4,9 +4,10 @@ Public functions the services call before writing, and the importer calls to sho
 problems before anything is written; nothing re-implements them. Each raises a
 ``ValidationError`` (keyed by field where there is one, with a code) and writes nothing.
 
-The minimum age at admission is one number, ``MIN_AGE_MONTHS`` here (DOMAIN.md R1, the
-Statute's 18 years): the register checks every record against it, and admissions' rule value
-"MIN_AGE_MONTHS" takes it as its default (admissions builds on members, never the reverse).
+The minimum age at admission is one rule value, "MIN_AGE_MONTHS", registered here (DOMAIN.md
+R1, the Charter's 18 years) in ``chapter.rules``: the register checks every record against the
+value in force on its admission date, and the admissions pipeline reads the same value, so an
+administrator's new value reaches both.
 """
 
 from __future__ import annotations
@@ -15,17 +16,32 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from chapter.dates import completed_months, format_date, refuse_future
 from chapter.documents import Document
 from chapter.errors import field_error
+from chapter.rules import DEFAULTS, RuleDefault, register, rule
 from members.models import MEMBER_TRANSITIONS, Cell, Chapter, Member, MemberEvent
 
 Kind = MemberEvent.Kind
 Status = Member.Status
 
-# DOMAIN.md R1: at least 18 years (216 months) old at admission.
-MIN_AGE_MONTHS = 18 * 12
+register(
+    {
+        # DOMAIN.md R1: at least 18 years (216 months) old at admission.
+        "MIN_AGE_MONTHS": RuleDefault(
+            18 * 12,
+            _lazy("minimum age at the chapter vote, in months"),
+            "Điều lệ Đảng, Điều 1; Quy định 294-QĐ/TW",
+        ),
+    }
+)
+
+
+def min_age_months(on: date) -> int:
+    """The minimum age at admission in force on ``on``, in months (R1)."""
+    return rule("MIN_AGE_MONTHS", on)
 
 
 class TransitionNotAllowed(ValidationError):
@@ -90,8 +106,10 @@ def check_key_dates(member: Member) -> None:
     born, decided = member.date_of_birth, member.admission_decision_date
     ceremony, official = member.ceremony_date, member.official_date
     joined = decided or ceremony
-    if joined and born and completed_months(born, joined) < MIN_AGE_MONTHS:
-        errors["date_of_birth"] = _("A member must have been at least 18 when admitted.")
+    if joined and born and completed_months(born, joined) < (minimum := min_age_months(joined)):
+        errors["date_of_birth"] = _(
+            "A member must have been at least %(years)s years old when admitted (%(source)s)."
+        ) % {"years": minimum // 12, "source": DEFAULTS["MIN_AGE_MONTHS"].source}
     if decided and ceremony and ceremony < decided:
         errors["ceremony_date"] = _("The ceremony cannot be before the admission decision.")
     if ceremony and official and official != Member.official_date_for(ceremony):

@@ -3,12 +3,12 @@ mentors and the stage ledger (DOMAIN.md §4-§6).
 
 ``Candidate.stage`` changes only through ``admissions.services``, one function per step; each
 step appends a ``CandidateEvent`` with its date and document. The rules live in
-``admissions.checks`` and their numbers in ``admissions.rules`` (configurable, dated; the
-defaults are ``DEFAULTS`` here, beside ``RuleValue``).
+``admissions.checks`` and their numbers in ``admissions.rules`` (rule values registered in
+``chapter.rules``: configurable, dated).
 
 ``candidate`` (the case, its stages, the form codes and the ledger), ``dossier`` (papers,
 background checks, introducers), ``decisions`` (votes, decisions, extensions, mentors,
-observations), ``rule_values`` (rule values and per-chapter choices).
+observations), ``rule_values`` (per-chapter choices).
 """
 
 from admissions.models.candidate import (
@@ -30,16 +30,11 @@ from admissions.models.decisions import (
     Resolution,
 )
 from admissions.models.dossier import BackgroundCheck, CandidateDocument, Introduction
-from admissions.models.rule_values import (
-    DEFAULTS,
-    ChapterAdmissionSettings,
-    RuleDefault,
-    RuleValue,
-)
+from admissions.models.rule_values import ChapterAdmissionSettings
 
 __all__ = [
-    "BOARD_STAGES", "CLOSED_STAGES", "DEFAULTS", "EXITS", "STAGE_TRANSITIONS", "BackgroundCheck",
+    "BOARD_STAGES", "CLOSED_STAGES", "EXITS", "STAGE_TRANSITIONS", "BackgroundCheck",
     "Candidate", "CandidateDocument", "CandidateEvent", "CandidateEventQuerySet",
     "CandidateQuerySet", "ChapterAdmissionSettings", "Decision", "Extension", "Form",
-    "Introduction", "MentorAssignment", "Observation", "Resolution", "RuleDefault", "RuleValue",
+    "Introduction", "MentorAssignment", "Observation", "Resolution",
 ]  # fmt: skip

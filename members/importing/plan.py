@@ -176,7 +176,7 @@ def _parse_row(source: SourceRow, cells: dict[str, Cell]) -> RowPlan:
             row.error(column.key, _("This column must be filled in."), "required")
     born = row.values.get("date_of_birth")
     if born and not OLDEST_BIRTH <= born <= add_months(
-        timezone.localdate(), -checks.MIN_AGE_MONTHS
+        timezone.localdate(), -checks.min_age_months(timezone.localdate())
     ):
         row.error(
             "date_of_birth", _("This date of birth is not plausible for a party member."),

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from admissions.models import Candidate, CandidateEvent, Decision, Resolution, RuleValue
+from admissions.models import Candidate, CandidateEvent, Decision, Resolution
+from chapter.models import RuleValue
 from tests.admissions.factories import PipelineStory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def admin_client(client, admin_user):
 
 MODELS = [
     "candidate", "candidatedocument", "backgroundcheck", "introduction", "resolution", "decision",
-    "extension", "mentorassignment", "observation", "candidateevent", "rulevalue",
+    "extension", "mentorassignment", "observation", "candidateevent",
     "chapteradmissionsettings",
 ]  # fmt: skip
 
@@ -99,7 +100,7 @@ def test_pipeline_ledger_is_read_only(admin_client, admitted):
 
 def test_rule_value_from_a_date(admin_client):
     response = admin_client.post(
-        reverse("admin:admissions_rulevalue_add"),
+        reverse("admin:chapter_rulevalue_add"),
         {
             "key": "CEREMONY_WD",
             "value": "25",
@@ -110,7 +111,7 @@ def test_rule_value_from_a_date(admin_client):
     assert response.status_code == 302
     assert RuleValue.objects.get().value == 25
     unknown = admin_client.post(
-        reverse("admin:admissions_rulevalue_add"),
+        reverse("admin:chapter_rulevalue_add"),
         {"key": "NO_SUCH_RULE", "value": "1", "effective_from": "01/01/2027", "source": "x"},
     )
     assert unknown.status_code == 200

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 
 from admissions import checks, rules, services
-from admissions.models import Candidate, RuleValue
+from admissions.models import Candidate
 from admissions.rules import DEFAULTS, rule
+from chapter.models import RuleValue
 from tests.admissions.factories import PipelineStory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from admissions.models import Candidate, CandidateEvent, RuleValue
-from chapter.models import CalendarOverride
+from admissions.models import Candidate, CandidateEvent
+from chapter.models import CalendarOverride, RuleValue
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, Position, RoleAssignment
 from tests.admissions.factories import PipelineStory
 from tests.members.factories import (
