@@ -15,6 +15,7 @@ from admissions.checks import vote_base
 from admissions.models import BackgroundCheck, Candidate, Form, Introduction, Observation
 from chapter.dates import add_months
 from chapter.documents import Document
+from demo import ratings as demo_ratings
 from demo.story import (
     ADMISSION_SOURCES,
     CELL_NAMES,
@@ -54,6 +55,7 @@ from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 class DemoBuilder:
     def __init__(self, *, password: str, today: date, as_published: bool, seed: int = 20180514):
         self.password = password
+        self.today = today
         self.story = Story(story_shift(today, as_published))
         self.fake = Faker("vi_VN")
         self.fake.seed_instance(seed)
@@ -93,6 +95,10 @@ class DemoBuilder:
             )
             self.early_case(chapter, cells[(i + 1) % 4], founders, stage, source, step, day)
         self.assign_roles(committee, chapter, cells, founders)
+        # The year just ended rated, and next year's badge list (demo/ratings.py).
+        demo_ratings.build(
+            chapter, founders, actor=self.users["bithu"], today=self.today, random=self.random
+        )
         return chapter
 
     def create_users(self) -> None:

@@ -87,13 +87,13 @@ def candidates(scope: QuerySet[Member], year: int) -> QuerySet[Member]:
         .order_by("-effective_date")
         .values("effective_date")[:1]
     )
-    found = (
+    return (
         scope.filter(status__in=(*Member.ACTIVE_STATUSES, Status.DECEASED))
         .annotate(death_on=Subquery(deaths))
         .select_related("chapter", "cell")
         .order_by("search_key", "pk")
+        .with_party_age()
     )
-    return found.with_party_age() if hasattr(found, "with_party_age") else found
 
 
 def badge_list(scope: QuerySet[Member], year: int) -> BadgeList:

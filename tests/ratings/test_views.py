@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.conf import settings
 
-from members import services as member_services
 from ratings.models import AnnualRating, Level
 from tests.members.factories import register_member
 from tests.ratings.conftest import exempt
@@ -33,7 +32,9 @@ def post_data(rows: list[tuple[object, str]]) -> dict:
     return data
 
 
-def test_the_page_lists_the_roll_at_31_december_with_a_select_each(client, secretary, chapter, roll):
+def test_the_page_lists_the_roll_at_31_december_with_a_select_each(
+    client, secretary, chapter, roll
+):
     exempted = register_member(chapter=chapter, full_name="Hoàng Văn Em", gender="M")
     exempt(exempted, D(2025, 5, 1))
     later = register_member(
