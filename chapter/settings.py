@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "admissions",
     "ratings",
     "reports",
+    "documents",
     "demo",  # the top layer: the demo story and seed_scale import every app
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admissions/", include("admissions.urls")),
     path("reports/", include("reports.urls")),
     path("ratings/", include("ratings.urls")),
+    path("documents/", include("documents.urls")),
     # No self-service password reset: e-mail is out of scope, the administrator resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

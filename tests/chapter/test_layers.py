@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 # Bottom first: each app may import those before it, never those after.
-LAYERS = ("chapter", "members", "admissions", "reports", "demo")
+LAYERS = ("chapter", "members", "admissions", "ratings", "reports", "documents", "demo")
 URLCONF = "chapter.urls"
 ROOT = Path(settings.BASE_DIR)
 

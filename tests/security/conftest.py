@@ -47,6 +47,7 @@ from admissions.models import (
     Observation,
     Resolution,
 )
+from documents.models import DocumentSettings, DocumentTemplate, GeneratedDocument, Meeting
 from members import importing as importer
 from members import services as member_services
 from members.models import Cell, Chapter, Committee, ImportBatch, Member, Position, RoleAssignment
@@ -248,6 +249,7 @@ def _build_chapter(world: World, key: str) -> None:
         start_date=D(2018, 6, 1),
     )
     ChapterAdmissionSettings.objects.create(chapter=chapter)
+    _documents(world, key)
     Extension.objects.create(
         candidate=world.candidates[f"{key}-{St.CHAPTER_APPROVED}"],
         kind=Extension.Kind.ADMISSION_DECISION,
@@ -338,7 +340,9 @@ def _build_users(world: World) -> None:
         if role_kind:
             world.roles[role] = give_role(user, role_kind, **unit)
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["members", "admissions", "chapter", "auth", "axes"],
+        content_type__app_label__in=[
+            "members", "admissions", "chapter", "documents", "auth", "axes"
+        ],
         codename__regex=r"^(view|change)_",
     )
     world.users["staff"].user_permissions.set(permissions)
@@ -370,7 +374,7 @@ def _global_rows() -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
 
-    from chapter.models import RuleValue
+    from admissions.models import RuleValue
     from admissions.rules import DEFAULTS
     from chapter.models import CalendarOverride
 
@@ -385,6 +389,41 @@ def _global_rows() -> None:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+
+
+def _documents(world: World, key: str) -> None:
+    """A chapter's document header and Word template, and a document made for its admitted
+    member's case with the meeting's record: rows for the admin's part of the matrix."""
+    chapter = world.chapters[key]
+    candidate = world.candidates[f"{key}-{St.ADMITTED}"]
+    DocumentSettings.objects.create(
+        chapter=chapter, superior_body="Đảng bộ Khối", issuing_body=chapter.name, place="Hà Nội"
+    )
+    DocumentTemplate.objects.create(
+        chapter=chapter,
+        kind="admission-minutes",
+        docx=SimpleUploadedFile("mau.docx", b"PK\x03\x04"),
+    )
+    resolution = candidate.resolutions.first()
+    Meeting.objects.create(
+        resolution=resolution,
+        place=f"Hội trường {world.mark(_unit(world, key, None, private=True))}",
+        started_at=datetime.time(8),
+        ended_at=datetime.time(10),
+        chair="Chủ trì",
+        minute_taker="Thư ký",
+        probationary_present=0,
+        strengths="Tốt.",
+        weaknesses="Không.",
+    )
+    GeneratedDocument.objects.create(
+        chapter=chapter,
+        candidate=candidate,
+        kind="admission-minutes",
+        title="Biên bản",
+        number="01-BB/CB",
+        date=resolution.date,
+    )
 
 
 def build_world() -> World:

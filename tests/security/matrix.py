@@ -47,7 +47,7 @@ SUPERUSER_ONLY = {
     "auth.group",
     "members.roleassignment",
     "members.committee",
-    "chapter.rulevalue",
+    "admissions.rulevalue",
 }
 
 Expect = Callable[[str, str], set]
@@ -656,40 +656,60 @@ def _candidate_observe(world: World, url_for) -> list[Case]:
     return cases
 
 
-def _rating_year(world: World, url_for) -> list[Case]:
-    """A chapter's yearly rating page (ratings app): read by whoever sees the chapter, saved by
-    its secretary or deputy; a year not begun is not found."""
+def reads_chapter(role: str, scope: Scope | None) -> bool:
+    """The chapter's documents: read by those who read the whole chapter, not a cell leader."""
+    return reads(role, scope) and "cell_leader" not in role
+
+
+def _document_case(world: World, url_for) -> list[Case]:
     cases = []
-    for key, chapter in world.chapters.items():
-        scope = scope_of(world, chapter)
-        for year in (2019, 2020):  # the world lives in 2019
-
-            def rule(role, method, scope=scope, begun=year == 2019):
-                if not reads(role, scope):
-                    return 404
-                if method == POST and not manages(role, scope):
-                    return 403
-                return 200 if begun else 404
-
-            url = url_for(public_id=chapter.public_id, year=year)
-            cases.append(Case(url, f"chapter {key} {year}", app(rule)))
+    for key, candidate in _candidates(world):
+        scope = scope_of(world, candidate)
+        rule = safe_only(lambda role, scope=scope: 200 if reads_chapter(role, scope) else 404)
+        cases.append(Case(url_for(public_id=candidate.public_id), f"candidate {key}", rule))
     return cases
 
 
-def _badge_list(*, export: bool):
-    """The badge list (page or Excel): everyone signed in (the export needs a role), a chapter
-    out of reach a 404."""
+def _document_preview(world: World, url_for) -> list[Case]:
+    """Each case's documents: one that can be made (after a vote), one that cannot yet, one
+    unknown; reading needs the case in scope, making needs the chapter's management."""
+    cases = []
+    for key, candidate in _candidates(world):
+        scope = scope_of(world, candidate)
+        voted = candidate.resolutions.exists()
+        for slug in ("admission-minutes", "no-such-document"):
 
-    def generate(world: World, url: str) -> list[Case]:
-        every = safe_only(lambda role: 200 if not export or has_reach(role) else 404)
-        cases = [Case(url, "list", every), Case(url + "?year=2020", "next year", every, (GET,))]
-        for key, chapter in world.chapters.items():
-            scope = scope_of(world, chapter)
-            rule = safe_only(lambda role, scope=scope: 200 if reads(role, scope) else 404)
-            cases.append(Case(f"{url}?chapter={chapter.public_id}", f"chapter {key}", rule, (GET,)))
-        return cases
+            def rule(role, method, scope=scope, ok=voted and slug != "no-such-document"):
+                if not reads_chapter(role, scope) or not ok:
+                    return 404
+                if method == POST and not manages(role, scope):
+                    return 403
+                return 200 if method == GET else {200, "redirect"}
 
-    return generate
+            url = url_for(public_id=candidate.public_id, slug=slug)
+            cases.append(Case(url, f"candidate {key} {slug}", app(rule)))
+    return cases
+
+
+def _document_meeting(world: World, url_for) -> list[Case]:
+    cases = []
+    for key, candidate in _candidates(world):
+        scope = scope_of(world, candidate)
+        voted = candidate.resolutions.filter(kind="ADMISSION_CHAPTER").exists()
+        for kind in ("ADMISSION_CHAPTER", "NO_SUCH_VOTE"):
+
+            def rule(role, method, scope=scope, known=kind != "NO_SUCH_VOTE", ok=voted):
+                if not reads_chapter(role, scope) or not known:
+                    return 404
+                if not manages(role, scope):
+                    return 403
+                if not ok:
+                    return 404
+                return 200 if method == GET else {200, "redirect"}
+
+            url = url_for(public_id=candidate.public_id, kind=kind)
+            cases.append(Case(url, f"candidate {key} {kind}", app(rule)))
+    return cases
 
 
 def _fixed(rule: Expect) -> Callable[[World, str], list[Case]]:
@@ -739,14 +759,24 @@ APP_RULES: dict[str, object] = {
     "admissions:candidate-observe": _url_cases(_candidate_observe),
     "admissions:candidate-annul": _url_cases(_candidate_annul),
     "admissions:candidate-scan": _url_cases(_candidate_scan),
+    "documents:case": _url_cases(_document_case),
+    "documents:preview": _url_cases(_document_preview),
+    "documents:meeting": _url_cases(_document_meeting),
+    "documents:settings": _url_cases(lambda w, u: _chapter_cases(w, u, manage=True)),
+    # A made document's files: through its case (tests/documents); an unknown one is not found.
+    "documents:file": _url_cases(
+        lambda w, u: [
+            Case(
+                u(public_id="00000000-0000-4000-8000-000000000000", fmt="pdf"),
+                "unknown document",
+                safe_only(lambda role: 404),
+            )
+        ]
+    ),
     "reports:report": _reports_page,
     "reports:people": _people,
     "reports:export-figures": _export,
     "reports:export-register": _export,
-    "ratings:index": _fixed(safe_only(lambda role: 200)),
-    "ratings:chapter-year": _url_cases(_rating_year),
-    "ratings:badges": _badge_list(export=False),
-    "ratings:badges-export": _badge_list(export=True),
     # Django's own pages
     "login": _fixed(_everyone(200, 200)),
     "logout": _fixed(app(lambda role, method: 405 if method == GET else {"login", "redirect"})),

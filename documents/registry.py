@@ -1,0 +1,92 @@
+"""Every document the app can make, in one list: its title, form code, symbol for numbering,
+when it can be made, and the function that gathers its data. Adding a chapter's own form is one
+entry here, an HTML template in templates/documents/ and a Word template in templates_docx/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from admissions.models import Candidate, Resolution
+from documents import gather
+from documents.gather import Gathered
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    slug: str
+    title: str | Promise
+    form: str  # the form's code as the guidance prints it (a label; DOCUMENTS.md: verify codes)
+    symbol: str  # the kind in "Số 07-NQ/CB"
+    gather: Callable[[Candidate], Gathered]
+    # The vote the document stems from: it can be made once that vote is recorded (and, for a
+    # resolution proposing something, once it passed).
+    resolution_kind: str = ""
+    needs_pass: bool = False
+    landscape: bool = False
+
+    @property
+    def html_template(self) -> str:
+        return f"documents/{self.slug}.html"
+
+    @property
+    def docx_name(self) -> str:
+        return f"{self.slug}.docx"
+
+    def available(self, latest_votes: dict[str, bool]) -> bool:
+        """``latest_votes``: whether the latest vote of each kind recorded for the case passed."""
+        if not self.resolution_kind:
+            return True
+        if self.resolution_kind not in latest_votes:
+            return False
+        return latest_votes[self.resolution_kind] or not self.needs_pass
+
+
+CASE_DOCUMENTS = (
+    DocumentKind(
+        slug="admission-resolution",
+        title=_("Resolution proposing admission"),
+        form="6-KNĐ",
+        symbol="NQ",
+        gather=gather.admission_vote,
+        resolution_kind=Resolution.Kind.ADMISSION_CHAPTER,
+        needs_pass=True,
+    ),
+    DocumentKind(
+        slug="admission-minutes",
+        title=_("Minutes of the chapter meeting on the admission"),
+        form="",
+        symbol="BB",
+        gather=gather.admission_vote,
+        resolution_kind=Resolution.Kind.ADMISSION_CHAPTER,
+    ),
+    DocumentKind(
+        slug="confirmation-resolution",
+        title=_("Resolution proposing confirmation as an official member"),
+        form="13-KNĐ",
+        symbol="NQ",
+        gather=gather.confirmation_vote,
+        resolution_kind=Resolution.Kind.CONFIRMATION_CHAPTER,
+        needs_pass=True,
+    ),
+    DocumentKind(
+        slug="confirmation-minutes",
+        title=_("Minutes of the chapter meeting on the confirmation"),
+        form="",
+        symbol="BB",
+        gather=gather.confirmation_vote,
+        resolution_kind=Resolution.Kind.CONFIRMATION_CHAPTER,
+    ),
+)
+BY_SLUG = {kind.slug: kind for kind in CASE_DOCUMENTS}
+
+
+def case_documents(candidate: Candidate) -> list[DocumentKind]:
+    """The documents that can be made for this case now (one query)."""
+    latest: dict[str, bool] = {}
+    for kind, passed in candidate.resolutions.order_by("date", "id").values_list("kind", "passed"):
+        latest[kind] = passed
+    return [kind for kind in CASE_DOCUMENTS if kind.available(latest)]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("case/<uuid:public_id>/", views.case_documents, name="case"),
+    path("case/<uuid:public_id>/<slug:slug>/", views.document_preview, name="preview"),
+    path("case/<uuid:public_id>/meeting/<slug:kind>/", views.meeting_edit, name="meeting"),
+    path("file/<uuid:public_id>.<str:fmt>", views.generated_file, name="file"),
+    path("chapter/<uuid:public_id>/settings/", views.settings_edit, name="settings"),
+]

@@ -1,0 +1,35 @@
+"""How a Party document writes dates and numbers (Hướng dẫn 36-HD/VPTW; DOCUMENTS.md §1.4, §1.5)."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+
+def day_in_words(day: date) -> str:
+    """ "ngày 05 tháng 02 năm 2020": the day padded to two digits, only months 1 and 2 padded
+    ("ngày 03 tháng 4 năm 2018", "ngày 24 tháng 11 năm 2020")."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def date_line(place: str, day: date) -> str:
+    """The place-and-date line under the Party's title: "Hà Nội, ngày 05 tháng 02 năm 2020"."""
+    return f"{place}, {day_in_words(day)}" if place else day_in_words(day).capitalize()
+
+
+def document_number(pattern: str, n: int, symbol: str) -> str:
+    """A document's number and symbol from the chapter's pattern: "{n}-{kind}/CB" → "07-NQ/CB".
+
+    ``{n}`` is the running number, two digits at least (the Party's examples: "Số 09-KH/ĐU");
+    ``{kind}`` the kind's symbol (NQ, BB, DS…)."""
+    try:
+        return pattern.format(n=f"{n:02d}", kind=symbol)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(_("The numbering pattern may use only {n} and {kind}.")) from error
+
+
+def percent(part: int, whole: int) -> str:
+    """ "66,67%": two decimals with a decimal comma, as the chapter's resolutions write them."""
+    if not whole:
+        return "0%"
+    return f"{part * 100 / whole:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
