@@ -374,7 +374,7 @@ def _global_rows() -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
 
-    from admissions.models import RuleValue
+    from chapter.models import RuleValue
     from admissions.rules import DEFAULTS
     from chapter.models import CalendarOverride
 

@@ -47,7 +47,7 @@ SUPERUSER_ONLY = {
     "auth.group",
     "members.roleassignment",
     "members.committee",
-    "admissions.rulevalue",
+    "chapter.rulevalue",
 }
 
 Expect = Callable[[str, str], set]
@@ -656,6 +656,42 @@ def _candidate_observe(world: World, url_for) -> list[Case]:
     return cases
 
 
+def _rating_year(world: World, url_for) -> list[Case]:
+    """A chapter's yearly rating page (ratings app): read by whoever sees the chapter, saved by
+    its secretary or deputy; a year not begun is not found."""
+    cases = []
+    for key, chapter in world.chapters.items():
+        scope = scope_of(world, chapter)
+        for year in (2019, 2020):  # the world lives in 2019
+
+            def rule(role, method, scope=scope, begun=year == 2019):
+                if not reads(role, scope):
+                    return 404
+                if method == POST and not manages(role, scope):
+                    return 403
+                return 200 if begun else 404
+
+            url = url_for(public_id=chapter.public_id, year=year)
+            cases.append(Case(url, f"chapter {key} {year}", app(rule)))
+    return cases
+
+
+def _badge_list(*, export: bool):
+    """The badge list (page or Excel): everyone signed in (the export needs a role), a chapter
+    out of reach a 404."""
+
+    def generate(world: World, url: str) -> list[Case]:
+        every = safe_only(lambda role: 200 if not export or has_reach(role) else 404)
+        cases = [Case(url, "list", every), Case(url + "?year=2020", "next year", every, (GET,))]
+        for key, chapter in world.chapters.items():
+            scope = scope_of(world, chapter)
+            rule = safe_only(lambda role, scope=scope: 200 if reads(role, scope) else 404)
+            cases.append(Case(f"{url}?chapter={chapter.public_id}", f"chapter {key}", rule, (GET,)))
+        return cases
+
+    return generate
+
+
 def reads_chapter(role: str, scope: Scope | None) -> bool:
     """The chapter's documents: read by those who read the whole chapter, not a cell leader."""
     return reads(role, scope) and "cell_leader" not in role
@@ -777,6 +813,10 @@ APP_RULES: dict[str, object] = {
     "reports:people": _people,
     "reports:export-figures": _export,
     "reports:export-register": _export,
+    "ratings:index": _fixed(safe_only(lambda role: 200)),
+    "ratings:chapter-year": _url_cases(_rating_year),
+    "ratings:badges": _badge_list(export=False),
+    "ratings:badges-export": _badge_list(export=True),
     # Django's own pages
     "login": _fixed(_everyone(200, 200)),
     "logout": _fixed(app(lambda role, method: 405 if method == GET else {"login", "redirect"})),
