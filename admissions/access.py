@@ -44,6 +44,13 @@ def can_observe(user, candidate: Candidate) -> bool:
     )
 
 
+def reads_whole_chapter(user, candidate: Candidate) -> bool:
+    """The chapter's secretary or deputy, the committee officers above it, superusers: those who
+    read the chapter's papers on a case (its documents name members of every cell)."""
+    reach = reach_of(user)
+    return reach.manages(candidate.chapter_id) or reach.oversees(candidate.chapter.committee)
+
+
 def can_manage_chapter_candidates(user, chapter_id: int) -> bool:
     return reach_of(user).manages(chapter_id)
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from admissions.access import get_candidate_for_user
+from admissions.access import get_candidate_for_user, reads_whole_chapter
 from admissions.models import Candidate
 from members.access import reach_of
 
@@ -21,10 +21,9 @@ def get_case_for_documents(user, public_id: UUID, *, make: bool = False) -> Cand
     """The case whose documents the user reads (404 otherwise); 403 if ``make`` and the user
     does not manage its chapter."""
     candidate = get_candidate_for_user(user, public_id)
-    reach = reach_of(user)
-    if not (reach.manages(candidate.chapter_id) or reach.oversees(candidate.chapter.committee)):
+    if not reads_whole_chapter(user, candidate):
         raise Http404
-    if make and not reach.manages(candidate.chapter_id):
+    if make and not can_make(user, candidate):
         raise PermissionDenied
     return candidate
 
