@@ -15,6 +15,7 @@ from admissions.checks import vote_base
 from admissions.models import BackgroundCheck, Candidate, Form, Introduction, Observation
 from chapter.dates import add_months
 from chapter.documents import Document
+from demo import documents as demo_documents
 from demo import ratings as demo_ratings
 from demo.story import (
     ADMISSION_SOURCES,
@@ -95,6 +96,8 @@ class DemoBuilder:
             )
             self.early_case(chapter, cells[(i + 1) % 4], founders, stage, source, step, day)
         self.assign_roles(committee, chapter, cells, founders)
+        # The header of the chapter's documents and a record of each meeting that voted.
+        demo_documents.build(chapter)
         # The year just ended rated, and next year's badge list (demo/ratings.py).
         demo_ratings.build(
             chapter, founders, actor=self.users["bithu"], today=self.today, random=self.random

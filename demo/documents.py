@@ -1,0 +1,91 @@
+"""The demo chapter's document header and the record of each meeting it voted in, so that every
+demo admission and confirmation has its resolution and minutes ready to make (documents app)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from admissions.models import Resolution
+from documents.models import DocumentSettings, Meeting
+from members.models import Chapter, Member, RoleAssignment
+
+PLACE = "Bắc Ninh"
+ROOM = "Phòng họp Ban Quản lý An toàn thực phẩm tỉnh"
+STRENGTHS = {
+    Resolution.Kind.ADMISSION_CHAPTER: (
+        "Có lập trường tư tưởng chính trị vững vàng, chấp hành tốt chủ trương của Đảng, chính "
+        "sách, pháp luật của Nhà nước.\n"
+        "Hoàn thành tốt nhiệm vụ chuyên môn được giao; có đạo đức, lối sống trong sáng, quan hệ "
+        "tốt với quần chúng."
+    ),
+    Resolution.Kind.CONFIRMATION_CHAPTER: (
+        "Trong thời gian dự bị luôn giữ vững lập trường tư tưởng, chấp hành nghiêm Điều lệ Đảng "
+        "và nghị quyết của chi bộ.\n"
+        "Hoàn thành tốt nhiệm vụ được giao; tích cực tham gia sinh hoạt chi bộ."
+    ),
+}
+WEAKNESSES = "Đôi khi còn ngại phát biểu, đóng góp ý kiến trong sinh hoạt chi bộ."
+REASONS = ("đi công tác", "nghỉ ốm", "việc gia đình")
+
+
+def build(chapter: Chapter) -> None:
+    DocumentSettings.objects.create(
+        chapter=chapter,
+        superior_body="Đảng bộ Khối các cơ quan tỉnh",
+        issuing_body=chapter.name,
+        place=PLACE,
+    )
+    secretary = (
+        RoleAssignment.objects.filter(chapter=chapter, role=RoleAssignment.Role.SECRETARY)
+        .select_related("member")
+        .first()
+    )
+    chair = secretary.member.full_name if secretary and secretary.member else ""
+    votes = Resolution.objects.filter(
+        candidate__chapter=chapter, kind__in=list(STRENGTHS)
+    ).order_by("date", "id")
+    for n, resolution in enumerate(votes):
+        Meeting.objects.create(
+            resolution=resolution,
+            place=ROOM,
+            started_at=time(8 if n % 2 == 0 else 14, 0),
+            ended_at=time(10 if n % 2 == 0 else 16, 0),
+            chair=chair,
+            minute_taker=_minute_taker(chapter, resolution, chair),
+            probationary_present=_probationary_on(chapter, resolution),
+            absences=_absences(chapter, resolution, chair),
+            strengths=STRENGTHS[resolution.kind],
+            weaknesses=WEAKNESSES,
+        )
+
+
+def _officials_on(chapter: Chapter, resolution: Resolution) -> list[str]:
+    return list(
+        Member.objects.filter(chapter=chapter)
+        .on_roll_as_of(resolution.date)
+        .filter(status_on=Member.Status.OFFICIAL)
+        .order_by("pk")
+        .values_list("full_name", flat=True)
+    )
+
+
+def _probationary_on(chapter: Chapter, resolution: Resolution) -> int:
+    return (
+        Member.objects.filter(chapter=chapter)
+        .on_roll_as_of(resolution.date)
+        .filter(status_on=Member.Status.PROBATIONARY)
+        .count()
+    )
+
+
+def _minute_taker(chapter: Chapter, resolution: Resolution, chair: str) -> str:
+    return next(name for name in _officials_on(chapter, resolution) if name != chair)
+
+
+def _absences(chapter: Chapter, resolution: Resolution, chair: str) -> str:
+    """The official members not present that day (the vote's base less those present)."""
+    officials = [name for name in reversed(_officials_on(chapter, resolution)) if name != chair]
+    absent = max(len(officials) + 1 - resolution.present, 0)
+    return "\n".join(
+        f"{name}: {REASONS[i % len(REASONS)]}" for i, name in enumerate(officials[:absent])
+    )
