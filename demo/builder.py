@@ -52,6 +52,9 @@ from demo.story import (
 from members import services
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 
+# The founder who was re-admitted before the register was kept (a demo of R16's adjustment).
+READMITTED_FOUNDER = 14
+
 
 class DemoBuilder:
     def __init__(self, *, password: str, today: date, as_published: bool, seed: int = 20180514):
@@ -147,6 +150,13 @@ class DemoBuilder:
             card_number=f"{52000000 + index:08d}",
             dossier_number=f"52.{1000 + index}",
         )
+        if index == READMITTED_FOUNDER:
+            # Re-admitted before the register was kept (R16, R20): party age counts from the
+            # first decision, less the months off the roll the chapter verified on paper.
+            details.update(
+                first_admission_decision_date=self.story.on(date(2006, 3, 2)),
+                earlier_interruption_months=38,
+            )
         return services.member_register(
             chapter=chapter,
             cell=cell,

@@ -32,9 +32,9 @@ from members.movement_forms import (
     AnnulForm,
     CorrectKeyDateForm,
     ServiceForm,
-    TransferInForm,
     add_service_error,
 )
+from members.transfer_in_form import TransferInForm
 
 Status = Member.Status
 CONFIRM_TEMPLATE = "members/move_confirm.html"

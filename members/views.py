@@ -17,16 +17,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chapter.dates import format_date
 from chapter.forms import add_service_error
-from members import access, services
+from members import access, services, transfers
 from members.actions import buttons
 from members.filters import MemberFilter
 from members.forms import SECTIONS, MemberCreateForm, MemberEditForm
 from members.models import Member, MemberEvent
+from members.models.party_age import describe as describe_party_age
 
 PER_PAGE = 50
 Status = Member.Status
@@ -42,7 +42,7 @@ HISTORY_SKIPPED = {"id", "public_id", "created_at", "updated_at"}
 def member_list(request: HttpRequest) -> HttpResponse:
     members = access.members_visible_to(request.user).for_register()
     filterset = MemberFilter(request.GET, queryset=members, request=request)
-    results = filterset.qs
+    results = filterset.qs.with_party_age()  # one query for the page's party ages (R16)
     totals = results.aggregate(
         total=Count("pk"),
         official=Count("pk", filter=Q(status=Status.OFFICIAL)),
@@ -152,23 +152,15 @@ def _sections(member: Member) -> list[dict[str, Any]]:
     return sections
 
 
-def _years_months(months: int | None) -> str | None:
-    """Party age as "N years M months" (vi: "N năm M tháng")."""
-    if months is None:
-        return None
-    years, months = divmod(months, 12)
-    return "{} {}".format(
-        ngettext("%(n)d year", "%(n)d years", years) % {"n": years},
-        ngettext("%(n)d month", "%(n)d months", months) % {"n": months},
-    )
-
-
 @require_safe
 def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     member = access.get_member_for_user(request.user, public_id)
     can_manage = access.can_manage_member(request.user, member)
     actions = buttons(member) if can_manage else []
     events = timeline(member)
+    standing = [e for e in events if not e.is_annulment and getattr(e, "annulment", None) is None]
+    party_age = member.party_age(events=[e for e in standing if e.status])
+    transfers.annotate(events, standing)
     context = {
         "member": member,
         "sections": _sections(member),
@@ -181,7 +173,9 @@ def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         # (slug, action, url) for each button, those leaving the roll apart.
         "actions": [(a.slug, a, url) for a, url in actions if not a.leaves_roll],
         "exit_actions": [(a.slug, a, url) for a, url in actions if a.leaves_roll],
-        "party_age": _years_months(member.party_age_months()),
+        "party_age": describe_party_age(party_age.months) if party_age else None,
+        "party_age_detail": party_age,
+        "transfer_alerts": [flag for event in events for flag in event.transfer_flags],
         "age": member.age(),
     }
     return render(request, "members/member_detail.html", context)

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chapter.xlsx import safe_value, text_cell
 from members.models import Cell, Member, MemberEvent
+from members.models.party_age import describe as describe_party_age
 from ratings.models import AnnualRating, Level
 from ratings.queries import register_rating_year
 from reports import queries
@@ -153,9 +154,10 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
         .values("member")
     )
     standing = MemberEvent.objects.standing()
-    events = standing.filter(effective_date__lte=day, kind__in=REGISTER_KINDS).order_by(
-        "effective_date", "id"
-    )
+    # The register's movements, and every status change (party age reads them, R16).
+    events = standing.filter(
+        Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False), effective_date__lte=day
+    ).order_by("effective_date", "id")
     cell_name = Cell.objects.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
     rating = AnnualRating.objects.filter(
         member=OuterRef("pk"), year=register_rating_year(day)
@@ -172,7 +174,8 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
 
 def register_headers(day: date | None = None) -> list[str]:
     """The 7-HSĐV columns, one spreadsheet column per item, numbered as in the book; with
-    ``day``, the yearly rating of the year before it (``register_rating_year``) last."""
+    ``day``, the party age on that day (R16), then the yearly rating of the year before it
+    (``register_rating_year``) last."""
     columns = [
         (1, _("No.")),
         (2, _("Full name")),
@@ -205,13 +208,14 @@ def register_headers(day: date | None = None) -> list[str]:
     ]
     extra = [_("Status on the day"), _("Cell"), _("Chapter")]
     if day is not None:
+        extra.append(_("Party age on the day"))
         extra.append(_("Rating for %(year)d") % {"year": register_rating_year(day)})
     return [f"({number}) {label}" for number, label in columns] + extra
 
 
 REGISTER_WIDTHS = (
     6, 26, 18, 8, 10, 10, 18, 10, 14, 20, 12, 18, 18, 12, 12, 12, 12, 12, 12,
-    12, 24, 12, 24, 12, 12, 22, 28, 28, 18, 18, 26, 24,
+    12, 24, 12, 24, 12, 12, 22, 28, 28, 18, 18, 26, 24, 18,
 )  # fmt: skip
 
 
@@ -254,6 +258,7 @@ def _latest(events, kinds) -> MemberEvent | None:
 
 def register_row(ws, number: int, member: Member, day: date) -> list:
     events = member.register_events
+    age = member.party_age(day, events=[event for event in events if event.status])
     out = _latest(events, (Kind.TRANSFERRED_OUT,))
     came = _latest(events, (Kind.TRANSFERRED_IN,))
     death = _latest(events, (Kind.DECEASED,))
@@ -294,6 +299,8 @@ def register_row(ws, number: int, member: Member, day: date) -> list:
         capfirst(str(Status(member.status_on).label)) if member.status_on else "",
         member.cell_on_name or "",
         member.chapter.name,
+        # Party age (R16): the member's one answer, from the entries loaded above.
+        describe_party_age(age.months if age else None),
         str(Level(member.rating_level).label) if member.rating_level else "",
     ]
     # Empty values stay unwritten: a third fewer cells to serialise in a typical register.

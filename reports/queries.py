@@ -8,15 +8,17 @@ they stood that day, not as the rows stand now.
 Each figure has a name (``FIGURES``) and ``people()`` returns the members behind it, built from
 the same condition the count uses: the list always equals the number.
 
-Cost: ``as_of`` runs a fixed number of aggregate queries (one for the counts, sex and age, one
-GROUP BY per other dimension, one for the cells' names: eight in all); ``in_period`` one GROUP
-BY on the ledger.
+Cost: ``as_of`` runs a fixed number of queries (one aggregate for the counts, sex and age, one
+GROUP BY per other dimension, one for the cells' names, two for party age: ten in all);
+``in_period`` one GROUP BY on the ledger.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -26,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
 from members.models import Cell, Member, MemberEvent
+from members.models.member import party_age_events
+from members.models.party_age import compute as compute_party_age
 
 Status = Member.Status
 Kind = MemberEvent.Kind
@@ -52,6 +56,7 @@ ROLL_FIGURES: dict[str, tuple[Promise, Q]] = {
 DIMENSIONS: dict[str, tuple[Promise, str]] = {
     "sex": (_("Sex"), "gender"),
     "age": (_("Age"), ""),  # date ranges, see _age_condition
+    "party_age": (_("Party age"), ""),  # computed per member, see party_age_bands
     "ethnicity": (_("Ethnicity"), "ethnicity"),
     "religion": (_("Religion"), "religion"),
     "education": (_("General education"), "general_education"),
@@ -64,9 +69,11 @@ GROUPED = ("ethnicity", "religion", "education", "theory")
 # Movements in a period ---------------------------------------------------------------------
 
 EXIT_KINDS = (Kind.REMOVED, Kind.EXPELLED, Kind.LEFT, Kind.DECEASED)
+ADMISSION_KINDS = (Kind.ADMITTED, Kind.READMITTED)
 ENTRY_KINDS = (Kind.REGISTERED, Kind.IMPORTED)
 PERIOD_FIGURES: dict[str, tuple[Promise, tuple[str, ...]]] = {
-    "admitted": (_("Admitted"), (Kind.ADMITTED,)),
+    # A re-admission (R20) brings the former record back on the roll: an admission too.
+    "admitted": (_("Admitted"), ADMISSION_KINDS),
     "confirmed": (_("Confirmed as official"), (Kind.CONFIRMED,)),
     "removed_from_probationary_list": (
         _("Removed from the probationary list"),
@@ -190,6 +197,67 @@ def _dimension_condition(
     return Q(**{field: "" if value == NO_VALUE else value})
 
 
+# Party age (R16) as of a day -----------------------------------------------------------------
+
+# Bands of whole years of party age; a probationary member has none (Charter Art. 5(4)).
+PARTY_AGE_BAND_CHOICES = (
+    (NO_VALUE, _("None (probationary)")),
+    ("lt10", _("Under 10 years")),
+    ("10", _("10 to under 20 years")),
+    ("20", _("20 to under 30 years")),
+    ("30", _("30 to under 40 years")),
+    ("40", _("40 years and more")),
+)
+
+
+def _party_age_band(months: int | None) -> str:
+    if months is None:
+        return NO_VALUE
+    years = months // 12
+    if years < 10:
+        return "lt10"
+    return str(min(years // 10 * 10, 40))
+
+
+def party_age_bands(scope: QuerySet[Member], day: date) -> dict[str, list[int]]:
+    """The pks of those on the roll on ``day`` by party-age band: two queries (the members, the
+    ledger entries that changed their status), then the members' one computation
+    (``members.models.party_age.compute``, what ``Member.party_age_months`` runs) in Python."""
+    roll = on_roll(scope, day)
+    entries = defaultdict(list)
+    rows = (
+        party_age_events()
+        .filter(member__in=roll.values("pk"), effective_date__lte=day)
+        .values_list("member_id", "pk", "kind", "effective_date", "status", "document_date")
+    )
+    for member_id, pk, kind, effective, status, decided in rows:
+        entry = SimpleNamespace(
+            pk=pk, kind=kind, effective_date=effective, status=status, document_date=decided
+        )
+        entries[member_id].append(entry)
+    fields = (
+        "first_admission_decision_date",
+        "admission_decision_date",
+        "ceremony_date",
+        "earlier_interruption_months",
+    )
+    bands: dict[str, list[int]] = {value: [] for value, _label in PARTY_AGE_BAND_CHOICES}
+    for pk, *values in roll.values_list("pk", *fields):
+        member = SimpleNamespace(**dict(zip(fields, values, strict=True)))
+        age = compute_party_age(member, entries[pk], day)
+        bands[_party_age_band(age.months if age else None)].append(pk)
+    return bands
+
+
+def by_party_age(scope: QuerySet[Member], day: date) -> Breakdown:
+    bands = party_age_bands(scope, day)
+    rows = [
+        Row(value, capfirst(str(label)), len(bands[value]))
+        for value, label in PARTY_AGE_BAND_CHOICES
+    ]
+    return Breakdown("party_age", str(DIMENSIONS["party_age"][0]), rows)
+
+
 def on_roll(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
     """Members of the scope on the roll at the end of ``day``, annotated by ``as_of``."""
     return scope.as_of(day).filter(status_on__in=Member.ACTIVE_STATUSES)
@@ -280,7 +348,8 @@ def as_of(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = Non
             for band, label in AGE_BAND_CHOICES
         ],
     )
-    breakdowns = [sex, age, *(_grouped(scope, day, figure) for figure in GROUPED)]
+    breakdowns = [sex, age, by_party_age(scope, day)]
+    breakdowns += [_grouped(scope, day, figure) for figure in GROUPED]
     breakdowns += [by_chapter(scope, day), by_cell(scope, day, cells)]
     return Snapshot(day, counts, breakdowns)
 
@@ -324,7 +393,7 @@ def admissions_by_quarter(scope: QuerySet[Member], today: date, quarters: int = 
         spans.append((start, quarter_end(start)))
         start = quarter_start(start - timedelta(days=1))
     spans.reverse()
-    events = _events(scope, spans[0][0], spans[-1][1], (Kind.ADMITTED,))
+    events = _events(scope, spans[0][0], spans[-1][1], ADMISSION_KINDS)
     result = events.aggregate(
         **{
             f"q{i}": Count("member", distinct=True, filter=Q(effective_date__range=span))
@@ -377,6 +446,11 @@ def people(
             raise ValueError("a figure as of a day needs the day")
         if figure in ROLL_FIGURES:
             condition = ROLL_FIGURES[figure][1]
+        elif figure == "party_age":
+            value = value or NO_VALUE
+            if value not in dict(PARTY_AGE_BAND_CHOICES):
+                raise ValueError(value)
+            condition = Q(pk__in=party_age_bands(scope, day)[value])
         elif figure in DIMENSIONS:
             condition = _dimension_condition(figure, day, value or NO_VALUE, cells)
         else:
@@ -393,6 +467,8 @@ def value_label(figure: str, value: str) -> str:
         return str(Member.Gender(value).label)
     if figure == "age":
         return str(dict(AGE_BAND_CHOICES)[value])
+    if figure == "party_age":
+        return str(dict(PARTY_AGE_BAND_CHOICES)[value])
     if figure == "theory":
         return str(
             dict(Member.PoliticalTheory.choices).get("" if value == NO_VALUE else value, value)

@@ -143,6 +143,8 @@ def _value(figure: str, raw: str | None) -> str | None:
             raise Http404 from None
     if figure == "age" and value not in dict(queries.AGE_BAND_CHOICES):
         raise Http404
+    if figure == "party_age" and value not in dict(queries.PARTY_AGE_BAND_CHOICES):
+        raise Http404
     if figure == "sex" and value not in Member.Gender.values:
         raise Http404
     return value

@@ -25,6 +25,7 @@ from chapter.text import fold
 from members.models.organisation import Cell, Chapter, PublicIdModel
 from members.models.party_age import PartyAge
 from members.models.party_age import compute as compute_party_age
+from members.models.party_age import describe as describe_party_age
 
 PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
 
@@ -342,6 +343,11 @@ class Member(SearchKeyMixin, PublicIdModel):
         if events is None:
             events = self.status_events()
         return compute_party_age(self, events, as_of or timezone.localdate())
+
+    @property
+    def party_age_display(self) -> str:
+        """Party age today as "N years M months", "" when there is none (lists, exports)."""
+        return describe_party_age(self.party_age_months())
 
     def party_age_months(self, as_of: date | None = None) -> int | None:
         """Party age in whole months at the end of ``as_of`` (today by default), or None when

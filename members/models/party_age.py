@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.translation import ngettext
+
 from chapter.dates import completed_months
 
 # Ledger kinds after which party age stops growing (the member left the roll).
@@ -103,3 +105,14 @@ def compute(member: Any, events: Iterable[Any], as_of: date) -> PartyAge | None:
     adjustment = member.earlier_interruption_months or 0
     months = max(completed_months(start, end) - adjustment, 0) if end >= start else 0
     return PartyAge(months, start, days_off, adjustment, stopped)
+
+
+def describe(months: int | None) -> str:
+    """Party age as "N years M months" (vi: "N năm M tháng"); "" when there is none."""
+    if months is None:
+        return ""
+    years, rest = divmod(months, 12)
+    return "{} {}".format(
+        ngettext("%(n)d year", "%(n)d years", years) % {"n": years},
+        ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest},
+    )

@@ -337,6 +337,7 @@ def test_an_action_first_asks_for_what_the_service_needs(admin_client, member):
     assert response.status_code == 200
     assert set(response.context["form"].fields) == {
         "effective_date",
+        "change_date",
         "to_organisation",
         "document_number",
         "document_date",

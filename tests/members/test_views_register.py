@@ -606,7 +606,7 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
 
 
 # The same whatever the number of members (the header's chapter links are one of them).
-LIST_QUERIES = 9
+LIST_QUERIES = 10  # with the party ages of the page (one prefetch)
 DETAIL_QUERIES = 8  # with the yearly ratings (ratings_tags.member_ratings)
 
 

@@ -271,9 +271,9 @@ def _chapter_of(size: int):
 @pytest.mark.parametrize("size", [3, 30])
 def test_report_page_runs_a_fixed_number_of_queries(client, size, django_assert_num_queries):
     client.force_login(_chapter_of(size))
-    # session, user, roles; chapters; snapshot (8); period; opening; closing; the cell choices;
+    # session, user, roles; chapters; snapshot (10); period; opening; closing; the cell choices;
     # the yearly ratings by year (ratings.queries.counts_by_year)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get(REPORT + "?as_of=2020-02-05")
     assert response.context["snapshot"].on_roll == size
 
