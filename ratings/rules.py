@@ -39,4 +39,4 @@ def early_months(level: int) -> int:
 POSTHUMOUS_MONTHS = 12
 # What a page cites beside the rating and the badges.
 RATING_SOURCE = "Quy định 366-QĐ/TW"
-BADGE_SOURCE = "Quy định về Huy hiệu Đảng; Hướng dẫn 06-HD/TW"
+BADGE_SOURCE = "Hướng dẫn 01-HD/TW, mục 18; Hướng dẫn 06-HD/TW"

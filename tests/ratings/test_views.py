@@ -162,3 +162,19 @@ def test_the_index_links_each_chapter_and_year(client, secretary, chapter):
     page = login(client, secretary).get("/ratings/").content.decode()
     assert url(chapter, 2025) in page and url(chapter, 2021) in page
     assert "/ratings/badges/?year=2027" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"form-TOTAL_FORMS": "100000", "form-INITIAL_FORMS": "0"},
+        {"form-TOTAL_FORMS": "-1", "form-INITIAL_FORMS": "x"},
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-member": "not-a-uuid"},
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-level": "HTNV\x00"},
+        {},
+    ],
+)
+def test_bad_input_saves_nothing_and_shows_the_page(client, secretary, chapter, roll, data):
+    response = login(client, secretary).post(url(chapter), data)
+    assert response.status_code in (200, 400)  # 400: a NUL byte, refused by the middleware
+    assert not AnnualRating.objects.exists()
