@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.models import Candidate, Resolution
 from chapter.dates import format_date
 from documents.models import DocumentSettings, Meeting
-from documents.words import date_line, day_in_words, percent
+from documents.words import date_in_words, date_line, day_in_words, percent
 from members.models import Chapter, Member, RoleAssignment
 
 
@@ -160,7 +160,7 @@ def chapter_vote(candidate: Candidate, kind: str) -> Gathered:
     gathered.context.update(
         resolution_id=resolution.pk,
         number=resolution.number,
-        day=format_date(day),
+        day=date_in_words(day),
         day_words=day_in_words(day),
         year=day.year,
         meeting_place=gathered.need(meeting.place, _("place of the meeting"), url),

@@ -5,6 +5,11 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 
+def date_in_words(day: date) -> str:
+    """"17 tháng 3 năm 2026": the body's "Ngày {{ day }}, Chi bộ … đã họp" (dates in full)."""
+    return day_in_words(day).removeprefix("ngày ")
+
+
 def day_in_words(day: date) -> str:
     """ "ngày 05 tháng 02 năm 2020": the day padded to two digits, only months 1 and 2 padded
     ("ngày 03 tháng 4 năm 2018", "ngày 24 tháng 11 năm 2020")."""

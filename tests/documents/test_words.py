@@ -59,3 +59,10 @@ def test_the_chapter_s_name_without_its_leading_chi_bo():
     assert bare_name("CHI BỘ Trường THCS Lê Lợi") == "Trường THCS Lê Lợi"
     assert bare_name("Khu phố 3") == "Khu phố 3"
     assert bare_name("Chi đoàn 5") == "Chi đoàn 5"
+
+
+def test_date_in_words_for_the_body_of_a_document():
+    from documents.words import date_in_words
+
+    assert date_in_words(D(2026, 3, 17)) == "17 tháng 3 năm 2026"
+    assert date_in_words(D(2020, 2, 5)) == "05 tháng 02 năm 2020"
