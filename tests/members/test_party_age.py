@@ -375,3 +375,33 @@ def test_the_report_counts_party_age_bands_from_the_same_computation(chapter):
     people = queries.people(scope, "party_age", day=D(2026, 3, 1), value="10")
     assert list(people) == [official]
     assert old.party_age_months(D(2026, 3, 1)) == completed_months(D(1990, 1, 5), D(2026, 3, 1))
+
+
+@pytest.mark.django_db
+def test_annulling_the_readmission_ceremony_puts_the_record_back(chapter):
+    from admissions import services as pipeline
+    from admissions.services.annulment import latest_step
+
+    story = PipelineStory.build(chapter=chapter)
+    story.start = D(2022, 1, 10)
+    former = register_member(chapter, cell=story.cell)
+    services.member_leave(
+        member_id=former.pk, actor=None, effective_date=D(2018, 9, 1), decision=DECISION, reason="x"
+    )
+    candidate = story.candidate_at(
+        Candidate.Stage.ADMITTED,
+        full_name=former.full_name,
+        former_member=former,
+        former_exit_date=D(2018, 9, 1),
+        former_exit_reason=Candidate.ExitReason.OTHER,
+        readmission_consent="99-CV/TU",
+    )
+    pipeline.candidate_annul_latest(
+        candidate_id=candidate.pk, actor=None, event_id=latest_step(candidate).pk, reason="Nhầm"
+    )
+    former.refresh_from_db()
+    candidate.refresh_from_db()
+    assert candidate.member_id is None
+    assert former.status == Status.LEFT
+    assert former.first_admission_decision_date is None
+    assert former.admission_decision_date == D(2010, 1, 5)

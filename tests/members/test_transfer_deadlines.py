@@ -231,3 +231,43 @@ def test_transfer_in_keeps_the_presentation_date(chapter):
             presented_date=letter - ONE_DAY,
         )
     assert "presented_date" in raised.value.error_dict
+
+
+def move_url(member, action):
+    from django.urls import reverse
+
+    return reverse("members:member-move", args=[member.public_id, action])
+
+
+def test_the_transfer_out_form_records_the_change_date(client, secretary, chapter):
+    member = register_member(chapter)
+    client.force_login(secretary)
+    data = {
+        "effective_date": "01/03/2024",
+        "change_date": "02/01/2024",
+        "to_organisation": "Chi bộ Sở Y tế",
+        "document_number": "12-GGT/ĐUK",
+        "document_date": "25/02/2024",
+        "issuing_body": "Đảng ủy Khối",
+        "confirm": "1",
+    }
+    response = client.post(move_url(member, "transfer-out"), data)
+    assert response.status_code == 302
+    entry = member.events.get(kind=Kind.TRANSFERRED_OUT)
+    assert entry.data == {"change_date": "2024-01-02"}
+
+
+def test_the_temporary_out_form_records_the_kind(client, secretary, chapter):
+    member = register_member(chapter)
+    client.force_login(secretary)
+    data = {
+        "effective_date": "01/03/2024",
+        "until": "01/12/2025",
+        "temporary_kind": "STUDY",
+        "to_organisation": "Chi bộ Trường Chính trị tỉnh",
+        "confirm": "1",
+    }
+    response = client.post(move_url(member, "temporary-out"), data)
+    assert response.status_code == 302
+    entry = member.events.get(kind=Kind.TEMPORARY_OUT)
+    assert entry.data == {"until": "2025-12-01", "temporary_kind": "STUDY"}
