@@ -1,8 +1,7 @@
 """The demo chapter's yearly rating and badge lists (ratings app), built through its services.
 
-- the year just ended (or the current one from December: ``latest_ratable_year``) is rated for
-  every member on the roll at its 31 December, with a plausible spread: a few "excellent"
-  (within 20% of "good"), most "good", some "completed", one "not completed";
+- last year is rated for every member on the roll at its 31 December, with a plausible spread:
+  a few "excellent" (within 20% of "good"), most "good", some "completed", one "not completed";
 - two founders have the admission dates of long-standing members (corrected with a reason, as a
   secretary would from the original dossier): one reaches 30 years of party age next year
   (the dashboard's badge figure and the badge list), one the year after (eligible early if
@@ -25,7 +24,7 @@ REASON = "Bổ sung theo hồ sơ đảng viên gốc (quyết định kết n�
 
 def build(chapter: Chapter, founders: list[Member], *, actor, today: date, random) -> None:
     make_veterans(founders, actor=actor, today=today)
-    rate_year(chapter, actor=actor, year=queries.latest_ratable_year(today), random=random)
+    rate_year(chapter, actor=actor, year=today.year - 1, random=random)
 
 
 def make_veterans(founders: list[Member], *, actor, today: date) -> None:
