@@ -14,7 +14,8 @@ from django.http import Http404
 
 from admissions.access import get_candidate_for_user, reads_whole_chapter
 from admissions.models import Candidate
-from members.access import reach_of
+from members.access import get_chapter_for_user, reach_of
+from members.models import Chapter
 
 
 def get_case_for_documents(user, public_id: UUID, *, make: bool = False) -> Candidate:
@@ -30,3 +31,25 @@ def get_case_for_documents(user, public_id: UUID, *, make: bool = False) -> Cand
 
 def can_make(user, candidate: Candidate) -> bool:
     return reach_of(user).manages(candidate.chapter_id)
+
+
+def reads_chapter_documents(user, chapter: Chapter) -> bool:
+    """The chapter's own documents (its register book, its lists) name every member: read by its
+    secretary and deputy, the committee officers above it and superusers, not by a cell leader."""
+    reach = reach_of(user)
+    return reach.manages(chapter.pk) or reach.oversees(chapter.committee)
+
+
+def get_chapter_for_documents(user, public_id: UUID, *, make: bool = False) -> Chapter:
+    """The chapter whose own documents the user reads (404 otherwise, a cell leader included);
+    403 if ``make`` and the user does not manage it (a committee officer reads, does not make)."""
+    chapter = get_chapter_for_user(user, public_id)
+    if not reads_chapter_documents(user, chapter):
+        raise Http404
+    if make and not can_make_for_chapter(user, chapter):
+        raise PermissionDenied
+    return chapter
+
+
+def can_make_for_chapter(user, chapter: Chapter) -> bool:
+    return reach_of(user).manages(chapter.pk)

@@ -308,9 +308,15 @@ SLUGS = (*RESOLUTIONS, *MINUTES)
 
 
 def build_all(folder: Path) -> list[Path]:
+    from documents.chapter_docx import CHAPTER_SLUGS, build_chapter  # it imports this module
+
     written = []
     for slug in SLUGS:
         path = folder / f"{slug}.docx"
         build(slug).save(path)
+        written.append(path)
+    for slug in CHAPTER_SLUGS:
+        path = folder / f"{slug}.docx"
+        build_chapter(slug).save(path)
         written.append(path)
     return written

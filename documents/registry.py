@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Candidate, Resolution
-from documents import gather
+from documents import chapter_gather, chapter_lists, gather
 from documents.gather import Gathered
 
 
@@ -21,12 +21,16 @@ class DocumentKind:
     title: str | Promise
     form: str  # the form's code as the guidance prints it (a label; DOCUMENTS.md: verify codes)
     symbol: str  # the kind in "Số 07-NQ/CB"
-    gather: Callable[[Candidate], Gathered]
+    gather: Callable[..., Gathered]
     # The vote the document stems from: it can be made once that vote is recorded (and, for a
     # resolution proposing something, once it passed).
     resolution_kind: str = ""
     needs_pass: bool = False
     landscape: bool = False
+    # Whose document it is: a case's (``gather(candidate)``) or the chapter's as of a day the
+    # secretary chooses (``gather(chapter, day)``; ``period`` "year": of that day's year).
+    subject: str = "case"
+    period: str = "day"
 
     @property
     def html_template(self) -> str:
@@ -82,6 +86,49 @@ CASE_DOCUMENTS = (
     ),
 )
 BY_SLUG = {kind.slug: kind for kind in CASE_DOCUMENTS}
+
+# The chapter's own documents, as of a day (documents.chapter_gather, documents.chapter_lists):
+# lists and the book carry no number (DOCUMENTS.md §1.5: lists are appendices without one).
+CHAPTER = "chapter"
+CHAPTER_DOCUMENTS = (
+    DocumentKind(
+        slug="register-book",
+        title=_("Member register (book) as of a day"),
+        form="7-HSĐV",
+        symbol="",
+        gather=chapter_gather.register_book,
+        landscape=True,
+        subject=CHAPTER,
+    ),
+    DocumentKind(
+        slug="sign-in-sheet",
+        title=_("List of members at a chapter meeting, to sign"),
+        form="",
+        symbol="",
+        gather=chapter_gather.sign_in_sheet,
+        subject=CHAPTER,
+    ),
+    DocumentKind(
+        slug="rating-table",
+        title=_("Yearly rating table"),
+        form="",
+        symbol="",
+        gather=chapter_lists.rating_table,
+        subject=CHAPTER,
+        period="year",
+    ),
+    DocumentKind(
+        slug="badge-list",
+        title=_("Members proposed for a Party badge"),
+        form="4A-HHĐ",
+        symbol="",
+        gather=chapter_lists.badge_proposal,
+        landscape=True,
+        subject=CHAPTER,
+        period="year",
+    ),
+)
+CHAPTER_BY_SLUG = {kind.slug: kind for kind in CHAPTER_DOCUMENTS}
 
 
 def case_documents(candidate: Candidate) -> list[DocumentKind]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from admissions.models import Candidate, Resolution
 from documents import render
+from documents.chapter_services import generate_for_chapter
 from documents.models import GeneratedDocument
 from documents.numbering import next_number
 from documents.registry import DocumentKind
@@ -32,8 +33,13 @@ def _number(kind: DocumentKind, candidate: Candidate, context: dict, year: int) 
     return document_number(str(context["number_pattern"]), n, kind.symbol)
 
 
-def generate(kind: DocumentKind, candidate: Candidate, user) -> GeneratedDocument:
-    """Number, render and keep the document; refused while anything it needs is missing."""
+def generate(kind: DocumentKind, candidate, user, day=None) -> GeneratedDocument:
+    """Number, render and keep the document; refused while anything it needs is missing.
+
+    A chapter's document (``kind.subject == "chapter"``) takes the chapter and the day it is as
+    of instead of a case (``documents.chapter_services``)."""
+    if kind.subject == "chapter":
+        return generate_for_chapter(kind, candidate, day, user)
     with transaction.atomic():
         gathered = kind.gather(candidate)
         if gathered.missing:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents import views
+from documents import chapter_views, views
 
 app_name = "documents"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("case/<uuid:public_id>/meeting/<slug:kind>/", views.meeting_edit, name="meeting"),
     path("file/<uuid:public_id>.<str:fmt>", views.generated_file, name="file"),
     path("chapter/<uuid:public_id>/settings/", views.settings_edit, name="settings"),
+    path("chapter/<uuid:public_id>/", chapter_views.chapter_documents, name="chapter"),
+    path(
+        "chapter/<uuid:public_id>/of/<slug:slug>/",
+        chapter_views.chapter_preview,
+        name="chapter-preview",
+    ),
 ]

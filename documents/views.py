@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from admissions.models import Resolution
 from documents import registry, services
 from documents import render as rendering
-from documents.access import can_make, get_case_for_documents
+from documents.access import can_make, get_case_for_documents, get_chapter_for_documents
 from documents.forms import DocumentSettingsForm, MeetingForm
 from documents.gather import latest_resolution
 from documents.models import DocumentSettings, GeneratedDocument, Meeting
@@ -85,10 +85,10 @@ def generated_file(request: HttpRequest, public_id: UUID, fmt: str) -> FileRespo
     if fmt not in CONTENT_TYPES:
         raise Http404
     document = get_object_or_404(
-        GeneratedDocument.objects.select_related("candidate"), public_id=public_id
+        GeneratedDocument.objects.select_related("chapter"), public_id=public_id
     )
-    if document.candidate is None:
-        get_chapter_for_user(request.user, document.chapter.public_id)
+    if document.candidate_id is None:
+        get_chapter_for_documents(request.user, document.chapter.public_id)
     else:
         get_case_for_documents(request.user, document.candidate.public_id)
     stored = getattr(document, fmt)

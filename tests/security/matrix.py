@@ -748,6 +748,39 @@ def _document_meeting(world: World, url_for) -> list[Case]:
     return cases
 
 
+def _chapter_documents_page(world: World, url_for) -> list[Case]:
+    """The chapter's own documents page (register book, lists): read by those who read the
+    whole chapter, not a cell leader; read-only."""
+    cases = []
+    for key, chapter in world.chapters.items():
+        scope = scope_of(world, chapter)
+        rule = safe_only(lambda role, scope=scope: 200 if reads_chapter(role, scope) else 404)
+        cases.append(Case(url_for(public_id=chapter.public_id), f"chapter {key}", rule))
+    return cases
+
+
+def _chapter_document_preview(world: World, url_for) -> list[Case]:
+    """A chapter document's preview (GET) and making (POST, its secretary or deputy only; a
+    committee officer 403); an unknown document is not found."""
+    cases = []
+    for key, chapter in world.chapters.items():
+        scope = scope_of(world, chapter)
+        for slug in ("sign-in-sheet", "no-such-document"):
+
+            def rule(role, method, scope=scope, known=slug != "no-such-document"):
+                if not reads_chapter(role, scope):
+                    return 404
+                if method == POST and not manages(role, scope):
+                    return 403
+                if not known:
+                    return 404
+                return 200 if method == GET else {200, "redirect"}
+
+            url = url_for(public_id=chapter.public_id, slug=slug)
+            cases.append(Case(url, f"chapter {key} {slug}", app(rule)))
+    return cases
+
+
 def _fixed(rule: Expect) -> Callable[[World, str], list[Case]]:
     return lambda world, url: [Case(url, "page", rule)]
 
@@ -799,6 +832,8 @@ APP_RULES: dict[str, object] = {
     "documents:preview": _url_cases(_document_preview),
     "documents:meeting": _url_cases(_document_meeting),
     "documents:settings": _url_cases(lambda w, u: _chapter_cases(w, u, manage=True)),
+    "documents:chapter": _url_cases(_chapter_documents_page),
+    "documents:chapter-preview": _url_cases(_chapter_document_preview),
     # A made document's files: through its case (tests/documents); an unknown one is not found.
     "documents:file": _url_cases(
         lambda w, u: [
