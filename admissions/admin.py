@@ -135,7 +135,7 @@ class CandidateRowAdmin(NoAddNoDelete, FoldedNameSearchMixin, AuditedAdmin):
 
 @admin.register(CandidateDocument)
 class CandidateDocumentAdmin(CandidateRowAdmin):
-    list_display = ["candidate", "form", "number", "date", "issuer"]
+    list_display = ["candidate", "form", "number", "date", "issuing_body"]
     list_filter = ["form"]
     search_fields = ["=number"]
     date_hierarchy = "date"
@@ -185,7 +185,7 @@ class ResolutionAdmin(CandidateRowAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(CandidateRowAdmin):
-    list_display = ["candidate", "kind", "number", "date", "body", "received_on"]
+    list_display = ["candidate", "kind", "number", "date", "issuing_body", "received_on"]
     list_filter = ["kind"]
     search_fields = ["=number"]
     readonly_fields = ["candidate", "kind", "actor"]
@@ -193,7 +193,7 @@ class DecisionAdmin(CandidateRowAdmin):
 
 @admin.register(Extension)
 class ExtensionAdmin(CandidateRowAdmin):
-    list_display = ["candidate", "kind", "number", "date", "body"]
+    list_display = ["candidate", "kind", "number", "date", "issuing_body"]
     list_filter = ["kind"]
     search_fields = ["=number"]
     readonly_fields = ["candidate", "kind"]

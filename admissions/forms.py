@@ -329,7 +329,7 @@ class SympathiserForm(StepForm):
 class CourseForm(StepForm):
     number = text_field(_("Certificate number"), required=True, max_length=50)
     date = date_field(_("Issued on"))
-    issuer = text_field(_("Issued by"), help_text=_("The political training centre."))
+    issuing_body = text_field(_("Issued by"), help_text=_("The political training centre."))
     note = note_field()
 
 
@@ -410,7 +410,7 @@ class IntroductionForm(StepForm):
 class IntroducedForm(StepForm):
     number = text_field(_("Summary of opinions (5-KNĐ) number"), max_length=50)
     date = date_field(_("Dated"))
-    issuer = text_field(_("Issued by"), initial=_("chapter committee"))
+    issuing_body = text_field(_("Issued by"), initial=_("chapter committee"))
     note = note_field()
 
 
@@ -444,7 +444,7 @@ class VoteForm(StepForm):
 class GrassrootsForm(StepForm):
     number = text_field(_("Resolution (8-KNĐ) number"), required=True, max_length=50)
     date = date_field(_("Resolution dated"))
-    issuer = text_field(_("Grassroots committee"))
+    issuing_body = text_field(_("Grassroots committee"))
     appraisal_number = text_field(_("Appraisal (7-KNĐ) number"), max_length=50)
     appraisal_date = date_field(_("Appraisal dated"), required=False)
     note = note_field()
@@ -455,7 +455,7 @@ class DecisionForm(StepForm):
 
     number = text_field(_("Decision number"), required=True, max_length=50)
     date = date_field(_("Decision dated"))
-    issuer = text_field(_("Issued by"), required=True)
+    issuing_body = text_field(_("Issued by"), required=True)
 
 
 class DecideForm(DecisionForm):
@@ -469,7 +469,7 @@ class DecideForm(DecisionForm):
 class ExtendForm(StepForm):
     number = text_field(_("Number"), required=True, max_length=50)
     date = date_field(_("Dated"))
-    issuer = text_field(_("Issued by"))
+    issuing_body = text_field(_("Issued by"))
 
 
 class ReasonedDecisionForm(DecisionForm):
@@ -508,7 +508,7 @@ class DocumentForm(StepForm):
     form = forms.ChoiceField(label=_("Paper"), choices=Form.choices)
     number = text_field(_("Number"), max_length=50)
     date = date_field(_("Dated"))
-    issuer = text_field(_("Issued by"))
+    issuing_body = text_field(_("Issued by"))
     scan = forms.FileField(
         label=_("Scan"),
         required=False,

@@ -21,7 +21,7 @@ Data = dict[str, Any]
 
 def _paper(data: Data, number: str = "number", day: str = "date") -> Document:
     return Document(
-        number=data.get(number) or "", date=data[day], issuing_body=data.get("issuer") or ""
+        number=data.get(number) or "", date=data[day], issuing_body=data.get("issuing_body") or ""
     )
 
 

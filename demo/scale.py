@@ -467,7 +467,7 @@ class ScaleBuilder:
             kind=Decision.Kind.ADMISSION,
             number=f"{self.random.randint(10, 999)}-QĐ/ĐUTN",
             date=day,
-            body="Ban Thường vụ Đảng ủy thử nghiệm",
+            issuing_body="Ban Thường vụ Đảng ủy thử nghiệm",
             received_on=max(received, day),
         )
 

@@ -83,7 +83,7 @@ class Decision(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=50)
     date = models.DateField(_("decision date"))
-    body = models.CharField(_("issued by"), max_length=200)
+    issuing_body = models.CharField(_("issued by"), max_length=200)
     received_on = models.DateField(_("received by the chapter on"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     actor = models.ForeignKey(
@@ -128,7 +128,7 @@ class Extension(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=50)
     date = models.DateField(_("date"))
-    body = models.CharField(_("issued by"), max_length=200, blank=True)
+    issuing_body = models.CharField(_("issued by"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 

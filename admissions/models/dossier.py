@@ -13,7 +13,7 @@ from members.models import Member
 
 
 class CandidateDocument(TimeStampedModel):
-    """A paper of the dossier: form code, number, date, issuer, and optionally a scan."""
+    """A paper of the dossier: form code, number, date, issuing body, and optionally a scan."""
 
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="documents"
@@ -21,7 +21,7 @@ class CandidateDocument(TimeStampedModel):
     form = models.CharField(_("form"), max_length=10, choices=Form.choices)
     number = models.CharField(_("number"), max_length=50, blank=True)
     date = models.DateField(_("date"))
-    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    issuing_body = models.CharField(_("issued by"), max_length=200, blank=True)
     # Private: random names, PDF/JPEG/PNG by content, served only by a scope-checked view.
     scan = ScanField(
         _("scan"),

@@ -168,7 +168,7 @@ def add_document(
         form=form,
         number=paper.number,
         date=paper.date,
-        issuer=paper.issuing_body,
+        issuing_body=paper.issuing_body,
         note=note,
     )
     wrote(candidate, "documents", document.pk)
@@ -181,7 +181,7 @@ def record_decision(
     """The competent committee's decision as the chapter records it."""
     decision = Decision.objects.create(
         candidate=candidate, kind=kind, number=paper.number, date=paper.date,
-        body=paper.issuing_body, reason=reason, received_on=received_on,
+        issuing_body=paper.issuing_body, reason=reason, received_on=received_on,
         actor=actor_or_none(actor),
     )  # fmt: skip
     wrote(candidate, "decisions", decision.pk)

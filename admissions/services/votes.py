@@ -247,7 +247,7 @@ def candidate_add_extension(*, candidate_id: int, actor, kind: str, paper: Docum
         kind=kind,
         number=paper.number,
         date=paper.date,
-        body=paper.issuing_body,
+        issuing_body=paper.issuing_body,
     )
 
 

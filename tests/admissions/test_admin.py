@@ -60,7 +60,7 @@ def test_correcting_a_decision_number_needs_a_reason_and_keeps_history(
     decision = Decision.objects.get(candidate=admitted, kind=Decision.Kind.ADMISSION)
     url = reverse("admin:admissions_decision_change", args=[decision.pk])
     data = {
-        "number": "124-QĐ/ĐUK", "date": "20/05/2019", "body": decision.body,
+        "number": "124-QĐ/ĐUK", "date": "20/05/2019", "issuing_body": decision.issuing_body,
         "received_on": "23/05/2019", "reason": "",
     }  # fmt: skip
     refused = admin_client.post(url, {**data, "change_reason": ""})

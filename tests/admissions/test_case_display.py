@@ -50,7 +50,7 @@ def test_other_documents_are_listed_on_the_case(client, secretary, story):
     candidate = story.candidate_at(St.INTRODUCED, full_name="Phạm Văn An")
     CandidateDocument.objects.create(
         candidate=candidate, form=Form.OTHER, date=D(2019, 4, 20), number="GX-7",
-        issuer="Công an phường", note="Giấy xác nhận cư trú",
+        issuing_body="Công an phường", note="Giấy xác nhận cư trú",
     )  # fmt: skip
     client.force_login(secretary)
     response = client.get(candidate.get_absolute_url())

@@ -291,7 +291,7 @@ def test_steps_for_puts_the_next_step_first(story, secretary, committee_officer,
 # Every step through its form ---------------------------------------------------------------------
 
 DECIDE = {
-    "number": "123-QĐ/ĐUK", "date": "17/05/2019", "issuer": "Ban Thường vụ Đảng ủy Khối",
+    "number": "123-QĐ/ĐUK", "date": "17/05/2019", "issuing_body": "Ban Thường vụ Đảng ủy Khối",
     "received_on": "20/05/2019",
 }  # fmt: skip
 CONFIRMATION_PAPERS = (
@@ -351,7 +351,7 @@ VOTE = {"present": 6, "votes_for": 5, "votes_against": 1, "exempted_present": 0}
 STEP_CASES = [
     # slug, how to reach the case, what the form receives, stage after, what else was written
     ("sympathiser", at(St.POOL), {"day": "01/02/2019", "number": "03-NQ/CB"}, St.SYMPATHISER, None),
-    ("course", at(St.POOL), {"number": "CN-9", "date": "06/02/2019", "issuer": "TTCT"},
+    ("course", at(St.POOL), {"number": "CN-9", "date": "06/02/2019", "issuing_body": "TTCT"},
      St.COURSE_DONE, lambda c: c.documents.filter(form=Form.AWARENESS).exists()),
     ("course", at(St.DOSSIER_OPEN), {"number": "CN-10", "date": "01/06/2020"}, St.DOSSIER_OPEN,
      lambda c: c.events.filter(data__renewal=True).exists()),
@@ -372,13 +372,13 @@ STEP_CASES = [
     ("vote", at(St.INTRODUCED), {**VOTE, "date": "27/04/2019", "number": "01-NQ/CB"},
      St.CHAPTER_APPROVED, lambda c: c.resolutions.get().passed),
     ("grassroots", at(St.CHAPTER_APPROVED, grassroots_chapter),
-     {"number": "8-NQ", "date": "05/05/2019", "issuer": "Đảng ủy cơ sở"},
+     {"number": "8-NQ", "date": "05/05/2019", "issuing_body": "Đảng ủy cơ sở"},
      St.GRASSROOTS_APPROVED, None),
     ("decide", at(St.CHAPTER_APPROVED), DECIDE, St.ADMISSION_DECIDED,
      lambda c: c.decisions.get().received_on == D(2019, 5, 20)),
-    ("extend", at(St.ADMISSION_DECIDED), {"number": "CV-1", "date": "01/06/2019", "issuer": "BTV"},
+    ("extend", at(St.ADMISSION_DECIDED), {"number": "CV-1", "date": "01/06/2019", "issuing_body": "BTV"},
      St.ADMISSION_DECIDED, lambda c: c.extensions.get().kind == Extension.Kind.CEREMONY),
-    ("reject", at(St.INTRODUCED), {"number": "QĐ-9", "date": "01/05/2019", "issuer": "BTV",
+    ("reject", at(St.INTRODUCED), {"number": "QĐ-9", "date": "01/05/2019", "issuing_body": "BTV",
      "reason": "Chưa đủ tiêu chuẩn"}, St.REJECTED, lambda c: c.decisions.get().kind == "REJECTION"),
     ("withdraw", at(St.COURSE_DONE), {"kind": St.DOCUMENTS_EXPIRED, "day": "01/03/2019",
      "reason": "Hồ sơ quá hạn"}, St.DOCUMENTS_EXPIRED, None),
@@ -392,9 +392,9 @@ STEP_CASES = [
      lambda c: c.mentors.filter(end_date=D(2019, 9, 1)).count() == 1),
     ("confirmation-vote", at(St.ADMITTED, lambda s, c: add_confirmation_papers(c)),
      {**VOTE, "date": "02/06/2020", "number": "05-NQ/CB"}, St.CONFIRMATION_VOTED, None),
-    ("confirm", confirmation_voted, {"number": "456-QĐ", "date": "25/06/2020", "issuer": "BTV"},
+    ("confirm", confirmation_voted, {"number": "456-QĐ", "date": "25/06/2020", "issuing_body": "BTV"},
      St.OFFICIAL, lambda c: c.member.status == Member.Status.OFFICIAL),
-    ("not-confirm", at(St.ADMITTED), {"number": "QĐ-X", "date": "01/06/2020", "issuer": "BTV",
+    ("not-confirm", at(St.ADMITTED), {"number": "QĐ-X", "date": "01/06/2020", "issuing_body": "BTV",
      "reason": "Không đủ tư cách"}, St.NOT_CONFIRMED,
      lambda c: c.member.status == Member.Status.REMOVED_FROM_PROBATIONARY_LIST),
 ]  # fmt: skip
@@ -801,7 +801,7 @@ def test_full_path_from_the_pool_to_official_through_the_browser(client, story, 
         assert step("document", {"form": form, "date": "20/05/2020"}) == St.ADMITTED
     vote = {**VOTE, "date": "02/06/2020", "number": "05-NQ/CB"}
     assert step("confirmation-vote", vote) == St.CONFIRMATION_VOTED
-    decision = {"number": "456-QĐ/ĐUK", "date": "25/06/2020", "issuer": "Ban Thường vụ"}
+    decision = {"number": "456-QĐ/ĐUK", "date": "25/06/2020", "issuing_body": "Ban Thường vụ"}
     assert step("confirm", decision) == St.OFFICIAL
 
     member = candidate.member

@@ -216,7 +216,7 @@ def test_an_extension_with_an_absurd_date_writes_nothing(client, secretary, stor
     assert ExtendForm.base_fields["date"].kind == DateKind.EVENT
     client.force_login(secretary)
     url = reverse("admissions:candidate-step", args=[candidate.public_id, "extend"])
-    response = client.post(url, {"number": "CV-1", "date": typed, "issuer": "BTV"})
+    response = client.post(url, {"number": "CV-1", "date": typed, "issuing_body": "BTV"})
     assert response.status_code == 200
     assert "date" in response.context["form"].errors
     assert not Extension.objects.exists()

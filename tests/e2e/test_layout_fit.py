@@ -36,7 +36,7 @@ def cases(chapter, cell):
     admitted = made[6]
     CandidateDocument.objects.create(
         candidate=admitted, form=Form.OTHER, date=story.day("ceremony"), number="X-1",
-        issuer="Ban Chấp hành Công đoàn cơ sở Ban Quản lý An toàn thực phẩm tỉnh",
+        issuing_body="Ban Chấp hành Công đoàn cơ sở Ban Quản lý An toàn thực phẩm tỉnh",
     )  # fmt: skip
     return made
 

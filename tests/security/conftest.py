@@ -255,7 +255,7 @@ def _build_chapter(world: World, key: str) -> None:
         kind=Extension.Kind.ADMISSION_DECISION,
         number="15-QĐ/ĐUK",
         date=D(2019, 9, 20),
-        body=f"Ban Thường vụ {world.mark(_unit(world, key, f'{key}1', private=True))}",
+        issuing_body=f"Ban Thường vụ {world.mark(_unit(world, key, f'{key}1', private=True))}",
     )
 
 
