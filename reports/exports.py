@@ -1,5 +1,10 @@
 """Excel downloads: the report's figures and the member register (7-HSĐV, DOMAIN.md §7).
 
+The register workbook has two sheets written in one pass over the members: the book in the
+7-HSĐV columns, and the list of the members on the roll in the import's own columns and headings
+(``members.importing``, sheet "Danh sách đảng viên"), which the import reads back unchanged:
+uploading the downloaded file plans no change.
+
 Workbooks are built with openpyxl in write-only mode into a temporary file (kept in memory up
 to a few megabytes, then on disk) and streamed back with ``FileResponse``. The register reads
 members ``.iterator(chunk_size=500)`` with their movements prefetched per chunk, so memory stays
@@ -25,6 +30,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chapter.xlsx import safe_value, text_cell
+from members.importing import COLUMNS as IMPORT_COLUMNS
+from members.importing import TEMPLATE_SHEET
+from members.importing.columns import (
+    CHAPTER_HEADER,
+    CODE,
+    DATE,
+    DIGITS,
+    PARTY_AGE_HEADER,
+    PHONE,
+    RATING_HEADER,
+)
 from members.models import Cell, Member, MemberEvent
 from members.models.party_age import describe as describe_party_age
 from ratings.models import AnnualRating, Level
@@ -220,7 +236,21 @@ REGISTER_WIDTHS = (
 
 
 def register_response(scope: QuerySet[Member], day: date, *, scope_label: str) -> FileResponse:
+    """The book (first sheet) and the list to import (second), filled in one pass."""
     workbook = Workbook(write_only=True)
+    ws = _book_sheet(workbook, day, scope_label)
+    listing = _list_sheet(workbook, day)
+    members = register_members(scope, day).iterator(chunk_size=CHUNK)
+    listed = 0
+    for number, member in enumerate(members, start=1):
+        ws.append(register_row(ws, number, member, day))
+        if member.status_on in Member.ACTIVE_STATUSES:
+            listed += 1
+            listing.append(list_row(listing, listed, member, day))
+    return _response(workbook, f"so-danh-sach-dang-vien-{day.isoformat()}.xlsx")
+
+
+def _book_sheet(workbook: Workbook, day: date, scope_label: str) -> Worksheet:
     ws = workbook.create_sheet(_("Register"))
     _widths(ws, REGISTER_WIDTHS)
     ws.freeze_panes = "C6"
@@ -245,10 +275,7 @@ def register_response(scope: QuerySet[Member], day: date, *, scope_label: str) -
         ]
     )
     ws.append(_header_row(ws, register_headers(day)))
-    members = register_members(scope, day).iterator(chunk_size=CHUNK)
-    for number, member in enumerate(members, start=1):
-        ws.append(register_row(ws, number, member, day))
-    return _response(workbook, f"so-danh-sach-dang-vien-{day.isoformat()}.xlsx")
+    return ws
 
 
 def _latest(events, kinds) -> MemberEvent | None:
@@ -310,3 +337,76 @@ def register_row(ws, number: int, member: Member, day: date) -> list:
         else (None if value == "" else safe_value(ws, value))
         for value in values
     ]
+
+
+# The list to import (members.importing's columns) ----------------------------------------------
+
+ENTRY_KINDS = (Kind.REGISTERED, Kind.IMPORTED, Kind.ADMITTED, Kind.READMITTED, Kind.TRANSFERRED_IN)
+GENDER_WORDS = {Member.Gender.MALE: "Nam", Member.Gender.FEMALE: "Nữ"}
+STATUS_WORDS = {Status.PROBATIONARY: "Dự bị", Status.OFFICIAL: "Chính thức"}
+THEORY_WORDS = {
+    Member.PoliticalTheory.ELEMENTARY: "Sơ cấp",
+    Member.PoliticalTheory.INTERMEDIATE: "Trung cấp",
+    Member.PoliticalTheory.ADVANCED: "Cao cấp",
+    Member.PoliticalTheory.BACHELOR: "Cử nhân",
+}
+TEXT_FORMAT = "@"  # identifiers: Excel keeps their leading zeros when the cell is edited
+
+
+def list_headers(day: date) -> list[str]:
+    """The import template's headings (Vietnamese, as the template writes them), then what the
+    import skips: the chapter, the party age and the yearly rating (``register_rating_year``)."""
+    rating = RATING_HEADER % {"year": register_rating_year(day)}
+    return ["STT", *(column.template_header for column in IMPORT_COLUMNS),
+            CHAPTER_HEADER, PARTY_AGE_HEADER, rating]  # fmt: skip
+
+
+def _list_sheet(workbook: Workbook, day: date) -> Worksheet:
+    """The members on the roll on ``day`` under the import's headers, the header in row 1."""
+    ws = workbook.create_sheet(TEMPLATE_SHEET)
+    widths = [6] + [max(12, len(c.template_header) + 4) for c in IMPORT_COLUMNS] + [26, 16, 16]
+    _widths(ws, widths)
+    ws.freeze_panes = "C2"
+    ws.append(_header_row(ws, list_headers(day)))
+    return ws
+
+
+def _entry_date(events) -> date | None:
+    """The day the member came on this chapter's roll, as "Ngày vào chi bộ" asks."""
+    entry = _latest(events, ENTRY_KINDS)
+    return entry.effective_date if entry else None
+
+
+def list_row(ws, number: int, member: Member, day: date) -> list:
+    """One member in the import's columns: what the import reads back as this very member.
+    Status and cell are the ledger's on the day (``as_of``); the rest is the register's."""
+    events = member.register_events
+    ledger = ("status", "cell", "effective_date")  # as on the day, not the row's (no query)
+    values = {
+        **{c.key: getattr(member, c.key) for c in IMPORT_COLUMNS if c.key not in ledger},
+        "gender": GENDER_WORDS.get(member.gender, ""),
+        "political_theory": THEORY_WORDS.get(member.political_theory, ""),
+        "status": STATUS_WORDS.get(member.status_on, ""),
+        "cell": member.cell_on_name or "",
+        "effective_date": _entry_date(events),
+    }
+    row = [number]
+    for column in IMPORT_COLUMNS:
+        value = values[column.key]
+        if value in (None, ""):
+            row.append(None)
+        elif column.kind == DATE:
+            row.append(_cell(ws, value))
+        elif column.kind in (DIGITS, PHONE, CODE):
+            cell = text_cell(ws, str(value))
+            cell.number_format = TEXT_FORMAT
+            row.append(cell)
+        else:
+            row.append(safe_value(ws, value))
+    age = member.party_age(day, events=[event for event in events if event.status])
+    row += [
+        safe_value(ws, member.chapter.name),
+        describe_party_age(age.months if age else None) or None,
+        str(Level(member.rating_level).label) if member.rating_level else None,
+    ]
+    return row

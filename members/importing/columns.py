@@ -105,6 +105,14 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 # Headers an export carries that mean nothing to the register: skipped without a notice.
 SKIPPED_HEADERS = ("STT", "TT", "Số TT", "Số thứ tự")
+# What the register's own export (reports.exports, sheet ``TEMPLATE_SHEET``) adds after the
+# import's columns, for reading only: worked out from the ledger, never imported, so skipped
+# without a notice and re-importing an export changes nothing. The rating column is
+# ``RATING_HEADER`` with a year.
+CHAPTER_HEADER = "Chi bộ"
+PARTY_AGE_HEADER = "Tuổi đảng"
+RATING_HEADER = "Xếp loại năm %(year)d"
+EXPORT_ONLY_HEADERS = (CHAPTER_HEADER, PARTY_AGE_HEADER)
 # Differences the import reports but never writes: they are movements or corrections.
 KEY_FIELDS = ("status", "cell", "admission_decision_date", "ceremony_date", "official_date")
 
@@ -133,7 +141,14 @@ def _header_key(text: Any) -> str:
 HEADER_INDEX: dict[str, Column] = {
     _header_key(name): column for column in COLUMNS for name in (column.header, *column.aliases)
 }
-SKIPPED_KEYS = {_header_key(name) for name in SKIPPED_HEADERS}
+SKIPPED_KEYS = {_header_key(name) for name in (*SKIPPED_HEADERS, *EXPORT_ONLY_HEADERS)}
+_RATING_KEY = re.compile(r"^xep loai(?: nam)?(?: \d{4})?$")
+
+
+def is_skipped(key: str) -> bool:
+    """A header (as ``_header_key`` folds it) an export carries that the import passes over
+    without a notice: row numbers and the export's read-only columns."""
+    return key in SKIPPED_KEYS or bool(_RATING_KEY.match(key))
 
 
 TEMPLATE_SHEET = "Danh sách đảng viên"

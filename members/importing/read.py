@@ -37,13 +37,13 @@ from members.importing.columns import (
     NO_THEORY,
     NOTE,
     PHONE,
-    SKIPPED_KEYS,
     STATUS,
     STATUSES,
     THEORIES,
     THEORY,
     Column,
     _header_key,
+    is_skipped,
 )
 from members.models import Cell, Member
 
@@ -56,6 +56,8 @@ MAX_ROWS = 10_000
 MAX_COLUMNS = 100  # cells read per row: the register has 26 columns, exports a few more
 MAX_UNZIPPED = 100 * 1024 * 1024  # an .xlsx is a zip: refuse one that would unpack to more
 HEADER_SEARCH_ROWS = 20  # exports often carry a title above the header row
+# A sheet whose header row has these problems is passed over for a later sheet that has none.
+INCOMPLETE_HEADER = ("missing_column", "duplicate_column")
 
 
 class ImportFileError(ValidationError):
@@ -92,10 +94,21 @@ def read_table(filename: str, content: bytes) -> Table:
         raise ImportFileError(_("The file is empty."), code="empty")
     kind = _file_kind(filename, content)
     grids = _xlsx_grids(content) if kind == "xlsx" else [_csv_grid(content)]
+    incomplete: ImportFileError | None = None
     for grid in grids:
-        table = _table_from_grid(filename, grid)
+        try:
+            table = _table_from_grid(filename, grid)
+        except ImportFileError as error:
+            # A sheet with a name column but not the import's columns (the 7-HSĐV book sheet
+            # of the register's export): the next sheet may be the list to import.
+            if error.code not in INCOMPLETE_HEADER:
+                raise
+            incomplete = incomplete or error
+            continue
         if table is not None:
             return table
+    if incomplete is not None:
+        raise incomplete
     raise ImportFileError(
         _("No header row with a “%(column)s” column was found. Use the template's headers.")
         % {"column": COLUMN_BY_KEY["full_name"].header},
@@ -227,7 +240,7 @@ def _columns(values: tuple, keys: list[str]) -> tuple[dict[int, str], list[Colum
     for index, key in enumerate(keys):
         column = HEADER_INDEX.get(key)
         if column is None:
-            if key and key not in SKIPPED_KEYS:
+            if key and not is_skipped(key):
                 ignored.append(_text(values[index]))
             continue
         if column in columns:
