@@ -315,6 +315,12 @@ def build_all(folder: Path) -> list[Path]:
         path = folder / f"{slug}.docx"
         build(slug).save(path)
         written.append(path)
+    from documents.docx_case import BUILDERS  # the case's other documents; it imports this
+
+    for slug, build_case in BUILDERS.items():
+        path = folder / f"{slug}.docx"
+        build_case().save(path)
+        written.append(path)
     for slug in CHAPTER_SLUGS:
         path = folder / f"{slug}.docx"
         build_chapter(slug).save(path)

@@ -203,3 +203,58 @@ class Meeting(TimeStampedModel):
             if name.strip():
                 rows.append((name.strip(), reason.strip()))
         return rows
+
+
+class OpinionSummary(TimeStampedModel):
+    """What the chapter committee typed into a summary of opinions (5-KNĐ for a candidate, 12-KNĐ
+    for a probationary member; DOCUMENTS.md §2): the opinions gathered where the person works and
+    from the committee where they live, and its conclusion. The paper's number and date are the
+    dossier's (the 5-KNĐ / 12-KNĐ recorded on the case); the person is the case's."""
+
+    class Kind(models.TextChoices):
+        ADMISSION = "ADMISSION", _("on the candidate (5-KNĐ)")
+        CONFIRMATION = "CONFIRMATION", _("on the probationary member (12-KNĐ)")
+
+    candidate = models.ForeignKey(
+        "admissions.Candidate",
+        verbose_name=_("candidate"),
+        on_delete=models.CASCADE,
+        related_name="opinion_summaries",
+    )
+    kind = models.CharField(_("summary"), max_length=20, choices=Kind.choices)
+    work_body = models.CharField(
+        _("organisation where the person works"),
+        max_length=200,
+        help_text=_(
+            'The mass organisation that gave its opinion, e.g. "Công đoàn cơ sở Công ty X".'
+        ),
+    )
+    gathered_on = models.DateField(_("opinions gathered on"))
+    consulted = models.PositiveIntegerField(_("people consulted"))
+    agreed = models.PositiveIntegerField(_("of whom in favour"))
+    disagreed = models.PositiveIntegerField(_("of whom against"))
+    work_strengths = models.TextField(_("strengths they named"))
+    work_weaknesses = models.TextField(_("weaknesses they named"))
+    residence_body = models.CharField(
+        _("committee where the person lives"),
+        max_length=200,
+        help_text=_('e.g. "Chi ủy Chi bộ Khu dân cư số 5, phường Bến Nghé".'),
+    )
+    residence_opinion = models.TextField(_("its opinion"))
+    conclusion = models.TextField(_("the chapter committee's conclusion"))
+
+    class Meta:
+        verbose_name = _("summary of opinions")
+        verbose_name_plural = _("summaries of opinions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "kind"], name="documents_opinions_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agreed__lte=models.F("consulted") - models.F("disagreed")),
+                name="documents_opinions_counts_within_consulted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.candidate}"

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Candidate, Resolution
-from documents import chapter_gather, chapter_lists, gather
+from documents import chapter_gather, chapter_lists, gather, gather_case
 from documents.gather import Gathered
 
 
@@ -26,7 +26,12 @@ class DocumentKind:
     # resolution proposing something, once it passed).
     resolution_kind: str = ""
     needs_pass: bool = False
+    needs_fail: bool = False  # the removal proposal follows a failed confirmation vote
     landscape: bool = False
+    # Whether the case's stage and records allow it (besides the vote), e.g. a mentor assigned.
+    when: Callable[[Candidate], bool] | None = None
+    # The summary of opinions (documents.models.OpinionSummary.Kind) whose typed text it prints.
+    opinions: str = ""
     # Whose document it is: a case's (``gather(candidate)``) or the chapter's as of a day the
     # secretary chooses (``gather(chapter, day)``; ``period`` "year": of that day's year).
     subject: str = "case"
@@ -46,10 +51,29 @@ class DocumentKind:
             return True
         if self.resolution_kind not in latest_votes:
             return False
+        if self.needs_fail:
+            return not latest_votes[self.resolution_kind]
         return latest_votes[self.resolution_kind] or not self.needs_pass
 
 
 CASE_DOCUMENTS = (
+    DocumentKind(
+        slug="dossier-checklist",
+        title=_("Dossier checklist"),
+        form="",
+        symbol="",
+        gather=gather_case.checklist,
+        when=gather_case.from_application,
+    ),
+    DocumentKind(
+        slug="admission-opinions",
+        title=_("Summary of opinions on the candidate"),
+        form="5-KNĐ",
+        symbol="BC",
+        gather=gather_case.admission_opinions,
+        when=gather_case.admission_summary_due,
+        opinions="ADMISSION",
+    ),
     DocumentKind(
         slug="admission-resolution",
         title=_("Resolution proposing admission"),
@@ -68,6 +92,32 @@ CASE_DOCUMENTS = (
         resolution_kind=Resolution.Kind.ADMISSION_CHAPTER,
     ),
     DocumentKind(
+        slug="admission-request",
+        title=_("The chapter's request to the committee to admit"),
+        form="",
+        symbol="TTr",
+        gather=gather_case.request,
+        resolution_kind=Resolution.Kind.ADMISSION_CHAPTER,
+        needs_pass=True,
+    ),
+    DocumentKind(
+        slug="mentor-resolution",
+        title=_("Resolution assigning the mentor"),
+        form="",
+        symbol="NQ",
+        gather=gather_case.mentor_resolution,
+        when=gather_case.has_mentor,
+    ),
+    DocumentKind(
+        slug="confirmation-opinions",
+        title=_("Summary of opinions on the probationary member"),
+        form="12-KNĐ",
+        symbol="BC",
+        gather=gather_case.confirmation_opinions,
+        when=gather_case.on_probation_or_after,
+        opinions="CONFIRMATION",
+    ),
+    DocumentKind(
         slug="confirmation-resolution",
         title=_("Resolution proposing confirmation as an official member"),
         form="13-KNĐ",
@@ -83,6 +133,24 @@ CASE_DOCUMENTS = (
         symbol="BB",
         gather=gather.confirmation_vote,
         resolution_kind=Resolution.Kind.CONFIRMATION_CHAPTER,
+    ),
+    DocumentKind(
+        slug="removal-resolution",
+        title=_("Resolution proposing removal from the probationary list"),
+        form="",
+        symbol="NQ",
+        gather=gather_case.removal,
+        resolution_kind=Resolution.Kind.CONFIRMATION_CHAPTER,
+        needs_fail=True,
+    ),
+    DocumentKind(
+        slug="removal-minutes",
+        title=_("Minutes of the chapter meeting proposing removal from the probationary list"),
+        form="",
+        symbol="BB",
+        gather=gather_case.removal,
+        resolution_kind=Resolution.Kind.CONFIRMATION_CHAPTER,
+        needs_fail=True,
     ),
 )
 BY_SLUG = {kind.slug: kind for kind in CASE_DOCUMENTS}
@@ -136,4 +204,8 @@ def case_documents(candidate: Candidate) -> list[DocumentKind]:
     latest: dict[str, bool] = {}
     for kind, passed in candidate.resolutions.order_by("date", "id").values_list("kind", "passed"):
         latest[kind] = passed
-    return [kind for kind in CASE_DOCUMENTS if kind.available(latest)]
+    return [
+        kind
+        for kind in CASE_DOCUMENTS
+        if kind.available(latest) and (kind.when is None or kind.when(candidate))
+    ]

@@ -18,11 +18,18 @@ from documents.words import document_number
 
 def _number(kind: DocumentKind, candidate: Candidate, context: dict, year: int) -> str:
     """The document's number: the one the vote already carries, the one this document got the
-    first time it was made, or the chapter's next one for the year."""
+    first time it was made, or the chapter's next one for the year. A working list (no symbol)
+    has none; a paper the records number already (``record_number``: the 5-KNĐ recorded on
+    the case, the resolution that assigned the mentor) keeps its number."""
+    if not kind.symbol:
+        return ""
+    if context.get("record_number"):
+        return str(context["record_number"])
     if kind.symbol == "NQ" and context.get("number"):
         return str(context["number"])
+    dated = {"date": context["document_date"]} if context.get("document_date") else {}
     earlier = (
-        GeneratedDocument.objects.filter(candidate=candidate, kind=kind.slug)
+        GeneratedDocument.objects.filter(candidate=candidate, kind=kind.slug, **dated)
         .exclude(number="")
         .values_list("number", flat=True)
         .first()
@@ -48,9 +55,13 @@ def generate(kind: DocumentKind, candidate, user, day=None) -> GeneratedDocument
                 % {"missing": ", ".join(str(item.label) for item in gathered.missing)}
             )
         context = gathered.context
-        resolution = Resolution.objects.select_for_update().get(pk=context["resolution_id"])
-        number = _number(kind, candidate, context, resolution.date.year)
-        if kind.symbol == "NQ" and not resolution.number:
+        # A document of a vote locks the vote (its number); the others carry their own date.
+        resolution = None
+        if context.get("resolution_id"):
+            resolution = Resolution.objects.select_for_update().get(pk=context["resolution_id"])
+        day = context.get("document_date") or resolution.date
+        number = _number(kind, candidate, context, day.year)
+        if resolution is not None and kind.symbol == "NQ" and not resolution.number:
             resolution.number = number
             resolution.save(update_fields=["number", "updated_at"])
         context = {**context, "number": number}
@@ -60,7 +71,7 @@ def generate(kind: DocumentKind, candidate, user, day=None) -> GeneratedDocument
             kind=kind.slug,
             title=str(kind.title),
             number=number,
-            date=resolution.date,
+            date=day,
             created_by=user,
         )
         stem = f"{kind.slug}-{candidate.public_id.hex[:8]}"

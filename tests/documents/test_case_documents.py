@@ -80,12 +80,19 @@ def complete(candidate) -> Resolution:
 
 def test_the_documents_of_an_approved_case(approved):
     slugs = [kind.slug for kind in registry.case_documents(approved)]
-    assert slugs == ["admission-resolution", "admission-minutes"]
+    assert slugs == [
+        "dossier-checklist",
+        "admission-opinions",
+        "admission-resolution",
+        "admission-minutes",
+        "admission-request",
+    ]
 
 
 def test_a_failed_vote_has_minutes_but_no_resolution(approved):
     Resolution.objects.filter(candidate=approved).update(passed=False)
-    assert [kind.slug for kind in registry.case_documents(approved)] == ["admission-minutes"]
+    slugs = [kind.slug for kind in registry.case_documents(approved)]
+    assert slugs == ["dossier-checklist", "admission-opinions", "admission-minutes"]
 
 
 def test_the_resolution_in_both_formats_carries_the_records(approved, secretary):

@@ -692,6 +692,33 @@ def _badge_list(*, export: bool):
     return generate
 
 
+def _document_opinions(world: World, url_for) -> list[Case]:
+    """The summary of opinions the committee types (5-KNĐ from the verified background on,
+    12-KNĐ from the ceremony on): typed by the chapter's managers, the committee reads (403)."""
+    cases = []
+    for key, candidate in _candidates(world):
+        scope = scope_of(world, candidate)
+        due = {
+            "ADMISSION": candidate.stage in ("CHAPTER_APPROVED", "ADMITTED"),
+            "CONFIRMATION": candidate.stage == "ADMITTED",
+        }
+        for kind in ("ADMISSION", "CONFIRMATION", "NO_SUCH_SUMMARY"):
+            known, ok = kind in due, due.get(kind, False)
+
+            def rule(role, method, scope=scope, known=known, ok=ok):
+                if not reads_chapter(role, scope) or not known:
+                    return 404
+                if not manages(role, scope):
+                    return 403
+                if not ok:
+                    return 404
+                return 200 if method == GET else {200, "redirect"}
+
+            url = url_for(public_id=candidate.public_id, kind=kind)
+            cases.append(Case(url, f"candidate {key} {kind}", app(rule)))
+    return cases
+
+
 def reads_chapter(role: str, scope: Scope | None) -> bool:
     """The chapter's documents: read by those who read the whole chapter, not a cell leader."""
     return reads(role, scope) and "cell_leader" not in role
@@ -831,6 +858,7 @@ APP_RULES: dict[str, object] = {
     "documents:case": _url_cases(_document_case),
     "documents:preview": _url_cases(_document_preview),
     "documents:meeting": _url_cases(_document_meeting),
+    "documents:opinions": _url_cases(_document_opinions),
     "documents:settings": _url_cases(lambda w, u: _chapter_cases(w, u, manage=True)),
     "documents:chapter": _url_cases(_chapter_documents_page),
     "documents:chapter-preview": _url_cases(_chapter_document_preview),
