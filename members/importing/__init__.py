@@ -19,9 +19,15 @@ here. Three steps, shared by the pages (members/import_views.py) and ``manage.py
    imports nothing.
 
 An empty cell never erases what the register holds, so importing the same file twice changes
-nothing the second time. Status, cell and key dates of a member already on the roll are not
-changed by an import: a difference is shown as a note pointing to the movement pages. The
-template to fill in is ``importing.template``.
+nothing the second time. The register's Excel export (``reports.exports``) carries a sheet in
+these very columns and headings, so uploading a downloaded register plans no change: its
+read-only columns (chapter, party age, "Xếp loại năm …") are skipped without a notice
+(``columns.is_skipped``), its 7-HSĐV book sheet gives way to that list, and a row whose "Chi bộ"
+names another chapter is refused. Other unknown columns are ignored and listed in the preview.
+
+Status, cell and key dates of a member already on the roll are not changed by an import: a
+difference is shown as a note pointing to the movement pages. The template to fill in is
+``importing.template``.
 """
 
 from members.importing.apply import (

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from chapter.dates import OLDEST_BIRTH, add_months, format_date
 from chapter.text import fold
 from members import checks, services
-from members.importing.columns import COLUMN_BY_KEY, COLUMNS, CREATE, KEY_FIELDS, UNCHANGED, UPDATE
+from members.importing.columns import (
+    CHAPTER_HEADER,
+    COLUMN_BY_KEY,
+    COLUMNS,
+    CREATE,
+    KEY_FIELDS,
+    UNCHANGED,
+    UPDATE,
+)
 from members.importing.read import MAX_ROWS, SourceRow, Table, _Bad, _parse
 from members.models import Cell, Chapter, Member
 
@@ -145,6 +153,8 @@ def plan_import(table: Table, chapter: Chapter) -> Plan:
     """What importing ``table`` into ``chapter`` would do, row by row. Writes nothing."""
     cells = {fold(cell.name): cell for cell in Cell.objects.filter(chapter=chapter)}
     rows = [_parse_row(source, cells) for source in table.rows]
+    for source, row in zip(table.rows, rows, strict=True):
+        _check_chapter(source, row, chapter)
     roll = _Roll(chapter, rows)
     _mark_duplicates(rows, "citizen_id", _("The same citizen ID is also on row %(rows)s."))
     _mark_duplicates(rows, "card_number", _("The same party card number is also on row %(rows)s."))
@@ -183,6 +193,24 @@ def _parse_row(source: SourceRow, cells: dict[str, Cell]) -> RowPlan:
             "implausible",
         )  # fmt: skip
     return row
+
+
+def _chapter_key(name: str) -> str:
+    key = fold(name)
+    return key.removeprefix("chi bo ").strip()
+
+
+def _check_chapter(source: SourceRow, row: RowPlan, chapter: Chapter) -> None:
+    """A row of the register's export names its chapter: one exported from another chapter
+    (a committee's register holds several) is not imported into this one."""
+    if source.chapter and _chapter_key(source.chapter) != _chapter_key(chapter.name):
+        row.error(
+            None,
+            _("This row is a member of “%(other)s”, not of “%(chapter)s”: import it into its "
+              "own chapter, or empty the “%(column)s” column.")
+            % {"other": source.chapter, "chapter": chapter.name, "column": CHAPTER_HEADER},
+            "other_chapter",
+        )  # fmt: skip
 
 
 class _Roll:

@@ -25,6 +25,7 @@ from chapter.forms import DateKind, check_date
 from chapter.text import fold
 from members.importing.columns import (
     CELL,
+    CHAPTER_HEADER,
     CODE,
     COLUMN_BY_KEY,
     COLUMNS,
@@ -46,6 +47,8 @@ from members.importing.columns import (
     is_skipped,
 )
 from members.models import Cell, Member
+
+CHAPTER_KEY = _header_key(CHAPTER_HEADER)
 
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -71,6 +74,7 @@ class ImportFileError(ValidationError):
 class SourceRow:
     number: int  # as the spreadsheet numbers it
     cells: dict[str, Any]  # column key → raw value (text, number, date); empty cells left out
+    chapter: str = ""  # the register export's "Chi bộ" cell: the chapter the row comes from
 
 
 @dataclass
@@ -228,7 +232,8 @@ def _table_from_grid(filename: str, grid: Iterable[tuple[int, tuple]]) -> Table 
         keys = [_header_key(value) for value in values]
         if any(HEADER_INDEX.get(key) is COLUMN_BY_KEY["full_name"] for key in keys):
             positions, columns, ignored = _columns(values, keys)
-            rows = _rows(grid, positions)
+            chapter_at = keys.index(CHAPTER_KEY) if CHAPTER_KEY in keys else None
+            rows = _rows(grid, positions, chapter_at)
             return Table(filename=filename, columns=columns, rows=rows, ignored=ignored)
     return None
 
@@ -260,7 +265,9 @@ def _columns(values: tuple, keys: list[str]) -> tuple[dict[int, str], list[Colum
     return positions, columns, ignored
 
 
-def _rows(grid: Iterable[tuple[int, tuple]], positions: dict[int, str]) -> list[SourceRow]:
+def _rows(
+    grid: Iterable[tuple[int, tuple]], positions: dict[int, str], chapter_at: int | None = None
+) -> list[SourceRow]:
     rows = []
     for number, values in grid:
         cells = {}
@@ -278,7 +285,10 @@ def _rows(grid: Iterable[tuple[int, tuple]], positions: dict[int, str]) -> list[
                 % {"count": formats.number_format(MAX_ROWS, force_grouping=True)},
                 code="too_many_rows",
             )
-        rows.append(SourceRow(number, cells))
+        chapter = None
+        if chapter_at is not None and chapter_at < len(values):
+            chapter = values[chapter_at]
+        rows.append(SourceRow(number, cells, _text(chapter) if chapter else ""))
     if not rows:
         raise ImportFileError(_("The file has no rows to import."), code="no_rows")
     return rows

@@ -283,6 +283,58 @@ def test_the_report_story_round_trips_too(client, secretary, chapter, cell, othe
     }
 
 
+def test_a_committees_register_imports_only_into_each_rows_own_chapter(
+    client, committee_officer, secretary, chapter, roll
+):
+    other = ChapterFactory(committee=chapter.committee, name="Chi bộ Sở Y tế")
+    nurse = register_member(other, full_name="Đỗ Thị Lan", citizen_id="001185000009")
+    content = export(client, committee_officer)
+    plan = plan_of(content, chapter)
+    refused = [row for row in plan.rows if row.errors]
+    assert [row.name for row in refused] == ["Đỗ Thị Lan"]
+    assert refused[0].errors[0].code == "other_chapter"  # and her citizen ID is on that roll
+    with translation.override("vi"):
+        plan = plan_of(content, chapter)
+        issue = next(issue for row in plan.rows for issue in row.errors)
+        assert issue.message == (
+            "Dòng này là đảng viên của “Chi bộ Sở Y tế”, không thuộc “Chi bộ Ban Quản lý An toàn "
+            "thực phẩm tỉnh”: hãy nhập vào đúng chi bộ của đảng viên, hoặc xóa trống cột “Chi bộ”."
+        )
+    before = counts()
+    with pytest.raises(importer.ImportFailed):
+        importer.apply_plan(plan, actor=secretary)
+    assert counts() == before
+
+    # Each chapter's part of the committee's file goes back unchanged into its own chapter.
+    def keep(name):
+        def change(sheet, headers):
+            column = headers.index("Chi bộ") + 1
+            for row in range(sheet.max_row, 1, -1):
+                if sheet.cell(row, column).value != name:
+                    sheet.delete_rows(row)
+
+        return change
+
+    assert_nothing_to_change(plan_of(edited(content, keep(chapter.name)), chapter), members=4)
+    plan = plan_of(edited(content, keep(other.name)), other)
+    assert_nothing_to_change(plan, members=1)
+    assert plan.rows[0].member.pk == nurse.pk
+
+
+def test_the_chapter_column_may_leave_out_chi_bo(chapter):
+    headers = ["Họ và tên", "Giới tính", "Ngày sinh", "Trạng thái", "Ngày vào Đảng", "Chi bộ"]
+    name = "BAN QUAN LY AN TOAN THUC PHAM TINH"  # no "Chi bộ", no diacritics, capitals
+    row = ["An", "Nam", "01/01/1980", "Chính thức", "20/01/2010", name]
+    plan = plan_of(_xlsx([headers, row]), chapter)
+    assert plan.ok, [str(issue) for issue in plan.errors]
+    assert plan.counts()["create"] == 1
+
+
+def test_a_cell_leaders_register_goes_back_unchanged(client, cell_leader, chapter, roll):
+    plan = plan_of(export(client, cell_leader), chapter)
+    assert_nothing_to_change(plan, members=2)  # Tổ 1: Hồng and Mai
+
+
 def test_a_past_day_lists_the_roll_of_that_day(client, secretary, chapter, roll):
     """As of 31/01/2026 the member who died in February is still on the list."""
     sheet = load_workbook(io.BytesIO(export(client, secretary, as_of="2026-01-31")))[LIST]
