@@ -74,7 +74,10 @@ def candidate_hold_ceremony(
         "actor": actor_or_none(actor),
         "details": {name: getattr(candidate, name) for name in MEMBER_FIELDS},
         "decision": Document(
-            kind="DECISION", number=decision.number, date=decision.date, issuing_body=decision.issuing_body
+            kind="DECISION",
+            number=decision.number,
+            date=decision.date,
+            issuing_body=decision.issuing_body,
         ),
         "ceremony_date": day,
         "note": note,
