@@ -252,3 +252,14 @@ class TestAccess:
         assert client.get(url).status_code == 200
         assert client.post(url).status_code == 302
         assert GeneratedDocument.objects.get().number == "02-NQ/CB"
+
+
+def test_the_checklist_of_probation_lists_the_confirmation_papers(admitted, secretary):
+    add_paper(admitted, Form.SELF_REVIEW, "", D(2020, 5, 28))
+    document = services.generate(registry.BY_SLUG["dossier-checklist"], admitted, secretary)
+    assert document.date == D(2020, 6, 15)
+    for text in both(document):
+        assert "đề nghị công nhận đảng viên chính thức của đồng chí Lê Thị Mai" in text
+        assert "10-KNĐ" in text and "28/05/2020" in text
+        assert "11-KNĐ" in text and "Còn thiếu" in text
+        assert "16-KNĐ" in text and "Chưa đến bước" in text
