@@ -200,6 +200,15 @@ class TestRegisterBook:
         assert "Vũ Văn Em" not in pdf_text(stored(later.pdf))
         assert "Vũ Văn Em" not in docx_text(stored(later.docx))
 
+    def test_user_text_is_escaped_in_both_formats(self, chapter, roll, settings_row, secretary):
+        Member.objects.filter(pk=roll["hong"].pk).update(other_names='<b>& "Hường"</b>')
+        kind = registry.CHAPTER_BY_SLUG["register-book"]
+        html = render.to_html(kind, kind.gather(chapter, YEAR_END).context)
+        assert "&lt;b&gt;&amp; &quot;Hường&quot;&lt;/b&gt;" in html and "<b>&" not in html
+        document = services.generate(kind, chapter, secretary, YEAR_END)
+        assert '<b>& "Hường"</b>' in docx_text(stored(document.docx))
+        assert '<b>& "Hường"</b>' in pdf_text(stored(document.pdf))
+
     def test_missing_header_is_named_and_nothing_is_made(self, chapter, roll, secretary):
         kind = registry.CHAPTER_BY_SLUG["register-book"]
         gathered = kind.gather(chapter, YEAR_END)
