@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from chapter.dates import add_months, format_date
 from chapter.rules import RuleDefault, register, rule
 from chapter.workdays import add_working_days
-from members.models import MemberEvent
+from members.models import Member, MemberEvent
 
 Kind = MemberEvent.Kind
 LEAVING = tuple(MemberEvent.LEAVING_KINDS)
@@ -251,3 +252,25 @@ def annotate(events: list[MemberEvent], standing: Iterable[MemberEvent]) -> None
     for event in events:
         event.transfer_details = details(event)
         event.transfer_flags = flags.get(event.pk, [])
+
+
+def overstays(members: QuerySet[Member], today: date) -> list[tuple[Member, TransferFlag]]:
+    """Members of ``members`` temporarily transferred out now whose stay has run past its
+    planned end (or the longest period), for the dashboard's attention list: one query."""
+    away = members.filter(is_temporarily_out=True).values("pk")
+    entries = (
+        MemberEvent.objects.standing()
+        .filter(member__in=away, kind=Kind.TEMPORARY_OUT)
+        .select_related("member")
+        .order_by("member_id", "-effective_date", "-id")
+    )
+    latest: dict[int, MemberEvent] = {}
+    for entry in entries:
+        latest.setdefault(entry.member_id, entry)
+    found = [
+        (entry.member, flag)
+        for entry in latest.values()
+        for flag in temporary_flags(entry, None, today)
+        if flag.code == "temporary_overstay"
+    ]
+    return sorted(found, key=lambda pair: (pair[1].due or today, pair[0].full_name))

@@ -24,6 +24,7 @@ from admissions.queries import due_soon
 from chapter.dates import format_date
 from members import access
 from members.models import Member
+from members.transfers import overstays
 from ratings.badges import badge_list
 from reports import charts, queries
 
@@ -69,6 +70,8 @@ def summary(user, today: date) -> dict[str, Any]:
         "quarters": _quarters(queries.admissions_by_quarter(scope, today)),
         **_pipeline(user),
         "deadlines": due_soon(user, today),
+        # Temporary transfers past their planned end (R23; members.transfers): one query.
+        "overstays": overstays(scope, today),
         "report_url": reverse("reports:report"),
         **_badges(scope, today),
     }

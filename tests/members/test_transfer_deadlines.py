@@ -271,3 +271,21 @@ def test_the_temporary_out_form_records_the_kind(client, secretary, chapter):
     assert response.status_code == 302
     entry = member.events.get(kind=Kind.TEMPORARY_OUT)
     assert entry.data == {"until": "2025-12-01", "temporary_kind": "STUDY"}
+
+
+def test_the_dashboard_lists_overstayed_temporary_transfers(client, secretary, chapter):
+    away = register_member(chapter)
+    on_time = register_member(chapter)
+    for member, until in ((away, D(2026, 3, 14)), (on_time, D(2026, 3, 15))):
+        services.member_temporary_out(
+            member_id=member.pk,
+            actor=None,
+            effective_date=D(2025, 10, 1),
+            to_organisation="Chi bộ Sở Y tế",
+            until=until,
+            temporary_kind=TemporaryKind.WORK,
+        )
+    client.force_login(secretary)
+    response = client.get("/")
+    assert [member for member, _flag in response.context["overstays"]] == [away]
+    assert 'id="dash-overstays"' in response.text
