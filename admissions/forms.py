@@ -24,10 +24,8 @@ from admissions import checks
 from admissions.files import validate_scan
 from admissions.models import (
     STAGE_TRANSITIONS,
-    BackgroundCheck,
     Candidate,
     Form,
-    Introduction,
     Observation,
 )
 from chapter.forms import (  # noqa: F401
@@ -177,7 +175,8 @@ IDENTITY = (
 )  # fmt: skip
 WORK = (
     "occupation", "workplace", "education", "qualification", "education_exception",
-    "education_exception_approval", "is_youth_union_member", "over_age_approval",
+    "education_exception_approval", "education_exception_approval_date",
+    "is_youth_union_member", "over_age_approval",
 )  # fmt: skip
 FORMER = ("former_member", "former_exit_date", "former_exit_reason", "readmission_consent")
 # Exits after which a former member of the chapter may apply again (R20 decides if they may).
@@ -284,6 +283,7 @@ class CandidateCreateForm(forms.Form):
         helper = data.get("helper_member")
         if chapter and helper and helper.chapter_id != chapter.pk:
             self.add_error("helper_member", _("This member belongs to another chapter."))
+        self._check_education(data)
         if not data.get("is_readmission"):
             for name in FORMER:
                 data[name] = self.fields[name].to_python("")
@@ -294,6 +294,20 @@ class CandidateCreateForm(forms.Form):
         if not data.get("former_exit_date"):
             self.add_error("former_exit_date", _("Give the date the person left the Party."))
         return data
+
+    def _check_education(self, data: dict[str, Any]) -> None:
+        """R2 as the service checks it at entry: the level and the exception's category agree
+        (the provincial consent a village elder needs is checked at the vote)."""
+        if "education" not in data:
+            return
+        applicant = Candidate(
+            education=data["education"],
+            education_exception=data.get("education_exception") or "",
+            education_exception_approval=data.get("education_exception_approval") or "",
+            education_exception_approval_date=data.get("education_exception_approval_date"),
+        )
+        for violation in checks.check_education_category(applicant):
+            self.add_error(violation.field, violation.message)
 
     def details(self) -> dict[str, Any]:
         names = (*IDENTITY, *WORK, *FORMER, "note")
@@ -339,72 +353,9 @@ class DossierForm(StepForm):
     note = note_field()
 
 
-class CheckForm(StepForm):
-    check = forms.ModelChoiceField(
-        queryset=BackgroundCheck.objects.none(),
-        label=_("Row"),
-        required=False,
-        empty_label=_("— a new row —"),
-    )
-    relation = forms.ChoiceField(label=_("Relation"), choices=BackgroundCheck.Relation.choices)
-    person_name = text_field(_("Name"), required=True, max_length=120)
-    requested_on = date_field(_("Request sent on"), required=False)
-    replied_on = date_field(_("Reply received on"), required=False)
-    result = text_field(_("Result"), max_length=250)
-    exempted = forms.BooleanField(
-        label=_("Exempted"),
-        required=False,
-        help_text=_("A parent, sibling or child who is a party member and fully declared."),
-    )
-    exemption_reason = text_field(_("Reason for the exemption"), max_length=250)
-
-    def setup(self, query) -> None:
-        checks = self.candidate.checks.all()
-        self.fields["check"].queryset = checks
-        chosen = str(query.get("check", ""))
-        if not self.is_bound and chosen.isdigit():
-            row = checks.filter(pk=chosen).first()
-            if row is not None:
-                self.initial.update(
-                    {name: getattr(row, name) for name in self.fields if hasattr(row, name)}
-                )
-                self.initial["check"] = row.pk
-
-
 class CertifyForm(StepForm):
     certified_on = date_field(_("Certified on"))
     note = note_field()
-
-
-class IntroductionForm(StepForm):
-    kind = forms.ChoiceField(label=_("Introduced by"), choices=Introduction.Kind.choices)
-    introducer = MemberChoiceField(
-        queryset=Member.objects.none(), label=_("Introducing member"), required=False
-    )
-    organisation = text_field(_("Organisation"), help_text=_("For a union's resolution."))
-    document_number = text_field(_("Letter or resolution number"), max_length=50)
-    date = date_field(_("Date of the introduction"))
-    together_since = date_field(
-        _("Working or living with the applicant since"),
-        required=False,
-        help_text=_("At least 12 months together on the introduction date."),
-    )
-
-    def setup(self, query) -> None:
-        # Probationary members are listed too: the service refuses them with R6, which says why.
-        self.fields["introducer"].queryset = Member.objects.filter(
-            chapter=self.candidate.chapter, status__in=Member.ACTIVE_STATUSES
-        ).order_by("search_key", "pk")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("kind") == Introduction.Kind.MEMBER and not data.get("introducer"):
-            self.add_error("introducer", _("Choose the introducing member."))
-        if data.get("kind") in (Introduction.Kind.YOUTH_UNION, Introduction.Kind.TRADE_UNION):
-            for name in ("organisation", "document_number"):
-                if not data.get(name):
-                    self.add_error(name, _("Required for a union's resolution."))
-        return data
 
 
 class IntroducedForm(StepForm):

@@ -63,9 +63,13 @@ register(
             30, _("extra working days for the confirmation decision"), DEADLINES
         ),
         "YOUTH_MAX_AGE": RuleDefault(30, _("Youth Union age limit, in years"), CHARTER_4),
+        # The Charter says "phải là đoàn viên": refused unless a value of 0 is recorded.
         "YOUTH_PATH_BLOCKS": RuleDefault(
-            0,
-            _("1 = block, 0 = warn, when a young applicant skips the Youth Union path"),
+            1,
+            _(
+                "1 = refuse, 0 = warn, when an applicant of youth age is not a Youth Union "
+                "member or skips the Youth Union path"
+            ),
             CHARTER_4,
         ),
         "FAILED_VOTES_ESCALATE": RuleDefault(

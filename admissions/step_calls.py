@@ -93,6 +93,20 @@ def introduction(c: Candidate, actor, d: Data):
     )
 
 
+def replace_introducer(c: Candidate, actor, d: Data):
+    return services.candidate_replace_introducer(
+        candidate_id=c.pk,
+        actor=actor,
+        replaced_id=d["replaced"].pk,
+        reason=d["reason"],
+        disciplined_on=d.get("disciplined_on"),
+        resolution=Document(number=d["assignment_number"], date=d["assignment_date"]),
+        introducer=d["introducer"],
+        day=d["date"],
+        document_number=d.get("document_number") or "",
+    )
+
+
 def introduced(c: Candidate, actor, d: Data):
     return services.candidate_complete_introductions(
         candidate_id=c.pk,

@@ -21,7 +21,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from admissions import access, checks, forms, step_calls
+from admissions import access, checks, dossier_forms, forms, step_calls
 from admissions.models import BOARD_STAGES, CLOSED_STAGES, STAGE_TRANSITIONS, Candidate
 
 St = Candidate.Stage
@@ -107,6 +107,10 @@ def _grassroots(candidate: Candidate) -> bool:
     return checks.has_grassroots_step(candidate.chapter)
 
 
+def _has_member_introducer(candidate: Candidate) -> bool:
+    return any(i.kind == "MEMBER" for i in candidate.introductions.all())
+
+
 def _decide_available(candidate: Candidate) -> bool:
     return candidate.stage == St.GRASSROOTS_APPROVED or not _grassroots(candidate)
 
@@ -156,14 +160,17 @@ STEPS: dict[str, Step] = {
         Step(
             "check",
             _("Background check"),
-            forms.CheckForm,
+            dossier_forms.CheckForm,
             step_calls.check,
             _into(St.BACKGROUND_VERIFIED),
             "bi-search",
             _(
-                "The applicant, the birth parents, whoever raised the applicant, the parents-in-"
-                "law, the spouse and adult children are verified. A relative who is a party "
-                "member and fully declared may be exempted, with the reason."
+                "The applicant, the birth parents, whoever raised the applicant, the spouse's "
+                "parents, the spouse and adult children are verified; a relative abroad through "
+                "the body that can confirm abroad. No verification for a birth parent, full "
+                "sibling or child who is a party member and fully declared; none for the "
+                "spouse's side when the spouse, or a parent or sibling of the spouse, is a party "
+                "member. The reason is recorded."
             ),
             rules=("R5",),
         ),
@@ -183,7 +190,7 @@ STEPS: dict[str, Step] = {
         Step(
             "introduction",
             _("Add an introducer"),
-            forms.IntroductionForm,
+            dossier_forms.IntroductionForm,
             step_calls.introduction,
             _into(St.INTRODUCED),
             "bi-person-plus",
@@ -195,6 +202,24 @@ STEPS: dict[str, Step] = {
             rules=("R6",),
         ),
         Step(
+            "replace-introducer",
+            _("Replace an introducer"),
+            dossier_forms.ReplaceIntroducerForm,
+            step_calls.replace_introducer,
+            frozenset({St.BACKGROUND_VERIFIED, St.INTRODUCED}),
+            "bi-arrow-left-right",
+            _(
+                "When an introducer moves away or is disciplined, the chapter assigns another "
+                "official member by resolution (number and date); the 12 months together are not"
+                " asked of that member. The replaced introduction stays on file. Every "
+                "introducer is checked again on the vote date: still an official member of the "
+                "chapter, not disciplined."
+            ),
+            rules=("R6",),
+            available=_has_member_introducer,
+            unavailable=_("No member introducer to replace yet."),
+        ),
+        Step(
             "introduced",
             _("Opinions summarised (5-KNĐ)"),
             forms.IntroducedForm,
@@ -203,8 +228,9 @@ STEPS: dict[str, Step] = {
             "bi-chat-square-text",
             _(
                 "The chapter committee summarises the opinions on the applicant. The introducers "
-                "are checked again; a young Youth Union member should be introduced by the Youth "
-                "Union (a warning)."
+                "are checked again. Where a Youth Union exists, an applicant of youth age must be "
+                "a Youth Union member, introduced by the Youth Union grassroots executive and one "
+                "official member."
             ),
             rules=("R6", "R7"),
         ),
@@ -222,7 +248,7 @@ STEPS: dict[str, Step] = {
                 " the certificate and the introducers are checked on the vote date. After three "
                 "failed votes the superior committee decides."
             ),
-            rules=("R1", "R6", "R8", "R9"),
+            rules=("R1", "R2", "R3", "R6", "R7", "R8", "R9"),
             outcome=step_calls.vote_outcome,
         ),
         Step(

@@ -146,7 +146,10 @@ def _load_case(candidate) -> None:
         "resolutions",
         "decisions",
         "extensions",
-        Prefetch("introductions", queryset=Introduction.objects.select_related("introducer")),
+        Prefetch(
+            "introductions",
+            queryset=Introduction.objects.select_related("introducer", "replacement"),
+        ),
         Prefetch("mentors", queryset=MentorAssignment.objects.select_related("mentor")),
         Prefetch("observations", queryset=Observation.objects.select_related("author")),
         Prefetch(

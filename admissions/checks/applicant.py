@@ -46,21 +46,79 @@ def check_age(candidate: Candidate, on: date) -> list[Violation]:
     return []
 
 
-def check_education(candidate: Candidate) -> list[Violation]:
-    """R2: lower-secondary diploma or higher, or a recorded exception with its approval."""
-    if candidate.education != Candidate.Education.PRIMARY:
+Education = Candidate.Education
+Exception_ = Candidate.EducationException
+# R2 (Quy định 294-QĐ/TW; Hướng dẫn 01-HD/TW, mục 1.2): a lower-secondary diploma or higher;
+# "or equivalent" no longer counts.
+SECONDARY_OR_HIGHER = frozenset(
+    {
+        Education.LOWER_SECONDARY,
+        Education.UPPER_SECONDARY,
+        Education.VOCATIONAL,
+        Education.UNIVERSITY,
+    }
+)
+# Primary school is enough, with no approval, in these categories.
+PRIMARY_ENOUGH = frozenset({Exception_.REMOTE_AREA, Exception_.FISHERMAN})
+# Village elders and respected persons: able to read and write is enough, with the written
+# consent of the provincial standing committee (ban thường vụ tỉnh ủy, thành ủy).
+CONSENT_NEEDED = frozenset({Exception_.VILLAGE_ELDER})
+# The code of a refusal that only the consent would lift (the pool takes the case before it).
+CONSENT_CODE = "education_consent"
+
+
+def check_education(candidate: Candidate, on: date | None = None) -> list[Violation]:
+    """R2: a lower-secondary (THCS) diploma or higher. Below it, the recorded exception: remote,
+    border, island, ethnic-minority or disadvantaged areas and fishermen with primary school (no
+    approval); village elders and respected persons able to read and write, with the provincial
+    standing committee's written consent, its number and date (dated on or before ``on``, the
+    vote, when given)."""
+    level, category = candidate.education, candidate.education_exception
+    if level in SECONDARY_OR_HIGHER:
         return []
-    if candidate.education_exception and candidate.education_exception_approval:
+    if level == Education.PRIMARY and category in PRIMARY_ENOUGH:
         return []
-    return [
-        Violation(
-            "R2",
-            _(
-                "A lower-secondary (THCS) diploma is required; primary school is enough "
-                "only with a recorded exception and its approval."
-            ),
+    if category in CONSENT_NEEDED:
+        return _check_consent(candidate, on)
+    if level == Education.LITERATE:
+        message = _(
+            "Able to read and write is enough only for village elders and respected persons, "
+            "with the written consent of the provincial standing committee (ban thường vụ tỉnh "
+            "ủy, thành ủy); otherwise a lower-secondary (THCS) diploma is required."
         )
-    ]
+    else:
+        message = _(
+            "A lower-secondary (THCS) diploma is required (an equivalent no longer counts). "
+            "Primary school is enough only in remote, border, island, ethnic-minority or "
+            "disadvantaged areas and for fishermen: record that exception."
+        )
+    return [Violation("R2", message, field="education_exception", code="education")]
+
+
+def check_education_category(candidate: Candidate) -> list[Violation]:
+    """R2 at entry into the pool: the level and the exception's category agree. The provincial
+    consent a village elder needs may come later; the vote checks it (``check_education``)."""
+    return [v for v in check_education(candidate) if v.code != CONSENT_CODE]
+
+
+def _check_consent(candidate: Candidate, on: date | None) -> list[Violation]:
+    """R2, village elders and respected persons: the consent's number and date, the date on or
+    before the act."""
+    consent_on = candidate.education_exception_approval_date
+    if not candidate.education_exception_approval.strip() or consent_on is None:
+        message = _(
+            "A village elder or respected person below lower-secondary school needs the written "
+            "consent of the provincial standing committee (ban thường vụ tỉnh ủy, thành ủy): "
+            "give its number and date."
+        )
+    elif on is not None and consent_on > on:
+        message = _(
+            "The provincial standing committee's consent is dated %(consent)s, after %(date)s: "
+            "only a consent dated on or before the vote counts."
+        ) % {"consent": format_date(consent_on), "date": format_date(on)}
+    else:
+        return []
+    return [Violation("R2", message, field="education_exception_approval", code=CONSENT_CODE)]
 
 
 # R20: re-admission ---------------------------------------------------------------------------

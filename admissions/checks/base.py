@@ -19,11 +19,11 @@ BLOCK, WARN = "block", "warn"
 # written the same in every language.
 SOURCES = {
     "R1": "Điều lệ Đảng, Điều 1; Quy định 294-QĐ/TW",
-    "R2": "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW",
+    "R2": "Quy định 294-QĐ/TW; Hướng dẫn 01-HD/TW, mục 1.2",
     "R3": "Hướng dẫn 12-HD/BTCTW",
     "R4": "Hướng dẫn 12-HD/BTCTW",
-    "R5": "Hướng dẫn 06-HD/TW",
-    "R6": "Điều lệ Đảng, Điều 4; Quy định 294-QĐ/TW",
+    "R5": "Hướng dẫn 01-HD/TW, mục 3.4c",
+    "R6": "Điều lệ Đảng, Điều 4; Quy định 294-QĐ/TW (Quy định 24-QĐ/TW, mục 3.2.2)",
     "R7": "Điều lệ Đảng, Điều 4",
     "R8": "Điều lệ Đảng, Điều 4",
     "R9": "Điều lệ Đảng, Điều 24",

@@ -143,8 +143,10 @@ def admission_vote_violations(candidate: Candidate, vote: Vote) -> tuple[VoteBas
     documents = list(candidate.documents.all())
     introductions = list(candidate.introductions.select_related("introducer"))
     violations = (
-        applicant.check_age(candidate, vote.date) + applicant.check_education(candidate)
-        + dossier.check_awareness(documents, vote.date) + dossier.check_application(documents)
+        applicant.check_age(candidate, vote.date)
+        + applicant.check_education(candidate, vote.date)
+        + dossier.check_awareness(documents, vote.date)
+        + dossier.check_application(documents, vote.date)
         + introducers.check_introducers(candidate, introductions, vote.date)
         + _vote_violations(base, vote)
     )  # fmt: skip

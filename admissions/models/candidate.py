@@ -63,6 +63,8 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
         TRADE_UNION = "TRADE_UNION", _("trade union")
 
     class Education(models.TextChoices):
+        # Below primary: only for village elders and respected persons (R2), with consent.
+        LITERATE = "LITERATE", _("able to read and write")
         PRIMARY = "PRIMARY", _("primary school")
         LOWER_SECONDARY = "LOWER_SECONDARY", _("lower secondary (THCS)")
         UPPER_SECONDARY = "UPPER_SECONDARY", _("upper secondary (THPT)")
@@ -140,8 +142,14 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
     education_exception = models.CharField(
         _("education exception"), max_length=20, choices=EducationException.choices, blank=True
     )
+    # R2: village elders and respected persons only; the other categories need no approval.
     education_exception_approval = models.CharField(
-        _("approval of the education exception"), max_length=200, blank=True
+        _("provincial standing committee's written consent (number)"),
+        max_length=200,
+        blank=True,
+    )
+    education_exception_approval_date = models.DateField(
+        _("written consent dated"), null=True, blank=True
     )
     over_age_approval = models.CharField(
         _("provincial-level approval for an applicant over 60"), max_length=200, blank=True

@@ -8,7 +8,8 @@ from members.models import Chapter
 
 class ChapterAdmissionSettings(models.Model):
     """Per-chapter choices: whether a grassroots committee step (7-, 8-KNĐ) sits between the
-    chapter vote and the decision (DOMAIN.md §3.3, stage G)."""
+    chapter vote and the decision (DOMAIN.md §3.3, stage G), and whether a Youth Union
+    organisation exists where its applicants are (R7)."""
 
     chapter = models.OneToOneField(
         Chapter,
@@ -20,6 +21,14 @@ class ChapterAdmissionSettings(models.Model):
         _("grassroots committee step"),
         default=False,
         help_text=_("The chapter's resolution goes to a grassroots committee before the decision."),
+    )
+    youth_union_exists = models.BooleanField(
+        _("a Youth Union organisation exists"),
+        default=True,
+        help_text=_(
+            "Where the chapter's applicants work or study there is a Youth Union organisation: "
+            "an applicant of youth age must be a Youth Union member (Điều lệ Đảng, Điều 4)."
+        ),
     )
 
     class Meta:

@@ -40,6 +40,7 @@ from admissions.services.dossier import (
     candidate_certify_background,
     candidate_complete_introductions,
     candidate_open_dossier,
+    candidate_replace_introducer,
     candidate_save_check,
 )
 from admissions.services.pool import (
@@ -66,6 +67,6 @@ __all__ = [
     "candidate_confirmation_vote", "candidate_create", "candidate_grassroots_approve",
     "candidate_hold_ceremony", "candidate_mark_sympathiser", "candidate_not_confirm",
     "candidate_open_dossier", "candidate_reassign_mentor", "candidate_record_admission_decision",
-    "candidate_record_course", "candidate_reject", "candidate_save_check", "candidate_withdraw",
-    "ceremony_violations", "latest_step",
+    "candidate_record_course", "candidate_reject", "candidate_replace_introducer",
+    "candidate_save_check", "candidate_withdraw", "ceremony_violations", "latest_step",
 ]  # fmt: skip

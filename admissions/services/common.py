@@ -28,6 +28,7 @@ CANDIDATE_FIELDS = (
     "full_name", "other_names", "gender", "date_of_birth", "ethnicity", "religion", "hometown",
     "citizen_id", "phone", "occupation", "workplace", "education", "qualification",
     "is_youth_union_member", "education_exception", "education_exception_approval",
+    "education_exception_approval_date",
     "over_age_approval", "former_member", "former_exit_date", "former_exit_reason",
     "readmission_consent", "note",
 )  # fmt: skip
@@ -38,9 +39,10 @@ class StepNotAllowed(ValidationError):
 
 
 def lock_case(candidate_id: int) -> Candidate:
+    # The chapter's admission settings come with it (the grassroots step, the Youth Union).
     return (
         Candidate.objects.select_for_update(of=("self",))
-        .select_related("chapter", "member")
+        .select_related("chapter", "chapter__admission_settings", "member")
         .get(pk=candidate_id)
     )
 

@@ -60,6 +60,9 @@ def candidate_confirm(
     candidate = lock_case(candidate_id)
     check_day(candidate, decision.date)
     check_step(candidate, St.OFFICIAL)
+    # R18: the dossier (10- to 13-KNĐ, the new-member certificate) dated on or before it.
+    papers = list(candidate.documents.all())
+    refuse(checks.check_confirmation_dossier(papers, decision.date, resolution=True))
     late = checks.check_decision_deadline(candidate, Decision.Kind.CONFIRMATION, decision.date)
     refuse(late, stop_on_warnings=stop_on_warnings)
     member_services.member_confirm_official(

@@ -19,6 +19,7 @@ from admissions.models import (
 )
 from admissions.services.common import (
     StepNotAllowed,
+    actor_or_none,
     add_document,
     advance,
     check_day,
@@ -69,11 +70,20 @@ def candidate_save_check(
     requested_on: date | None = None,
     replied_on: date | None = None,
     result: str = "",
+    is_party_member: bool = False,
+    fully_declared: bool = False,
+    abroad: bool = False,
+    verifying_body: str = "",
     exempted: bool = False,
     exemption_reason: str = "",
     check_id: int | None = None,
 ) -> BackgroundCheck:
-    """D: add or update the verification of the applicant or one relative (R5)."""
+    """D: add or update the verification of the applicant or one relative (R5).
+
+    An exemption is recorded only on a basis Hướng dẫn 01-HD/TW, mục 3.4c allows (a birth
+    parent, full sibling or child who is a party member and fully declared; the spouse's side
+    when a party member is on it), and the basis is stored with the reason. A relative abroad
+    names the body that verifies them."""
     candidate = lock_case(candidate_id)
     if candidate.stage != St.DOSSIER_OPEN:
         raise StepNotAllowed(
@@ -83,21 +93,27 @@ def candidate_save_check(
         raise field_error(
             {"exemption_reason": _("Give the reason for the exemption.")}, code="required"
         )
-    refuse(checks.check_exemption(relation, exempted))
     for day in (requested_on, replied_on):
         if day:
             refuse_future(day)
     check = candidate.checks.get(pk=check_id) if check_id else BackgroundCheck(candidate=candidate)
+    rows = list(candidate.checks.all())  # the others (the spouse's side, R5)
     for name, value in {
         "relation": relation,
         "person_name": person_name,
         "requested_on": requested_on,
         "replied_on": replied_on,
         "result": result,
+        "is_party_member": is_party_member,
+        "fully_declared": fully_declared,
+        "abroad": abroad,
+        "verifying_body": verifying_body,
         "exempted": exempted,
         "exemption_reason": exemption_reason,
     }.items():
         setattr(check, name, value)
+    refuse(checks.check_exemption(check, rows))
+    check.exemption_basis = checks.exemption_basis(check, rows) if exempted else ""
     check.full_clean(exclude=["candidate"])
     check.save()
     return check
@@ -179,6 +195,76 @@ def candidate_add_introduction(
     return intro
 
 
+# Stages at which a replacement introducer may be assigned: while the introducers are gathered
+# and until the chapter votes (the introducers are re-checked on the vote date, R6).
+REPLACEMENT_STAGES = (St.BACKGROUND_VERIFIED, St.INTRODUCED)
+
+
+@transaction.atomic
+def candidate_replace_introducer(
+    *,
+    candidate_id: int,
+    actor,
+    replaced_id: int,
+    reason: str,
+    introducer: Member,
+    day: date,
+    resolution: Document,
+    document_number: str = "",
+    disciplined_on: date | None = None,
+) -> Introduction:
+    """E: the chapter assigns, by resolution (number and date), another official member to
+    replace an introducer who moved away or was disciplined (R6; Quy định 24-QĐ/TW, mục 3.2.2,
+    kept by Quy định 294-QĐ/TW). The new member's letter (3-KNĐ) is checked on its own date
+    (an official member of the chapter); the 12 months together are not asked of them. The
+    replaced introduction stays, linked to its replacement, with the discipline's date if
+    that was the reason."""
+    candidate = lock_case(candidate_id)
+    if candidate.stage not in REPLACEMENT_STAGES:
+        raise StepNotAllowed(
+            _("An introducer is replaced after the background is verified and before the vote."),
+            code="step_not_allowed",
+        )
+    introductions = list(candidate.introductions.select_related("introducer"))
+    replaced = next((i for i in introductions if i.pk == replaced_id), None)
+    if replaced is None:
+        raise field_error({"replaced": _("Choose the introducer replaced.")}, code="required")
+    for value, field in ((day, "date"), (resolution.date, "assignment_date")):
+        if value:
+            refuse_future(value, field=field)
+    if disciplined_on:
+        refuse_future(disciplined_on, field="disciplined_on")
+    intro = Introduction(
+        candidate=candidate,
+        kind=Introduction.Kind.MEMBER,
+        introducer=introducer,
+        date=day,
+        document_number=document_number,
+        replaces=replaced,
+        replacement_reason=reason,
+        assignment_number=resolution.number,
+        assignment_date=resolution.date,
+    )
+    violations = checks.check_replacement(
+        replaced, intro, introductions, reason=reason, disciplined_on=disciplined_on
+    )
+    violations += checks.check_introduction(candidate, intro)
+    refuse(violations)
+    if reason == Introduction.ReplacementReason.DISCIPLINED:
+        replaced.introducer_disciplined_on = disciplined_on
+        replaced._history_user = actor_or_none(actor)
+        replaced.save(update_fields=["introducer_disciplined_on", "updated_at"])
+    intro.save()
+    add_document(
+        candidate,
+        Form.INTRODUCTION,
+        Document(number=document_number, date=day, issuing_body=str(introducer)),
+        note=_("Replacement introducer, chapter resolution %(number)s")
+        % {"number": resolution.number},
+    )
+    return intro
+
+
 @transaction.atomic
 def candidate_complete_introductions(
     *,
@@ -194,7 +280,8 @@ def candidate_complete_introductions(
     check_day(candidate, opinions.date)
     check_step(candidate, St.INTRODUCED)
     introductions = list(candidate.introductions.select_related("introducer"))
-    latest = max((i.date for i in introductions), default=opinions.date)
+    standing = checks.standing_introductions(introductions)
+    latest = max((i.date for i in standing), default=opinions.date)
     refuse(
         checks.check_introducers(candidate, introductions, latest),
         stop_on_warnings=stop_on_warnings,

@@ -64,7 +64,7 @@ def candidate_create(
     )
     candidate.full_clean(exclude=["stage", "stage_since", "chapter", "cell", "helper"])
     refuse_future(day)
-    violations = []
+    violations = checks.check_education_category(candidate)  # R2; the consent at the vote
     if helper is not None:
         violations += checks.check_official_member(
             chapter, helper, day, role=_("member assigned to help"), rule_number="A"

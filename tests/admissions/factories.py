@@ -57,7 +57,7 @@ class PipelineStory:
         defaults = {
             "full_name": "Lê Thị Mai",
             "gender": "F",
-            "date_of_birth": D(1996, 4, 2),
+            "date_of_birth": D(1986, 4, 2),  # over youth age (R7) at the story's vote
             "education": Candidate.Education.UNIVERSITY,
             "occupation": "Chuyên viên",
         }

@@ -965,7 +965,8 @@ def test_not_confirming_needs_a_reason(story):
 # D: background checks (R5) -------------------------------------------------------------------
 
 
-def test_only_a_parent_or_child_can_be_exempted_from_verification(story):
+def test_only_an_exemption_the_guidance_allows_is_recorded(story):
+    # The whole relations table: tests/admissions/test_rules_r5_verification.py.
     candidate = story.candidate_at(St.DOSSIER_OPEN)
     with pytest.raises(ValidationError) as raised:
         services.candidate_save_check(
@@ -973,6 +974,7 @@ def test_only_a_parent_or_child_can_be_exempted_from_verification(story):
             actor=story.actor,
             relation=BackgroundCheck.Relation.SPOUSE,
             person_name="Nguyễn Văn An",
+            fully_declared=True,
             exempted=True,
             exemption_reason="Đảng viên",
         )
@@ -982,6 +984,8 @@ def test_only_a_parent_or_child_can_be_exempted_from_verification(story):
         actor=story.actor,
         relation=BackgroundCheck.Relation.FATHER,
         person_name="Lê Văn Hùng",
+        is_party_member=True,
+        fully_declared=True,
         exempted=True,
         exemption_reason="Đảng viên, đã khai đầy đủ",
     )

@@ -26,6 +26,7 @@ from admissions.models import (
     Resolution,
 )
 from chapter.documents import Document
+from chapter.models import RuleValue
 from members.models import Member
 from tests.admissions.factories import PipelineStory
 from tests.members.factories import register_member
@@ -369,6 +370,10 @@ STEP_CASES = [
     ("introduced", at(St.BACKGROUND_VERIFIED, add_introducers),
      {"number": "5-KNĐ/1", "date": "22/04/2019"}, St.INTRODUCED,
      lambda c: c.documents.filter(form=Form.OPINIONS).exists()),
+    ("replace-introducer", at(St.INTRODUCED), {"reason": "MOVED_AWAY",
+     "assignment_number": "04-NQ/CB", "assignment_date": "23/04/2019", "date": "24/04/2019"},
+     St.INTRODUCED,
+     lambda c: c.introductions.filter(replaces__isnull=False).count() == 1),
     ("vote", at(St.INTRODUCED), {**VOTE, "date": "27/04/2019", "number": "01-NQ/CB"},
      St.CHAPTER_APPROVED, lambda c: c.resolutions.get().passed),
     ("grassroots", at(St.CHAPTER_APPROVED, grassroots_chapter),
@@ -400,6 +405,7 @@ STEP_CASES = [
 ]  # fmt: skip
 MEMBER_FIELDS = {
     "introduction": ("introducer", 1),
+    "replace-introducer": ("introducer", 5),
     "ceremony": ("mentor", 3),
     "mentor": ("mentor", 4),
 }
@@ -421,6 +427,8 @@ def test_each_step_through_its_form(
     if slug in MEMBER_FIELDS:
         name, index = MEMBER_FIELDS[slug]
         data = {**data, name: story.officials[index].pk}
+    if slug == "replace-introducer":
+        data = {**data, "replaced": candidate.introductions.order_by("pk").first().pk}
     before = candidate.stage
     client.force_login(secretary)
     assert client.get(step_url(candidate, slug)).status_code == 200
@@ -538,11 +546,18 @@ def test_a_late_ceremony_is_a_warning_confirmed_before_recording_r12(client, sto
     assert candidate.stage == St.ADMITTED
 
 
-def test_the_youth_union_path_is_a_warning_r7(client, story, secretary):
-    candidate = story.candidate_at(St.BACKGROUND_VERIFIED, is_youth_union_member=True)
+def test_the_youth_union_path_blocks_or_with_a_local_rule_warns_r7(client, story, secretary):
+    young = {"is_youth_union_member": True, "date_of_birth": D(1996, 4, 2)}
+    candidate = story.candidate_at(St.BACKGROUND_VERIFIED, **young)
     add_introducers(story, candidate)
     client.force_login(secretary)
     data = {"number": "5-KNĐ/1", "date": "22/04/2019"}
+    # Blocks by default (Điều lệ Đảng, Điều 4): refused, even with the box ticked.
+    response = post_step(client, candidate, "introduced", {**data, "acknowledge": "on"})
+    assert 'id="step-refused"' in response.text and ">R7<" in response.text
+    RuleValue.objects.create(
+        key="YOUTH_PATH_BLOCKS", value=0, effective_from=D(2019, 1, 1), source="Local rule"
+    )
     response = post_step(client, candidate, "introduced", data)
     assert response.status_code == 200
     assert 'id="step-warnings"' in response.text and ">R7<" in response.text
@@ -761,7 +776,7 @@ def test_full_path_from_the_pool_to_official_through_the_browser(client, story, 
     officials = story.officials
     response = client.post(
         reverse("admissions:candidate-create"),
-        {**NEW, "full_name": "Lê Thị Mai", "date_of_birth": "02/04/1996", "cell": story.cell.pk,
+        {**NEW, "full_name": "Lê Thị Mai", "date_of_birth": "02/04/1986", "cell": story.cell.pk,
          "source": "CHAPTER", "helper_member": officials[0].pk, "day": "07/01/2019",
          "is_youth_union_member": ""},
     )  # fmt: skip
