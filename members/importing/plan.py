@@ -5,6 +5,7 @@ services' own, run on unsaved rows."""
 from __future__ import annotations
 
 import copy
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from members.importing.columns import (
     COLUMNS,
     CREATE,
     KEY_FIELDS,
+    NOTE,
     UNCHANGED,
     UPDATE,
 )
@@ -377,7 +379,7 @@ def _plan_update(row: RowPlan) -> None:
     row.changes = {
         key: value
         for key, value in row.values.items()
-        if key in services.DETAIL_FIELDS and getattr(member, key) != value
+        if key in services.DETAIL_FIELDS and not _same(key, getattr(member, key), value)
     }
     row.action = UPDATE if row.changes else UNCHANGED
     _note_key_differences(row, member)
@@ -387,6 +389,20 @@ def _plan_update(row: RowPlan) -> None:
             setattr(changed, key, value)
         _run(lambda: checks.validate_fields(changed), row)
         _run(lambda: checks.check_key_dates(changed), row)
+
+
+def _same(key: str, stored: Any, value: Any) -> bool:
+    """Whether the file's value is what the register holds, once the register's text is read
+    the way the import reads a cell: a note typed in the browser (CRLF line ends) or a stray
+    double space is not a change, so the register's own export goes back unchanged."""
+    if stored == value:
+        return True
+    if not isinstance(stored, str) or not isinstance(value, str):
+        return False
+    text = unicodedata.normalize("NFC", stored)
+    if COLUMN_BY_KEY[key].kind == NOTE:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip() == value
+    return " ".join(text.split()) == value
 
 
 def _check_same_person(row: RowPlan, member: Member) -> None:

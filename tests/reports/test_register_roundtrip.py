@@ -70,6 +70,8 @@ def roll(chapter, cell, other_cell):
     gone = register_member(cell=cell, full_name="Phạm Văn Khải", citizen_id="001160000005")
     services.member_record_death(member_id=gone.pk, actor=None, effective_date=D(2026, 2, 1))
     AnnualRating.objects.create(member=hong, year=2025, level=Level.GOOD)
+    # As a browser's text area sends it: CRLF line ends.
+    Member.objects.filter(pk=plain.pk).update(note="Chuyển đến\r\ntừ Sở Y tế ")
     return {"hong": hong, "binh": binh, "plain": plain, "formula": formula, "gone": gone}
 
 
