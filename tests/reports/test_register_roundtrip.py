@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
 from members import importing as importer
 from members import services
-from members.models import Member, MemberEvent, RoleAssignment
+from members.models import ImportBatch, Member, MemberEvent, RoleAssignment
 from ratings.models import AnnualRating, Level
 from reports.exports import list_headers
 from tests.members.factories import CellFactory, ChapterFactory, give_role, register_member
@@ -197,6 +198,25 @@ def test_a_name_starting_with_equals_stays_text_and_matches(client, secretary, c
     row = next(r for r in plan_of(content, chapter).rows if r.member.pk == roll["formula"].pk)
     assert row.values["full_name"] == FORMULA_NAME
     assert row.action == importer.UNCHANGED
+
+
+def test_through_the_pages_the_preview_has_nothing_to_import(client, secretary, chapter, roll):
+    """Download on the reports page, upload on the import page: "nothing to import"."""
+    content = export(client, secretary)
+    before = counts()
+    response = client.post(
+        reverse("members:import"),
+        {"file": SimpleUploadedFile("so-danh-sach-dang-vien.xlsx", content), "chapter": chapter.pk},
+    )
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("members:import-preview", args=[batch.public_id])
+    response = client.get(response.url)
+    assert response.context["counts"]["unchanged"] == 4
+    assert 'id="import-nothing"' in response.text
+    assert "Nguyễn Thị Hồng" in response.text
+    client.post(reverse("members:import-preview", args=[batch.public_id]))
+    assert counts() == before
 
 
 def test_a_changed_phone_is_the_only_change_planned(client, secretary, chapter, roll):
