@@ -150,14 +150,23 @@ class BackgroundCheckAdmin(CandidateRowAdmin):
         "requested_on",
         "replied_on",
         "exempted",
+        "exemption_basis",
     ]
-    list_filter = ["relation", "exempted"]
+    list_filter = ["relation", "exempted", "abroad"]
     search_fields = ["person_name"]
 
 
 @admin.register(Introduction)
 class IntroductionAdmin(CandidateRowAdmin):
-    list_display = ["candidate", "kind", "introducer", "organisation", "date", "together_since"]
+    list_display = [
+        "candidate",
+        "kind",
+        "introducer",
+        "organisation",
+        "date",
+        "together_since",
+        "introducer_disciplined_on",
+    ]
     list_filter = ["kind"]
     list_select_related = ["candidate", "introducer"]
     search_fields = ["=document_number"]
@@ -262,7 +271,7 @@ class CandidateEventAdmin(FoldedNameSearchMixin, ScopedAdmin):
 @admin.register(ChapterAdmissionSettings)
 class ChapterAdmissionSettingsAdmin(ScopedAdmin):
     superuser_only = True
-    list_display = ["chapter", "grassroots_step"]
+    list_display = ["chapter", "grassroots_step", "youth_union_exists"]
     list_select_related = ["chapter"]
     autocomplete_fields = ["chapter"]
 
