@@ -70,6 +70,11 @@ def _guide_sheet(sheet, bold, fill) -> None:
          "được nhận ra theo số CCCD, rồi theo số thẻ đảng viên: chỉ cập nhật thông tin cá nhân; "
          "trạng thái, tổ đảng và các ngày vào Đảng thay đổi bằng biến động trên trang đảng viên."]
     )  # fmt: skip
+    append_row(sheet,
+        ["Sổ danh sách đảng viên tải về ở trang Báo cáo có trang “Danh sách đảng viên” đúng các "
+         "cột này (các cột Chi bộ, Tuổi đảng, Xếp loại chỉ để xem): sửa trên đó rồi tải lên lại "
+         "cho chi bộ của mình. Tải lên nguyên tệp (sổ tính đến hôm nay) thì không có gì thay đổi."]
+    )  # fmt: skip
     append_row(sheet, [])
     append_row(sheet, ["Dòng ví dụ (trang “Danh sách đảng viên” dùng đúng các cột này):"])
     append_row(sheet, [column.template_header for column in COLUMNS])
