@@ -110,7 +110,7 @@ def test_the_resolution_in_both_formats_carries_the_records(approved, secretary)
         assert "Số 01-NQ/CB" in flat
         assert "Hà Nội, ngày 27 tháng 4 năm 2019" in flat
         assert "Lê Thị Mai" in flat
-        assert "sinh ngày 02/04/1996" in flat
+        assert f"sinh ngày {approved.date_of_birth:%d/%m/%Y}" in flat
         assert "tán thành 6 đồng chí, đạt 100%" in flat
         assert "Hoàn thành tốt nhiệm vụ." in flat
         assert "T/M CHI BỘ" in flat
