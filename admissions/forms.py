@@ -220,7 +220,7 @@ class CandidateCreateForm(forms.Form):
     )
     day = date_field(_("In the pool since"), help_text=_("The date of the chapter's resolution."))
     is_readmission = forms.BooleanField(
-        label=_("This person is a former party member (re-admission, R20)"), required=False
+        label=_("This person is a former party member (re-admission, Quy định 294-QĐ/TW, mục 3.5)"), required=False
     )
 
     def __init__(self, *args, chapters: QuerySet[Chapter], **kwargs) -> None:
@@ -260,13 +260,13 @@ class CandidateCreateForm(forms.Form):
             Fieldset(
                 _("In the chapter"), _columns(self, ["cell", "source", "helper_member", "day"])
             ),
-            Fieldset(_("Education and work (R1, R2)"), _columns(self, list(WORK))),
+            Fieldset(_("Education and work"), _columns(self, list(WORK))),
             HTML(
                 format_html(
                     '<details class="readmission mb-3"{}>'
                     '<summary class="fw-semibold mb-2">{}</summary>',
                     " open" if self["is_readmission"].value() else "",
-                    _("Former party member (re-admission, R20)"),
+                    _("Former party member (re-admission, Quy định 294-QĐ/TW, mục 3.5)"),
                 )
             ),
             _columns(self, ["is_readmission", *FORMER]),

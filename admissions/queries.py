@@ -215,7 +215,7 @@ def dossier_checklist(candidate: Candidate, today: date) -> tuple[str, list[Chec
         latest_papers(candidate, [form for form, _stage in wanted]), wanted, strict=True
     ):
         papers.append(_paper_state(candidate, form, label, document, needed_at, today))
-    title = _("Confirmation dossier (R18)") if confirmation else _("Admission dossier")
+    title = _("Confirmation dossier") if confirmation else _("Admission dossier")
     return title, papers
 
 

@@ -16,7 +16,7 @@ register(
     {
         EXCELLENT_CAP_KEY: RuleDefault(
             20,
-            _('R25: "excellent" ratings at most this percentage of "good" ones (warning only)'),
+            _('"excellent" ratings at most this percentage of "good" ones (warning only)'),
             "Quy định 366-QĐ/TW",
         ),
     }
