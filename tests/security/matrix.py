@@ -372,6 +372,8 @@ def _drill_down_values(world: World, figure: str) -> list[tuple[str, Scope | Non
         return [(value, None) for value in Member.Gender.values]
     if figure == "age":
         return [(value, None) for value, _label in queries.AGE_BAND_CHOICES]
+    if figure == "party_age":
+        return [(value, None) for value, _label in queries.PARTY_AGE_BAND_CHOICES]
     return [(queries.NO_VALUE, None), ("Kinh", None)]
 
 
