@@ -18,7 +18,7 @@ from members import importing as importer
 from members import services
 from members.models import ImportBatch, Member, MemberEvent, RoleAssignment
 from ratings.models import AnnualRating, Level
-from reports.exports import list_headers
+from reports.exports import GENDER_WORDS, STATUS_WORDS, THEORY_WORDS, list_headers
 from tests.members.factories import CellFactory, ChapterFactory, give_role, register_member
 from tests.reports.story import build_story
 
@@ -363,6 +363,19 @@ def test_a_past_day_lists_the_roll_of_that_day(client, secretary, chapter, roll)
     names = {row[1] for row in sheet.iter_rows(2, values_only=True)}
     assert "Phạm Văn Khải" in names
     assert sheet.cell(1, len(list_headers(TODAY))).value == "Xếp loại năm 2025"
+
+
+def test_every_choice_the_list_writes_reads_back_as_itself():
+    """The list's words for sex, political theory and status are the ones the import reads."""
+    from members.importing.read import _parse
+
+    words = {"gender": GENDER_WORDS, "political_theory": THEORY_WORDS, "status": STATUS_WORDS}
+    for key, choices in words.items():
+        for value, word in choices.items():
+            assert _parse(importer.COLUMN_BY_KEY[key], word, {}) == value
+    assert set(GENDER_WORDS) == set(Member.Gender)
+    assert set(THEORY_WORDS) == set(Member.PoliticalTheory) - {Member.PoliticalTheory.NONE}
+    assert set(STATUS_WORDS) == set(Member.ACTIVE_STATUSES)
 
 
 # Size ---------------------------------------------------------------------------------------
