@@ -178,7 +178,11 @@ WORK = (
     "education_exception_approval", "education_exception_approval_date",
     "is_youth_union_member", "over_age_approval",
 )  # fmt: skip
-FORMER = ("former_member", "former_exit_date", "former_exit_reason", "readmission_consent")
+FORMER = (
+    "former_member", "former_exit_date", "former_exit_reason", "hardship_document",
+    "hardship_number", "hardship_date", "conviction", "conviction_expunged_on",
+    "readmission_consent",
+)  # fmt: skip
 # Exits after which a former member of the chapter may apply again (R20 decides if they may).
 FORMER_STATUSES = (
     Member.Status.REMOVED,
@@ -390,15 +394,6 @@ class VoteForm(StepForm):
             for violation in checks.check_vote_counts(present, yes, no):
                 self.add_error(None, violation.message)
         return data
-
-
-class GrassrootsForm(StepForm):
-    number = text_field(_("Resolution (8-KNĐ) number"), required=True, max_length=50)
-    date = date_field(_("Resolution dated"))
-    issuing_body = text_field(_("Grassroots committee"))
-    appraisal_number = text_field(_("Appraisal (7-KNĐ) number"), max_length=50)
-    appraisal_date = date_field(_("Appraisal dated"), required=False)
-    note = note_field()
 
 
 class DecisionForm(StepForm):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admissions import access, checks
+from admissions.checks.freshness import Freshness, case_freshness
 from admissions.deadlines import Deadline, next_deadline
 from admissions.models import (
     BOARD_STAGES,
@@ -42,6 +43,12 @@ class CaseRow:
     state: str  # "overdue", "soon", "ok" or "" (no deadline)
     days_left: int | None  # working days; negative when overdue
     escalate: bool
+    #: R29 while the case waits for the chapter vote: stale when papers must be redone
+    freshness: Freshness | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.freshness is not None and self.freshness.stale
 
 
 def case_row(candidate: Candidate, today: date) -> CaseRow:
@@ -54,6 +61,9 @@ def case_row(candidate: Candidate, today: date) -> CaseRow:
         # Counting working days to a far deadline (R3: five years) is wasted on an "ok" card.
         days_left=deadline.working_days_left(today) if state in DUE else None,
         escalate=checks.needs_escalation(candidate),
+        # From the loaded rows: the board's prefetched papers and latest reply, the case page's
+        # prefetched papers and checks.
+        freshness=case_freshness(candidate, today),
     )
 
 
@@ -82,7 +92,7 @@ def board_columns(candidates: QuerySet[Candidate], today: date) -> list[Column]:
     rank = Window(
         RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").asc(), F("pk").asc()]
     )
-    shown = candidates.annotate(rank=rank).filter(rank__lte=CARDS_PER_COLUMN).for_board()
+    shown = candidates.for_board().annotate(rank=rank).filter(rank__lte=CARDS_PER_COLUMN)
     by_stage: dict[str, list[CaseRow]] = {stage: [] for stage in BOARD_STAGES}
     for candidate in shown.order_by("stage_since", "pk"):
         if candidate.stage in by_stage:
@@ -259,13 +269,24 @@ class VoteFigures:
     for_times_three: int
     twice_base: int
 
+    @property
+    def committee(self) -> bool:
+        """The grassroots committee's vote (R10): its base is all the committee's members."""
+        return self.resolution.kind in GRASSROOTS_VOTES
+
+
+GRASSROOTS_VOTES = (Resolution.Kind.ADMISSION_GRASSROOTS, Resolution.Kind.CONFIRMATION_GRASSROOTS)
+
 
 def vote_figures(resolutions) -> list[VoteFigures]:
-    """Each vote with R8's comparison: for × 3 against 2 × base."""  # noqa: RUF002
+    """Each vote with R8's (or R10's) comparison: for × 3 against 2 × base."""  # noqa: RUF002
     return [VoteFigures(r, r.votes_for * 3, r.base * 2) for r in resolutions]
 
 
 # The dates beside a step's form -----------------------------------------------------------------
+
+# The steps beside which the dossier's freshness (R29) is shown while the case waits for the vote.
+RENEWAL_STEPS = {"vote", "introduction", "check", "document"}
 
 
 def step_facts(slug: str, candidate: Candidate, today: date) -> list[tuple[str, str]]:
@@ -299,6 +320,12 @@ def step_facts(slug: str, candidate: Candidate, today: date) -> list[tuple[str, 
                     },
                 )
             )
+    fresh = case_freshness(candidate, today) if slug in RENEWAL_STEPS else None
+    if fresh is not None:
+        facts.append((_("Dossier complete"), format_date(fresh.completed)))
+        label = _("Papers to redo") if fresh.stale else _("Chapter vote without new papers until")
+        value = "; ".join(fresh.missing_labels()) if fresh.stale else format_date(fresh.fresh_until)
+        facts.append((label, value))
     if slug == "ceremony":
         decision = checks.admission_decision(candidate)
         if decision and decision.received_on:

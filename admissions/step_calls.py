@@ -128,7 +128,29 @@ def grassroots(c: Candidate, actor, d: Data):
     if d.get("appraisal_date"):
         appraisal = Document(number=d.get("appraisal_number") or "", date=d["appraisal_date"])
     return services.candidate_grassroots_approve(
-        candidate_id=c.pk, actor=actor, resolution=_paper(d), appraisal=appraisal, note=d["note"]
+        candidate_id=c.pk,
+        actor=actor,
+        resolution=_paper(d),
+        committee_members=d["committee_members"],
+        present=d["present"],
+        votes_for=d["votes_for"],
+        votes_against=d["votes_against"],
+        appraisal=appraisal,
+        note=d["note"],
+        stop_on_warnings=_unconfirmed(d),
+    )
+
+
+def supplementary_check(c: Candidate, actor, d: Data):
+    return services.candidate_supplementary_check(
+        candidate_id=c.pk,
+        actor=actor,
+        relation=d["relation"],
+        person_name=d["person_name"],
+        requested_on=d["requested_on"],
+        replied_on=d.get("replied_on"),
+        result=d["result"],
+        check_id=d["check"].pk if d.get("check") else None,
     )
 
 
@@ -229,7 +251,7 @@ def vote_outcome(result) -> list[tuple[str, str]]:
             "warning",
             _(
                 "The vote did not pass: %(yes)d for out of a voting base of %(base)d, two "
-                "thirds are needed (R8). It is recorded; the case stays at its stage."
+                "thirds are needed. It is recorded; the case stays at its stage."
             )
             % figures,
         )
@@ -244,3 +266,17 @@ def vote_outcome(result) -> list[tuple[str, str]]:
             )
         )
     return found
+
+
+def grassroots_outcome(result) -> list[tuple[str, str]]:
+    """What the secretary reads after the grassroots committee's vote (R10)."""
+    _candidate, resolution = result
+    figures = {"yes": resolution.votes_for, "members": resolution.base}
+    if resolution.passed:
+        message = _("The committee's vote passed: %(yes)d for out of %(members)d members.")
+        return [("success", message % figures)]
+    message = _(
+        "The committee's vote did not pass: %(yes)d for out of %(members)d members, two thirds "
+        "of all its members are needed. It is recorded; the case stays at its stage."
+    )
+    return [("warning", message % figures)]

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from admissions import access, checks, dossier_forms, forms, step_calls
+from admissions import access, checks, dossier_forms, forms, step_calls, vote_forms
+from admissions.checks.freshness import CHECK
 from admissions.models import BOARD_STAGES, CLOSED_STAGES, STAGE_TRANSITIONS, Candidate
 
 St = Candidate.Stage
@@ -109,6 +111,12 @@ def _grassroots(candidate: Candidate) -> bool:
 
 def _has_member_introducer(candidate: Candidate) -> bool:
     return any(i.kind == "MEMBER" for i in candidate.introductions.all())
+
+
+def _stale(candidate: Candidate) -> bool:
+    """R29: the dossier waiting for the vote is over twelve months old today."""
+    fresh = checks.case_freshness(candidate, timezone.localdate())
+    return fresh is not None and fresh.stale
 
 
 def _decide_available(candidate: Candidate) -> bool:
@@ -248,17 +256,43 @@ STEPS: dict[str, Step] = {
                 " the certificate and the introducers are checked on the vote date. After three "
                 "failed votes the superior committee decides."
             ),
-            rules=("R1", "R2", "R3", "R6", "R7", "R8", "R9"),
+            rules=("R1", "R2", "R3", "R6", "R7", "R8", "R9", "R29"),
             outcome=step_calls.vote_outcome,
         ),
         Step(
+            "supplementary-check",
+            _("Supplementary background check"),
+            vote_forms.SupplementaryCheckForm,
+            step_calls.supplementary_check,
+            frozenset({St.INTRODUCED}),
+            "bi-search",
+            _(
+                "Twelve months after the dossier was complete without a chapter vote, the "
+                "introductions (3-, 4-KNĐ) and the summary of opinions (5-KNĐ) are redone and "
+                "the background verified again: a supplementary check, requested after the last "
+                "day the dossier was fresh."
+            ),
+            rules=("R29",),
+            available=_stale,
+            unavailable=_(
+                "The dossier is less than twelve months old: no supplementary check is needed "
+                "before the vote."
+            ),
+        ),
+        Step(
             "grassroots",
-            _("Grassroots committee resolution (8-KNĐ)"),
-            forms.GrassrootsForm,
+            _("Grassroots committee vote (8-KNĐ)"),
+            vote_forms.GrassrootsForm,
             step_calls.grassroots,
             _into(St.GRASSROOTS_APPROVED),
             "bi-diagram-3",
-            _("The grassroots committee's resolution, after its appraisal (7-KNĐ) if any."),
+            _(
+                "The grassroots committee votes on the chapter's resolution, after its appraisal "
+                "(7-KNĐ) if any. Passed when for × 3 ≥ 2 × all the committee's members, present "  # noqa: RUF001
+                "or not; a vote short of two thirds is recorded and the case stays."
+            ),
+            rules=("R10",),
+            outcome=step_calls.grassroots_outcome,
             available=_grassroots,
             unavailable=_(
                 "This chapter's resolutions go straight to the competent committee: there is "
@@ -437,6 +471,11 @@ def next_slug(candidate: Candidate) -> str | None:
         return "grassroots" if _grassroots(candidate) else "decide"
     if stage == St.ADMITTED:
         return "confirmation-vote" if _papers_complete(candidate) else "document"
+    if stage == St.INTRODUCED:
+        fresh = checks.case_freshness(candidate, timezone.localdate())
+        if fresh is not None and fresh.stale:
+            # R29: the letters and the summary are dossier papers; the check has its step.
+            return "supplementary-check" if fresh.missing == (CHECK,) else "document"
     return NEXT_STEP.get(stage)
 
 

@@ -8,7 +8,7 @@ refusal, and the forms call the same functions where a form alone can tell. Dead
 
 By phase: ``base`` (Violation, RuleViolated), ``applicant`` (R1, R2, R20, the members standing
 by the applicant), ``dossier`` (R3-R5, R18), ``introducers`` (R6, R7), ``votes`` (R8, R9, R14,
-the escalation), ``decisions`` (R11-R13, extensions, the grassroots step).
+the escalation, R10), ``freshness`` (R29), ``decisions`` (R11-R13, extensions, the grassroots step).
 """
 
 from admissions.checks.applicant import (
@@ -60,6 +60,12 @@ from admissions.checks.dossier import (
     latest,
     verification_complete,
 )
+from admissions.checks.freshness import (
+    Freshness,
+    case_freshness,
+    check_freshness,
+    check_renewal_paper,
+)
 from admissions.checks.introducers import (
     check_introducers,
     check_introduction,
@@ -79,13 +85,17 @@ from admissions.checks.votes import (
     VoteBase,
     admission_vote_violations,
     check_chapter_size,
+    check_committee_figures,
+    check_committee_passing,
     check_passing,
     check_probation_served,
     check_vote_counts,
     check_vote_figures,
+    committee_base,
     confirmation_vote_violations,
     escalates,
     failed_votes,
+    grassroots_vote_violations,
     needs_escalation,
     vote_base,
     vote_passes,
@@ -94,15 +104,17 @@ from admissions.checks.votes import (
 __all__ = [
     "BARRED_EXITS", "BLOCK", "CONFIRMATION_FORMS", "DECISION_DEADLINES", "EXEMPTIBLE_RELATIONS",
     "EXTENSION_BY_STAGE", "OWN_SIDE", "SOURCES", "SPOUSE_SIDE", "VOTE_AT_STAGE", "WARN",
-    "RuleViolated", "Violation", "Vote", "VoteBase", "admission_decision",
-    "admission_vote_violations", "awareness_expires", "ceremony_violations", "check_age",
-    "check_application", "check_awareness", "check_chapter_size", "check_confirmation_dossier",
+    "Freshness", "RuleViolated", "Violation", "Vote", "VoteBase", "admission_decision",
+    "admission_vote_violations", "awareness_expires", "case_freshness", "ceremony_violations",
+    "check_age", "check_application", "check_awareness", "check_chapter_size",
+    "check_committee_figures", "check_committee_passing", "check_confirmation_dossier",
     "check_decision_deadline", "check_education", "check_education_category", "check_exemption",
-    "check_introducers", "check_introduction", "check_official_member", "check_passing",
-    "check_probation_served", "check_readmission", "check_received", "check_replacement",
-    "check_replacement_letter", "check_together", "check_verification", "check_vote_counts",
-    "check_vote_figures", "check_youth_path", "confirmation_vote_violations", "escalates",
-    "exemption_basis", "extension_available", "extension_stages", "failed_votes",
+    "check_freshness", "check_introducers", "check_introduction", "check_official_member",
+    "check_passing", "check_probation_served", "check_readmission", "check_received",
+    "check_renewal_paper", "check_replacement", "check_replacement_letter", "check_together",
+    "check_verification", "check_vote_counts", "check_vote_figures", "check_youth_path",
+    "committee_base", "confirmation_vote_violations", "escalates", "exemption_basis",
+    "extension_available", "extension_stages", "failed_votes", "grassroots_vote_violations",
     "has_grassroots_step", "introducers_complete", "is_official_member_of", "is_readmission",
     "is_youth_age", "latest", "needs_escalation", "readmitted_before", "refuse", "split",
     "standing_introductions", "statuses_on", "statuses_on_days", "verification_complete",

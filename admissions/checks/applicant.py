@@ -121,14 +121,17 @@ def _check_consent(candidate: Candidate, on: date | None) -> list[Violation]:
     return [Violation("R2", message, field="education_exception_approval", code=CONSENT_CODE)]
 
 
-# R20: re-admission ---------------------------------------------------------------------------
+# R20: re-admission (Quy định 294-QĐ/TW, mục 3.5) ------------------------------------------------
 
+# Never re-admitted after leaving for these reasons; asking to leave only with the chapter's
+# record of very hard family circumstances.
 BARRED_EXITS = {
     Candidate.ExitReason.ABANDONED,
     Candidate.ExitReason.ASKED_TO_LEAVE,
     Candidate.ExitReason.DISUNITY,
     Candidate.ExitReason.CORRUPTION_OR_CRIME,
 }
+BARRED_CONVICTIONS = {Candidate.Conviction.SERIOUS, Candidate.Conviction.CORRUPTION}
 
 
 def is_readmission(candidate: Candidate) -> bool:
@@ -146,47 +149,91 @@ def readmitted_before(former_member_id: int | None) -> bool:
     ).exists()
 
 
+def has_hardship_record(candidate: Candidate) -> bool:
+    """The chapter's document on very hard family circumstances: number, date and what it is."""
+    return bool(
+        candidate.hardship_number and candidate.hardship_date and candidate.hardship_document
+    )
+
+
+def _check_exit_reason(candidate: Candidate, on: date) -> list[Violation]:
+    reason = candidate.former_exit_reason
+    if reason == Candidate.ExitReason.ASKED_TO_LEAVE:
+        if not has_hardship_record(candidate):
+            message = _(
+                "Someone who asked to leave the Party may be re-admitted only when the chapter "
+                "records very hard family circumstances: give the document's number, date and "
+                "what it is."
+            )
+            return [Violation("R20", message, code="hardship_missing")]
+        if candidate.hardship_date > on:
+            message = _(
+                "The record of very hard family circumstances is dated %(date)s, after %(on)s: "
+                "only a paper dated on or before that day counts."
+            ) % {"date": format_date(candidate.hardship_date), "on": format_date(on)}
+            return [Violation("R20", message, code="hardship_later")]
+        return []
+    if reason in BARRED_EXITS:
+        message = _("Someone who left for this reason (%(reason)s) cannot be re-admitted.") % {
+            "reason": candidate.get_former_exit_reason_display()
+        }
+        return [Violation("R20", message, code="barred_reason")]
+    return []
+
+
+def _check_waiting(candidate: Candidate, on: date) -> list[Violation]:
+    """36 months after leaving; after a less serious conviction, 60 months after it was
+    expunged instead (both rule values)."""
+    if candidate.conviction in BARRED_CONVICTIONS:
+        message = _(
+            "Someone convicted of corruption, or of a serious or graver crime, cannot be "
+            "re-admitted."
+        )
+        return [Violation("R20", message, code="barred_conviction")]
+    if not candidate.former_exit_date:
+        return [Violation("R20", _("Give the date the person left the Party."))]
+    if candidate.conviction == Candidate.Conviction.LESS_SERIOUS:
+        if not candidate.conviction_expunged_on:
+            message = _("Give the date the conviction was expunged.")
+            return [Violation("R20", message, code="expunged_missing")]
+        months = rule("READMISSION_CONVICTION_MONTHS", on)
+        start = add_months(candidate.conviction_expunged_on, months)
+        if start > on:
+            message = _(
+                "After a conviction for a less serious crime, re-admission is possible only "
+                "%(months)d months after it was expunged (from %(date)s)."
+            ) % {"months": months, "date": format_date(start)}
+            return [Violation("R20", message, code="too_early")]
+        return []
+    months = rule("READMISSION_MONTHS", on)
+    start = add_months(candidate.former_exit_date, months)
+    if start > on:
+        message = _(
+            "Re-admission is possible only %(months)d months after leaving (from %(date)s)."
+        ) % {"months": months, "date": format_date(start)}
+        return [Violation("R20", message, code="too_early")]
+    return []
+
+
 def check_readmission(
     candidate: Candidate, on: date, *, already_readmitted: bool
 ) -> list[Violation]:
-    """R20: 36 months after leaving, never for the barred reasons, once only, with consent."""
+    """R20 on ``on`` (the day the case opens, the chapter vote): never for the barred reasons
+    or convictions (asking to leave only with very hard family circumstances on record), 36
+    months after leaving or 60 after a less serious conviction is expunged, once only, with the
+    written consent of the provincial standing committee."""
     if not is_readmission(candidate):
         return []
-    found = []
-    if candidate.former_exit_reason in BARRED_EXITS:
-        found.append(
-            Violation(
-                "R20",
-                _("Someone who left for this reason (%(reason)s) cannot be re-admitted.")
-                % {"reason": candidate.get_former_exit_reason_display()},
-            )
-        )
+    found = _check_exit_reason(candidate, on) + _check_waiting(candidate, on)
     if already_readmitted:
-        found.append(Violation("R20", _("This person has already been re-admitted once.")))
-    months = rule("READMISSION_MONTHS", on)
-    if not candidate.former_exit_date:
-        found.append(Violation("R20", _("Give the date the person left the Party.")))
-    elif add_months(candidate.former_exit_date, months) > on:
-        found.append(
-            Violation(
-                "R20",
-                _("Re-admission is possible only %(months)d months after leaving (from %(date)s).")
-                % {
-                    "months": months,
-                    "date": format_date(add_months(candidate.former_exit_date, months)),
-                },
-            )
-        )
+        message = _("This person has already been re-admitted once.")
+        found.append(Violation("R20", message, code="readmitted_before"))
     if not candidate.readmission_consent:
-        found.append(
-            Violation(
-                "R20",
-                _(
-                    "Re-admission needs the written consent of the provincial-level "
-                    "standing committee."
-                ),
-            )
+        message = _(
+            "Re-admission needs the written consent of the provincial standing committee "
+            "(ban thường vụ tỉnh ủy, thành ủy)."
         )
+        found.append(Violation("R20", message, code="consent_missing"))
     return found
 
 

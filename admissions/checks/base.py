@@ -27,12 +27,14 @@ SOURCES = {
     "R7": "Điều lệ Đảng, Điều 4",
     "R8": "Điều lệ Đảng, Điều 4",
     "R9": "Điều lệ Đảng, Điều 24",
+    "R10": "Hướng dẫn 01-HD/TW, mục 3.6c",
     "R11": "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW",
     "R12": "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW",
     "R13": "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW",
     "R14": "Điều lệ Đảng, Điều 5; Quy định 294-QĐ/TW",
     "R18": "Hướng dẫn 12-HD/BTCTW",
-    "R20": "Quy định 294-QĐ/TW",
+    "R20": "Quy định 294-QĐ/TW, mục 3.5",
+    "R29": "Hướng dẫn 01-HD/TW",
 }
 
 

@@ -1,5 +1,6 @@
 """The chapter's votes (R8, R9), what an admission vote must meet on its date (R1-R3, R6, R7,
-R20), what a confirmation vote must meet (R14, R18), and the escalation after failed votes."""
+R20, R29), what a confirmation vote must meet (R14, R18), the escalation after failed votes,
+and the grassroots committee's vote (R10)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from admissions.checks import applicant, dossier, introducers
+from admissions.checks import applicant, dossier, freshness, introducers
 from admissions.checks.base import Violation, warning
 from admissions.models import Candidate, Resolution
 from admissions.rules import rule
@@ -137,12 +138,15 @@ def _vote_violations(base: VoteBase, vote: Vote) -> list[Violation]:
 
 
 def admission_vote_violations(candidate: Candidate, vote: Vote) -> tuple[VoteBase, list[Violation]]:
-    """Every rule a chapter admission vote must meet on its date (R1-R3, R6-R9, R20), the R8
-    warning of a vote short of two thirds included. The voting base is computed here, once."""
+    """Every rule a chapter admission vote must meet on its date (R1-R3, R6-R9, R20, R29), the
+    R8 warning of a vote short of two thirds included. The voting base is computed here, once;
+    R29 reads the papers already loaded (the background checks only once the dossier is twelve
+    months old)."""
     base = vote_base(candidate.chapter, vote.date, exempted_present=vote.exempted_present)
     documents = list(candidate.documents.all())
     introductions = list(candidate.introductions.select_related("introducer"))
-    violations = (
+    fresh = freshness.case_freshness(candidate, vote.date, documents)
+    violations = freshness.check_freshness(fresh) + (
         applicant.check_age(candidate, vote.date)
         + applicant.check_education(candidate, vote.date)
         + dossier.check_awareness(documents, vote.date)
@@ -200,3 +204,58 @@ def needs_escalation(candidate: Candidate) -> bool:
     kind = VOTE_AT_STAGE.get(candidate.stage)
     rows = failed_votes(list(candidate.resolutions.all()), kind) if kind else []
     return bool(rows) and escalates(len(rows), max(r.date for r in rows))
+
+
+# R10: the grassroots committee's vote --------------------------------------------------------
+
+
+def committee_base(members: int) -> VoteBase:
+    """R10's base: every member of the committee, present or not."""
+    return VoteBase(official=members, temporarily_out=0, exempted=0, exempted_present=0)
+
+
+def check_committee_figures(
+    members: int, present: int, votes_for: int, votes_against: int
+) -> list[Violation]:
+    """R10 on the minutes: the committee has members, no more present than members, no more
+    votes than present."""
+    if members < 1:
+        message = _("Give the number of members of the grassroots committee.")
+        return [Violation("R10", message, field="committee_members", code="required")]
+    found = []
+    if present > members:
+        found.append(
+            Violation(
+                "R10",
+                _("%(present)d present is more than the committee's %(members)d members.")
+                % {"present": present, "members": members},
+                field="present",
+                code="present_over_members",
+            )
+        )
+    if votes_for + votes_against > present:
+        found.append(Violation("R10", _("More votes than members present."), code="over_present"))
+    return found
+
+
+def check_committee_passing(members: int, votes_for: int) -> list[Violation]:
+    """R10 as a warning: fewer than two thirds of all the committee's members is recorded as a
+    vote that did not pass."""
+    if vote_passes(votes_for, members):
+        return []
+    message = _(
+        "%(yes)d for out of %(members)d committee members: %(yes)d × 3 = %(lhs)d is less than "  # noqa: RUF001
+        "2 × %(members)d = %(rhs)d. The vote will be recorded as not passed."  # noqa: RUF001
+    ) % {"yes": votes_for, "members": members, "lhs": votes_for * 3, "rhs": 2 * members}
+    return [warning("R10", message)]
+
+
+def grassroots_vote_violations(
+    members: int, present: int, votes_for: int, votes_against: int
+) -> list[Violation]:
+    """Every rule of the grassroots committee's vote (R10), the warning of a vote short of two
+    thirds of all its members included."""
+    found = check_committee_figures(members, present, votes_for, votes_against)
+    if found:
+        return found
+    return check_committee_passing(members, votes_for)

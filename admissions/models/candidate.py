@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,8 +33,18 @@ class CandidateQuerySet(models.QuerySet):
     def for_board(self) -> "CandidateQuerySet":
         """What a card, a row or ``deadlines.next_deadline`` reads: a fixed number of queries
         whatever the number of candidates."""
-        return self.select_related("cell", "member", "chapter").prefetch_related(
-            "resolutions", "decisions", "extensions", "documents"
+        from admissions.models.dossier import BackgroundCheck  # that module imports this one
+
+        # The latest background-check reply, for the dossier's freshness (R29) as of today.
+        replies = BackgroundCheck.objects.filter(candidate=OuterRef("pk"), replied_on__isnull=False)
+        return (
+            self.select_related("cell", "member", "chapter")
+            .prefetch_related("resolutions", "decisions", "extensions", "documents")
+            .annotate(
+                latest_check_reply=Subquery(
+                    replies.order_by("-replied_on").values("replied_on")[:1]
+                )
+            )
         )
 
 
@@ -89,6 +99,14 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
         DISUNITY = "DISUNITY", _("caused serious disunity")
         CORRUPTION_OR_CRIME = "CORRUPTION_OR_CRIME", _("corruption or serious-crime conviction")
         OTHER = "OTHER", _("other reason")
+
+    class Conviction(models.TextChoices):
+        """A former member's criminal conviction, if any (R20)."""
+
+        NONE = "", _("—")
+        LESS_SERIOUS = "LESS_SERIOUS", _("a less serious crime")
+        SERIOUS = "SERIOUS", _("a serious crime or graver")
+        CORRUPTION = "CORRUPTION", _("corruption")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     chapter = models.ForeignKey(
@@ -170,6 +188,21 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
     readmission_consent = models.CharField(
         _("provincial standing committee's written consent"), max_length=200, blank=True
     )
+    # Asked to leave: the chapter's document on very hard family circumstances (R20)
+    hardship_document = models.CharField(
+        _("chapter's document on very hard family circumstances"),
+        max_length=200,
+        blank=True,
+        help_text=_("What it is, e.g. the chapter's minutes; for someone who asked to leave."),
+    )
+    hardship_number = models.CharField(_("its number"), max_length=50, blank=True)
+    hardship_date = models.DateField(_("its date"), null=True, blank=True)
+    # A conviction: never after a serious one or corruption; 60 months after a less serious
+    # one is expunged (R20)
+    conviction = models.CharField(
+        _("criminal conviction"), max_length=20, choices=Conviction.choices, blank=True
+    )
+    conviction_expunged_on = models.DateField(_("conviction expunged on"), null=True, blank=True)
     # The member the ceremony created
     member = models.OneToOneField(
         Member,

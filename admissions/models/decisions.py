@@ -31,7 +31,11 @@ class Resolution(TimeStampedModel):
     number = models.CharField(_("number"), max_length=50, blank=True)
     date = models.DateField(_("meeting date"))
     base = models.PositiveIntegerField(
-        _("voting base"), help_text=_("Official members counted on the meeting date (R8).")
+        _("voting base"),
+        help_text=_(
+            "The chapter's official members counted on the meeting day; for the grassroots "
+            "committee, all its members."
+        ),
     )
     present = models.PositiveIntegerField(_("present"))
     votes_for = models.PositiveIntegerField(_("for"))
@@ -54,8 +58,7 @@ class Resolution(TimeStampedModel):
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(present__lte=F("base"))
-                | Q(kind__in=["ADMISSION_GRASSROOTS", "CONFIRMATION_GRASSROOTS"]),
+                condition=Q(present__lte=F("base")),
                 name="admissions_resolution_present_within_base",
             ),
             models.CheckConstraint(

@@ -54,6 +54,7 @@ from admissions.services.votes import (
     candidate_grassroots_approve,
     candidate_record_admission_decision,
     candidate_reject,
+    candidate_supplementary_check,
     candidate_withdraw,
 )
 from chapter.documents import Document
@@ -68,5 +69,6 @@ __all__ = [
     "candidate_hold_ceremony", "candidate_mark_sympathiser", "candidate_not_confirm",
     "candidate_open_dossier", "candidate_reassign_mentor", "candidate_record_admission_decision",
     "candidate_record_course", "candidate_reject", "candidate_replace_introducer",
-    "candidate_save_check", "candidate_withdraw", "ceremony_violations", "latest_step",
+    "candidate_save_check", "candidate_supplementary_check", "candidate_withdraw",
+    "ceremony_violations", "latest_step",
 ]  # fmt: skip

@@ -30,7 +30,8 @@ CANDIDATE_FIELDS = (
     "is_youth_union_member", "education_exception", "education_exception_approval",
     "education_exception_approval_date",
     "over_age_approval", "former_member", "former_exit_date", "former_exit_reason",
-    "readmission_consent", "note",
+    "readmission_consent", "hardship_document", "hardship_number", "hardship_date",
+    "conviction", "conviction_expunged_on", "note",
 )  # fmt: skip
 
 

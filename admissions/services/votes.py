@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from admissions import checks
 from admissions.checks import Vote, refuse
 from admissions.models import (
+    BackgroundCheck,
     Candidate,
     Decision,
     Extension,
@@ -34,6 +35,7 @@ from admissions.services.common import (
 )
 from chapter.dates import refuse_future
 from chapter.documents import Document
+from chapter.errors import field_error
 
 St = Candidate.Stage
 
@@ -62,14 +64,14 @@ def record_vote(
 
 
 def record_failed_vote(
-    candidate: Candidate, resolution: Resolution, actor, *, form: str
+    candidate: Candidate, resolution: Resolution, actor, *, form: str, escalation: bool = True
 ) -> Candidate:
+    """A vote short of two thirds: an entry that keeps the stage. A chapter's third failure
+    flags the escalation to the superior committee (R8); the grassroots committee's does not."""
     failures = len(checks.failed_votes(candidate.resolutions.all(), resolution.kind))
-    data = {
-        "failed_vote": resolution.pk,
-        "failures": failures,
-        "escalate": checks.escalates(failures, resolution.date),
-    }
+    data = {"failed_vote": resolution.pk, "failures": failures}
+    if escalation:
+        data["escalate"] = checks.escalates(failures, resolution.date)
     record_event(
         candidate,
         to_stage=candidate.stage,
@@ -100,6 +102,49 @@ def candidate_chapter_vote(
         to_stage=St.CHAPTER_APPROVED,
         stop_on_warnings=stop_on_warnings,
     )
+
+
+@transaction.atomic
+def candidate_supplementary_check(
+    *,
+    candidate_id: int,
+    actor,
+    person_name: str,
+    requested_on: date,
+    replied_on: date | None = None,
+    result: str = "",
+    relation: str = BackgroundCheck.Relation.SELF,
+    check_id: int | None = None,
+) -> BackgroundCheck:
+    """R29: a dossier twelve months old without a chapter vote is renewed; its supplementary
+    background check (thẩm tra lý lịch bổ sung) is requested after the last day the dossier
+    was fresh. A later call with ``check_id`` adds the reply to that same request."""
+    candidate = lock_case(candidate_id)
+    if candidate.stage != St.INTRODUCED:
+        raise StepNotAllowed(
+            _("A supplementary background check is recorded while the case waits for the vote."),
+            code="step_not_allowed",
+        )
+    for day, name in ((requested_on, "requested_on"), (replied_on, "replied_on")):
+        if day:
+            refuse_future(day, field=name)
+    row = candidate.checks.get(pk=check_id) if check_id else BackgroundCheck(candidate=candidate)
+    if row.pk:  # only a supplementary request's reply is added later
+        asked = row.requested_on or row.replied_on or candidate.stage_since
+        refuse(checks.check_renewal_paper(candidate, asked))
+    refuse(checks.check_renewal_paper(candidate, requested_on, field="requested_on"))
+    for name, value in {
+        "relation": relation,
+        "person_name": person_name,
+        "requested_on": requested_on,
+        "replied_on": replied_on,
+        "result": result,
+    }.items():
+        setattr(row, name, value)
+    row._history_user = actor_or_none(actor)
+    row.full_clean(exclude=["candidate"])
+    row.save()
+    return row
 
 
 # Each chapter vote: the rules of its date, the resolution's kind and its paper's form.
@@ -172,17 +217,42 @@ def candidate_grassroots_approve(
     candidate_id: int,
     actor,
     resolution: Document,
+    committee_members: int,
+    present: int,
+    votes_for: int,
+    votes_against: int,
     appraisal: Document | None = None,
     note: str = "",
-) -> Candidate:
-    """G: the grassroots committee's resolution (8-KNĐ), after an appraisal (7-KNĐ) if any."""
+    stop_on_warnings: bool = False,
+) -> tuple[Candidate, Resolution]:
+    """G: the grassroots committee votes on the chapter's resolution (8-KNĐ), after an
+    appraisal (7-KNĐ) if any. Its vote is recorded like the chapter's (R10, Hướng dẫn 01-HD/TW,
+    mục 3.6c): the committee's members, present, for, against, the resolution's number and date.
+    Passed with for * 3 >= 2 * all its members → GRASSROOTS_APPROVED; a failed vote is recorded
+    and the case stays (``stop_on_warnings``: refused until the secretary has confirmed it)."""
     candidate = lock_case(candidate_id)
     check_day(candidate, resolution.date)
     check_step(candidate, St.GRASSROOTS_APPROVED)
+    if not resolution.number:
+        raise field_error({"number": _("Give the resolution's number.")}, code="required")
+    violations = checks.grassroots_vote_violations(
+        committee_members, present, votes_for, votes_against
+    )
+    refuse(violations, stop_on_warnings=stop_on_warnings)
+    if appraisal:
+        check_day(candidate, appraisal.date)
+    vote = Vote(resolution.date, resolution.number, present, votes_for, votes_against, note=note)
+    kind = Resolution.Kind.ADMISSION_GRASSROOTS
+    row = record_vote(candidate, kind, vote, checks.committee_base(committee_members), actor)
+    if not row.passed:
+        failed = record_failed_vote(
+            candidate, row, actor, form=Form.GRASSROOTS_RESOLUTION, escalation=False
+        )
+        return failed, row
     if appraisal:
         add_document(candidate, Form.APPRAISAL, appraisal)
     add_document(candidate, Form.GRASSROOTS_RESOLUTION, resolution)
-    return advance(
+    candidate = advance(
         candidate,
         St.GRASSROOTS_APPROVED,
         day=resolution.date,
@@ -190,7 +260,9 @@ def candidate_grassroots_approve(
         form=Form.GRASSROOTS_RESOLUTION,
         number=resolution.number,
         note=note,
+        data={"base": committee_members, "for": votes_for},
     )
+    return candidate, row
 
 
 @transaction.atomic

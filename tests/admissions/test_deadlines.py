@@ -94,6 +94,10 @@ def test_after_the_grassroots_step_the_decision_is_still_due_from_the_chapter_re
         candidate_id=candidate.pk,
         actor=None,
         resolution=Document(number="8-NQ/ĐU", date=D(2019, 5, 10), issuing_body="Đảng ủy cơ sở"),
+        committee_members=9,
+        present=9,
+        votes_for=9,
+        votes_against=0,
     )
     candidate.refresh_from_db()
     assert candidate.stage == St.GRASSROOTS_APPROVED

@@ -92,6 +92,10 @@ def vote(day, votes_for=6, *, present=6, number="05-NQ/CB") -> Vote:
     )
 
 
+# The grassroots committee's vote (R10): all nine members for.
+COMMITTEE = {"committee_members": 9, "present": 9, "votes_for": 9, "votes_against": 0}
+
+
 # The steps PipelineStory does not take, each from the stage before it.
 
 
@@ -109,7 +113,7 @@ def grassroots(story, c):
         number="7-BC/ĐU", date=story.day("vote") + 3 * ONE_DAY, issuing_body="Đảng ủy bộ phận"
     )
     services.candidate_grassroots_approve(
-        candidate_id=c.pk, actor=story.actor, resolution=paper, appraisal=appraisal
+        candidate_id=c.pk, actor=story.actor, resolution=paper, appraisal=appraisal, **COMMITTEE
     )
 
 
@@ -246,6 +250,7 @@ STEPS = {
             candidate_id=c.pk,
             actor=s.actor,
             resolution=Document(number="8-NQ/ĐU", date=TODAY, issuing_body="Đảng ủy"),
+            **COMMITTEE,
         ),
     ),
     "record_admission_decision": (

@@ -376,9 +376,13 @@ STEP_CASES = [
      lambda c: c.introductions.filter(replaces__isnull=False).count() == 1),
     ("vote", at(St.INTRODUCED), {**VOTE, "date": "27/04/2019", "number": "01-NQ/CB"},
      St.CHAPTER_APPROVED, lambda c: c.resolutions.get().passed),
+    ("supplementary-check", at(St.INTRODUCED), {"relation": "SELF", "person_name": "Lê Thị Mai",
+     "requested_on": "04/05/2020", "replied_on": "08/05/2020", "result": "Tốt"}, St.INTRODUCED,
+     lambda c: c.checks.filter(requested_on=D(2020, 5, 4), replied_on=D(2020, 5, 8)).exists()),
     ("grassroots", at(St.CHAPTER_APPROVED, grassroots_chapter),
-     {"number": "8-NQ", "date": "05/05/2019", "issuing_body": "Đảng ủy cơ sở"},
-     St.GRASSROOTS_APPROVED, None),
+     {"number": "8-NQ", "date": "05/05/2019", "issuing_body": "Đảng ủy cơ sở",
+      "committee_members": 9, "present": 8, "votes_for": 7, "votes_against": 1},
+     St.GRASSROOTS_APPROVED, lambda c: c.resolutions.get(kind="ADMISSION_GRASSROOTS").passed),
     ("decide", at(St.CHAPTER_APPROVED), DECIDE, St.ADMISSION_DECIDED,
      lambda c: c.decisions.get().received_on == D(2019, 5, 20)),
     ("extend", at(St.ADMISSION_DECIDED), {"number": "CV-1", "date": "01/06/2019", "issuing_body": "BTV"},
@@ -729,7 +733,8 @@ def test_candidate_page_shows_the_case(client, story, secretary):
         ),
     )  # fmt: skip
     client.force_login(secretary)
-    response = in_english(client).get(candidate.get_absolute_url())
+    with time_machine.travel(D(2020, 4, 22), tick=False):  # the dossier is still fresh (R29)
+        response = in_english(client).get(candidate.get_absolute_url())
     page = response.text
     assert response.context["primary"].slug == "vote"
     assert 'id="primary-step"' in page and step_url(candidate, "vote") in page
