@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chapter.collation import name_sort_key
 from chapter.dates import format_date
 from chapter.text import fold
 
@@ -17,14 +18,19 @@ class TimeStampedModel(models.Model):
 
 
 class SearchKeyMixin:
-    """Keeps ``search_key`` (the folded full and other names, ``chapter.text.fold``) in step
+    """Keeps ``search_key`` (the folded full and other names, ``chapter.text.fold``) and, where
+    the model has one, ``sort_key`` (the Vietnamese name order, ``chapter.collation``) in step
     with the names, also when only some fields are saved."""
 
     def save(self, *args, **kwargs) -> None:
         self.search_key = fold(f"{self.full_name} {self.other_names}")
+        keys = {"search_key"}
+        if any(field.name == "sort_key" for field in self._meta.concrete_fields):
+            self.sort_key = name_sort_key(self.full_name)
+            keys.add("sort_key")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_key"}
+            kwargs["update_fields"] = {*update_fields, *keys}
         super().save(*args, **kwargs)
 
 

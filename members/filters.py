@@ -54,7 +54,7 @@ _status_rank = Case(
 )
 # ?sort= whitelist: public name -> expression; "-name" sorts descending.
 SORTS = {
-    "name": F("search_key"),
+    "name": F("sort_key"),
     "date_of_birth": F("date_of_birth"),
     "ceremony_date": F("ceremony_date"),
     "official_date": F("official_date"),
@@ -164,4 +164,4 @@ class MemberFilter(django_filters.FilterSet):
             order = expression.desc(nulls_last=True)
         else:
             order = expression.asc(nulls_last=True)
-        return queryset.order_by(order, "search_key", "id")
+        return queryset.order_by(order, "sort_key", "id")

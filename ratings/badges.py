@@ -91,7 +91,7 @@ def candidates(scope: QuerySet[Member], year: int) -> QuerySet[Member]:
         scope.filter(status__in=(*Member.ACTIVE_STATUSES, Status.DECEASED))
         .annotate(death_on=Subquery(deaths))
         .select_related("chapter", "cell")
-        .order_by("search_key", "pk")
+        .order_by("sort_key", "pk")
         .with_party_age()
     )
 

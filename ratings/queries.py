@@ -37,7 +37,7 @@ def year_allowed(year: int, today: date | None = None) -> bool:
 def roll_at_year_end(members: QuerySet[Member], year: int) -> QuerySet[Member]:
     """``members`` on the roll at the end of ``year`` (the ledger as of 31/12), with
     ``status_on`` and ``exemption_kind_on`` (``MemberQuerySet.as_of``), in register order."""
-    return members.on_roll_as_of(year_end(year)).select_related("cell").order_by("search_key", "pk")
+    return members.on_roll_as_of(year_end(year)).select_related("cell").order_by("sort_key", "pk")
 
 
 def exempted_on(member: Member) -> bool:

@@ -184,7 +184,7 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
         .annotate(cell_on_name=Subquery(cell_name), rating_level=Subquery(rating))
         .select_related("chapter")
         .prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))
-        .order_by("chapter__name", "search_key", "pk")
+        .order_by("chapter__name", "sort_key", "pk")
     )
 
 

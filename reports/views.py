@@ -186,7 +186,7 @@ def people(request: HttpRequest) -> HttpResponse:
         end=data["to"],
         value=value,
         cells=access.cells_visible_to(request.user),
-    ).order_by("search_key", "pk")
+    ).order_by("sort_key", "pk")
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     period = queries.is_period_figure(figure)
     context = {

@@ -171,6 +171,8 @@ class Member(SearchKeyMixin, PublicIdModel):
     full_name = models.CharField(_("full name"), max_length=120)
     other_names = models.CharField(_("birth name / other names"), max_length=120, blank=True)
     search_key = models.CharField(max_length=250, editable=False, db_index=True)
+    # Lists sort by given name, the Vietnamese alphabet, then tones (chapter.collation).
+    sort_key = models.CharField(max_length=400, editable=False, default="")
     gender = models.CharField(_("sex"), max_length=1, choices=Gender.choices)
     date_of_birth = models.DateField(_("date of birth"))
     ethnicity = models.CharField(_("ethnicity"), max_length=50, default="Kinh")
@@ -243,12 +245,12 @@ class Member(SearchKeyMixin, PublicIdModel):
     note = models.TextField(_("notes"), blank=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_key"])
+    history = HistoricalRecords(excluded_fields=["search_key", "sort_key"])
 
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        ordering = ["search_key", "id"]
+        ordering = ["sort_key", "id"]
         constraints = [
             # One active member per citizen ID and per card: a transferred-out row may share them.
             models.UniqueConstraint(
@@ -285,7 +287,7 @@ class Member(SearchKeyMixin, PublicIdModel):
         indexes = [
             # The register filters by chapter and status, then sorts by name.
             models.Index(
-                fields=["chapter", "status", "search_key"], name="members_member_register"
+                fields=["chapter", "status", "sort_key"], name="members_member_register_vi"
             ),
             # Duplicate checks and import matching look members up by these identifiers.
             models.Index(fields=["citizen_id"], name="members_member_citizen_id"),
