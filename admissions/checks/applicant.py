@@ -132,6 +132,9 @@ BARRED_EXITS = {
     Candidate.ExitReason.CORRUPTION_OR_CRIME,
 }
 BARRED_CONVICTIONS = {Candidate.Conviction.SERIOUS, Candidate.Conviction.CORRUPTION}
+# Each refusal names the field it concerns: the new-case form shows it there (the page cites
+# the regulation); a vote's page lists it with the regulation beside it.
+EXPUNGED = "conviction_expunged_on"
 
 
 def is_readmission(candidate: Candidate) -> bool:
@@ -165,19 +168,19 @@ def _check_exit_reason(candidate: Candidate, on: date) -> list[Violation]:
                 "records very hard family circumstances: give the document's number, date and "
                 "what it is."
             )
-            return [Violation("R20", message, code="hardship_missing")]
+            return [Violation("R20", message, field="hardship_document", code="hardship_missing")]
         if candidate.hardship_date > on:
             message = _(
                 "The record of very hard family circumstances is dated %(date)s, after %(on)s: "
                 "only a paper dated on or before that day counts."
             ) % {"date": format_date(candidate.hardship_date), "on": format_date(on)}
-            return [Violation("R20", message, code="hardship_later")]
+            return [Violation("R20", message, field="hardship_date", code="hardship_later")]
         return []
     if reason in BARRED_EXITS:
         message = _("Someone who left for this reason (%(reason)s) cannot be re-admitted.") % {
             "reason": candidate.get_former_exit_reason_display()
         }
-        return [Violation("R20", message, code="barred_reason")]
+        return [Violation("R20", message, field="former_exit_reason", code="barred_reason")]
     return []
 
 
@@ -189,13 +192,14 @@ def _check_waiting(candidate: Candidate, on: date) -> list[Violation]:
             "Someone convicted of corruption, or of a serious or graver crime, cannot be "
             "re-admitted."
         )
-        return [Violation("R20", message, code="barred_conviction")]
+        return [Violation("R20", message, field="conviction", code="barred_conviction")]
     if not candidate.former_exit_date:
-        return [Violation("R20", _("Give the date the person left the Party."))]
+        message = _("Give the date the person left the Party.")
+        return [Violation("R20", message, field="former_exit_date", code="exit_date_missing")]
     if candidate.conviction == Candidate.Conviction.LESS_SERIOUS:
         if not candidate.conviction_expunged_on:
             message = _("Give the date the conviction was expunged.")
-            return [Violation("R20", message, code="expunged_missing")]
+            return [Violation("R20", message, field=EXPUNGED, code="expunged_missing")]
         months = rule("READMISSION_CONVICTION_MONTHS", on)
         start = add_months(candidate.conviction_expunged_on, months)
         if start > on:
@@ -203,7 +207,7 @@ def _check_waiting(candidate: Candidate, on: date) -> list[Violation]:
                 "After a conviction for a less serious crime, re-admission is possible only "
                 "%(months)d months after it was expunged (from %(date)s)."
             ) % {"months": months, "date": format_date(start)}
-            return [Violation("R20", message, code="too_early")]
+            return [Violation("R20", message, field=EXPUNGED, code="too_early")]
         return []
     months = rule("READMISSION_MONTHS", on)
     start = add_months(candidate.former_exit_date, months)
@@ -211,7 +215,7 @@ def _check_waiting(candidate: Candidate, on: date) -> list[Violation]:
         message = _(
             "Re-admission is possible only %(months)d months after leaving (from %(date)s)."
         ) % {"months": months, "date": format_date(start)}
-        return [Violation("R20", message, code="too_early")]
+        return [Violation("R20", message, field="former_exit_date", code="too_early")]
     return []
 
 
@@ -227,13 +231,13 @@ def check_readmission(
     found = _check_exit_reason(candidate, on) + _check_waiting(candidate, on)
     if already_readmitted:
         message = _("This person has already been re-admitted once.")
-        found.append(Violation("R20", message, code="readmitted_before"))
+        found.append(Violation("R20", message, field="former_member", code="readmitted_before"))
     if not candidate.readmission_consent:
         message = _(
             "Re-admission needs the written consent of the provincial standing committee "
             "(ban thường vụ tỉnh ủy, thành ủy)."
         )
-        found.append(Violation("R20", message, code="consent_missing"))
+        found.append(Violation("R20", message, field="readmission_consent", code="consent_missing"))
     return found
 
 

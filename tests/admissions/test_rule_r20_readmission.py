@@ -133,6 +133,20 @@ def test_the_barred_reasons_stay_barred_even_with_a_hardship_document(reason):
     assert codes(found(candidate, D(2026, 1, 1))) == ["barred_reason"]
 
 
+def test_each_refusal_names_its_field():
+    cases = [
+        (former(former_exit_reason=Reason.ASKED_TO_LEAVE), "hardship_document"),
+        (former(former_exit_reason=Reason.ABANDONED), "former_exit_reason"),
+        (former(conviction=Conviction.SERIOUS), "conviction"),
+        (former(**LESS_SERIOUS), "conviction_expunged_on"),
+        (former(readmission_consent=""), "readmission_consent"),
+    ]
+    for candidate, field in cases:
+        assert [v.field for v in found(candidate, D(2023, 1, 1))] == [field]
+    assert [v.field for v in found(former(), D(2020, 1, 1))] == ["former_exit_date"]
+    assert [v.field for v in found(former(), D(2025, 1, 1), again=True)] == ["former_member"]
+
+
 def test_once_only_and_the_provincial_consent():
     assert "consent_missing" in codes(found(former(readmission_consent=""), D(2025, 1, 1)))
     assert codes(found(former(), D(2025, 1, 1), again=True)) == ["readmitted_before"]
@@ -198,7 +212,9 @@ def test_the_form_shows_the_hardship_refusal_before_saving(client, secretary):
     assert 'name="hardship_number"' in page and 'name="conviction_expunged_on"' in page
     response = client.post(url, {**NEW, "former_exit_reason": "ASKED_TO_LEAVE"})
     assert response.status_code == 200
-    assert "hoàn cảnh gia đình đặc biệt khó khăn" in response.text
+    # Beside the field it concerns, with no internal rule number.
+    [error] = response.context["form"].errors["hardship_document"]
+    assert "hoàn cảnh gia đình đặc biệt khó khăn" in error and "R20" not in error
     assert not Candidate.objects.exists()
     hardship = {"hardship_document": "Biên bản của chi bộ", "hardship_number": "12-BB/CB",
                 "hardship_date": "01/12/2017"}  # fmt: skip

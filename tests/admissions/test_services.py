@@ -1065,14 +1065,14 @@ def test_a_readmission_candidate_who_left_for_a_barred_reason_is_refused(old_sto
     candidates = Candidate.objects.count()
     with pytest.raises(ValidationError) as raised:
         create(old_story, TODAY, **readmission(old_story.former, former_exit_reason=reason))
-    assert [m.split(":")[0] for m in raised.value.messages] == ["R20"]
+    assert [v.rule for v in raised.value.violations] == ["R20"]
     assert Candidate.objects.count() == candidates
 
 
 def test_a_readmission_candidate_within_36_months_of_leaving_is_refused(old_story):
     with pytest.raises(ValidationError) as raised:
         create(old_story, D(2018, 5, 31), **readmission(old_story.former))
-    assert [m.split(":")[0] for m in raised.value.messages] == ["R20"]
+    assert [v.rule for v in raised.value.violations] == ["R20"]
     assert create(old_story, D(2018, 6, 1), **readmission(old_story.former)).stage == St.POOL
 
 
@@ -1096,4 +1096,4 @@ def test_readmission_happens_once_only(old_story):
     for former, left in [(old_story.former, LEFT), (second_record, D(2020, 6, 10))]:
         with pytest.raises(ValidationError) as raised:
             create(old_story, D(2024, 1, 2), **readmission(former, former_exit_date=left))
-        assert [m.split(":")[0] for m in raised.value.messages] == ["R20"], former
+        assert [v.rule for v in raised.value.violations] == ["R20"], former

@@ -699,7 +699,9 @@ def test_a_readmission_too_soon_is_refused_r20(client, story, secretary):
             "former_exit_reason": "OTHER", "readmission_consent": ""}  # fmt: skip
     response = client.post(reverse("admissions:candidate-create"), data)
     assert response.status_code == 200
-    assert "R20" in response.text
+    # Beside the fields they concern; the page cites Quy định 294-QĐ/TW, mục 3.5.
+    assert {"former_exit_date", "readmission_consent"} <= set(response.context["form"].errors)
+    assert "mục 3.5" in response.text
     assert not Candidate.objects.exists()
 
 
