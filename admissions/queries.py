@@ -286,7 +286,7 @@ def vote_figures(resolutions) -> list[VoteFigures]:
 # The dates beside a step's form -----------------------------------------------------------------
 
 # The steps beside which the dossier's freshness (R29) is shown while the case waits for the vote.
-RENEWAL_STEPS = {"vote", "introduction", "check", "document"}
+RENEWAL_STEPS = {"vote", "document", "supplementary-check"}
 
 
 def step_facts(slug: str, candidate: Candidate, today: date) -> list[tuple[str, str]]:

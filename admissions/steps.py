@@ -254,7 +254,9 @@ STEPS: dict[str, Step] = {
                 "the meeting day, minus those temporarily transferred elsewhere and absent "
                 "exempted members. The chapter needs at least 3 official members. Age, education,"
                 " the certificate and the introducers are checked on the vote date. After three "
-                "failed votes the superior committee decides."
+                "failed votes the superior committee decides. Twelve months after the dossier was"
+                " complete without a vote, the introductions (3-, 4-KNĐ), the summary of opinions"
+                " (5-KNĐ) and a supplementary background check are redone before the vote."
             ),
             rules=("R1", "R2", "R3", "R6", "R7", "R8", "R9", "R29"),
             outcome=step_calls.vote_outcome,

@@ -266,6 +266,7 @@ def test_the_vote_page_shows_the_papers_to_redo_and_refuses(client, secretary, c
 def test_the_supplementary_check_step_records_the_check(client, secretary, case):
     client.force_login(secretary)
     url = reverse("admissions:candidate-step", args=[case.public_id, "supplementary-check"])
+    assert "Hồ sơ phải làm lại" in dict(client.get(url).context["facts"])  # Papers to redo
     data = {"relation": "SELF", "person_name": case.full_name, "requested_on": "04/05/2020",
             "replied_on": "08/05/2020", "result": "Tốt"}  # fmt: skip
     assert client.post(url, data).status_code == 302
