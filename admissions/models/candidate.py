@@ -3,8 +3,6 @@ papers, and the stage ledger (``CandidateEvent``)."""
 
 import uuid
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chapter.dates import format_date
+from chapter.ledger import LedgerEntry, LedgerQuerySet, annuls_field, recorder_field
 from chapter.models import SearchKeyMixin, TimeStampedModel
 from chapter.text import fold
 from members.models import Cell, Chapter, Member, citizen_id_validator
@@ -312,17 +311,21 @@ class Form(models.TextChoices):
     OTHER = "OTHER", _("other document")
 
 
-class CandidateEventQuerySet(models.QuerySet):
+class CandidateEventQuerySet(LedgerQuerySet):
     def standing(self) -> "CandidateEventQuerySet":
         """The steps that count: neither an annulment nor a step annulled by one."""
         return self.filter(annuls__isnull=True, annulment__isnull=True)
 
 
-class CandidateEvent(models.Model):
-    """One step of the pipeline in the append-only ledger: never changed, never deleted.
+class CandidateEvent(LedgerEntry):
+    """One step of the pipeline in the append-only ledger (``chapter.ledger``): never changed,
+    never deleted.
 
     A step recorded by mistake is cancelled by an annulment: a later entry whose ``annuls``
     points at it (``admissions.services.candidate_annul_latest``)."""
+
+    unchangeable = _("A pipeline step cannot be changed.")
+    undeletable = _("A pipeline step cannot be deleted.")
 
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="events"
@@ -334,25 +337,9 @@ class CandidateEvent(models.Model):
     date = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=10, choices=Form.choices, blank=True)
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    annuls = models.OneToOneField(
-        "self",
-        verbose_name=_("annuls"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="annulment",
-        help_text=_("The step recorded by mistake that this annulment cancels."),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The ledger's fields, with the pipeline's own help text and a recorder always named.
+    annuls = annuls_field(_("The step recorded by mistake that this annulment cancels."))
+    actor = recorder_field(blank=False)
 
     objects = CandidateEventQuerySet.as_manager()
 
@@ -364,18 +351,6 @@ class CandidateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_to_stage_display()} — {format_date(self.date)}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("A pipeline step cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A pipeline step cannot be deleted."))
-
-    @property
-    def is_annulment(self) -> bool:
-        return self.annuls_id is not None
 
     @property
     def moves_stage(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chapter.dates import add_months, completed_months
+from chapter.ledger import LedgerEntry, LedgerQuerySet
 from chapter.models import SearchKeyMixin
 from chapter.text import fold
 from members.models.organisation import Cell, Chapter, PublicIdModel
@@ -383,23 +383,19 @@ MEMBER_TRANSITIONS: dict[str | None, set[str]] = {
 }
 
 
-class MemberEventQuerySet(models.QuerySet):
-    """Bulk writes would bypass ``MemberEvent.save``/``delete``: refused the same way."""
-
+class MemberEventQuerySet(LedgerQuerySet):
     def standing(self) -> MemberEventQuerySet:
         """The entries that count: neither an annulment nor an entry annulled by one. Every
         reading of the ledger for figures, status or dates goes through this."""
         return self.exclude(kind=MemberEvent.Kind.ANNULLED).filter(annulment__isnull=True)
 
-    def update(self, **kwargs):
-        raise ValidationError(_("A movement in the ledger cannot be changed."))
 
-    def delete(self):
-        raise ValidationError(_("A movement in the ledger cannot be deleted."))
+class MemberEvent(LedgerEntry):
+    """One movement (biến động) in the append-only ledger (``chapter.ledger``): never changed,
+    never deleted; note, details, annulment, recorder and time are the ledger's."""
 
-
-class MemberEvent(models.Model):
-    """One movement (biến động) in the append-only ledger; never changed, never deleted."""
+    unchangeable = _("A movement in the ledger cannot be changed.")
+    undeletable = _("A movement in the ledger cannot be deleted.")
 
     class Kind(models.TextChoices):
         REGISTERED = "REGISTERED", _("registered in the chapter")
@@ -492,26 +488,6 @@ class MemberEvent(models.Model):
         blank=True,
         help_text=_("Where the member came from or went to."),
     )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    annuls = models.OneToOneField(
-        "self",
-        verbose_name=_("annuls"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="annulment",
-        help_text=_("The entry recorded by mistake that this annulment cancels."),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = MemberEventQuerySet.as_manager()
 
@@ -536,18 +512,6 @@ class MemberEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.effective_date:%d/%m/%Y}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("A movement in the ledger cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A movement in the ledger cannot be deleted."))
-
-    @property
-    def is_annulment(self) -> bool:
-        return self.kind == self.Kind.ANNULLED
 
 
 # Party age reads these (members.models.party_age) -----------------------------------------
