@@ -10,6 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from admissions.checks.base import SOURCES
 from admissions.models import Candidate, CandidateDocument, Decision, Extension, Form, Resolution
 from admissions.rules import rule
 from chapter.dates import add_months
@@ -24,6 +25,11 @@ class Deadline:
     label: str
     due: date
     excused: bool = False  # a recorded consent allows lateness
+
+    @property
+    def source(self) -> str:
+        """The regulation that sets the deadline: what a page cites (not the rule number)."""
+        return SOURCES.get(self.rule, "")
 
     def working_days_left(self, today: date | None = None) -> int:
         return working_days_between(today or timezone.localdate(), self.due)

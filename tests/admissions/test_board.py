@@ -268,7 +268,10 @@ def test_due_soon_lists_overdue_and_soon_cases_by_due_date(client, story, secret
         response = client.get(reverse("admissions:deadlines"))
     page = response.text
     assert page.index("Trần Thị Bích") < page.index("Nguyễn Văn An")
-    assert "01/07/2019" in page and "23/07/2019" in page and ">R12<" in page and ">R11<" in page
+    # Each deadline cites its regulation (R11, R12: Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW).
+    assert "01/07/2019" in page and "23/07/2019" in page
+    cited = '<td class="text-body-secondary">Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW</td>'
+    assert page.count(cited) == 2 and ">R12<" not in page
     assert "Lê Thị Mai" not in page and "Phạm Văn Cường" not in page
 
     with time_machine.travel(D(2020, 6, 30), tick=False):
@@ -296,7 +299,8 @@ def test_due_soon_is_scoped(story, cell_leader, other_cell_leader, outsider):
 def test_deadlines_partial_renders_alone(story, secretary):
     story.candidate_at(St.ADMISSION_DECIDED, full_name="Trần Thị Bích")
     html = render_to_string("admissions/_deadlines.html", {"rows": queries.due_soon(secretary)})
-    assert "Trần Thị Bích" in html and "R12" in html and "01/07/2019" in html
+    assert "Trần Thị Bích" in html and "01/07/2019" in html
+    assert "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW" in html and "R12" not in html
     empty = render_to_string("admissions/_deadlines.html", {"rows": []})
     assert "<table" not in empty
 
