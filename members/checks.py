@@ -114,7 +114,8 @@ def check_key_dates(member: Member) -> None:
         errors["ceremony_date"] = _("The ceremony cannot be before the admission decision.")
     if ceremony and official and official != Member.official_date_for(ceremony):
         errors["official_date"] = _(
-            "The official date must be the ceremony date plus 12 months (%(expected)s)."
+            "The official date must be the ceremony date plus 12 months (%(expected)s; "
+            "Điều lệ Đảng, Điều 5)."
         ) % {"expected": format_date(Member.official_date_for(ceremony))}
     confirmed = member.confirmation_decision_date
     if confirmed and ceremony and confirmed < ceremony:
@@ -122,7 +123,7 @@ def check_key_dates(member: Member) -> None:
     if member.status == Status.OFFICIAL and not official:
         errors["official_date"] = _("An official member needs the official date.")
     if member.status == Status.PROBATIONARY and member.card_number:
-        errors["card_number"] = _("Only official members hold a party card.")
+        errors["card_number"] = _("Only official members hold a party card (Hướng dẫn 06-HD/TW).")
     if member.status == Status.PROBATIONARY and confirmed:
         errors["confirmation_decision_date"] = _(
             "A probationary member has no confirmation decision yet."
@@ -161,7 +162,8 @@ def check_on_the_roll_date(member: Member, status: str, day: date) -> None:
                 {
                     "official_date": _(
                         "By this date the 12 months of probation had ended: record the "
-                        "member as official, or confirm them after registering."
+                        "member as official, or confirm them after registering (Điều lệ Đảng, "
+                        "Điều 5)."
                     )
                 },
                 code="probation_over",
