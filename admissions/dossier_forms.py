@@ -107,7 +107,7 @@ class IntroductionForm(StepForm):
         # Probationary members are listed too: the service refuses them with R6, which says why.
         self.fields["introducer"].queryset = Member.objects.filter(
             chapter=self.candidate.chapter, status__in=Member.ACTIVE_STATUSES
-        ).order_by("search_key", "pk")
+        ).order_by("sort_key", "pk")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -156,7 +156,7 @@ class ReplaceIntroducerForm(StepForm):
         # Probationary members are listed too: the service refuses them with R6, saying why.
         self.fields["introducer"].queryset = Member.objects.filter(
             chapter=self.candidate.chapter, status__in=Member.ACTIVE_STATUSES
-        ).order_by("search_key", "pk")
+        ).order_by("sort_key", "pk")
 
     def clean(self) -> dict[str, Any]:
         """R6 before saving: the same check the service runs (``checks.check_replacement``)."""

@@ -81,7 +81,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 def official_members(chapter_ids) -> QuerySet[Member]:
     return Member.objects.filter(
         chapter_id__in=chapter_ids, status=Member.Status.OFFICIAL
-    ).order_by("search_key", "pk")
+    ).order_by("sort_key", "pk")
 
 
 # Filters -----------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ class CandidateCreateForm(forms.Form):
         self.fields["former_member"] = MemberChoiceField(
             queryset=Member.objects.filter(
                 chapter_id__in=chapter_ids, status__in=FORMER_STATUSES
-            ).order_by("search_key", "pk"),
+            ).order_by("sort_key", "pk"),
             required=False,
             label=self.fields["former_member"].label,
             help_text=_(

@@ -122,7 +122,7 @@ def due_soon(user, today: date | None = None) -> list[tuple[Candidate, Deadline]
         deadline = next_deadline(candidate)
         if deadline is not None and deadline.state(today) in DUE:
             found.append((candidate, deadline))
-    return sorted(found, key=lambda row: (row[1].due, row[0].search_key))
+    return sorted(found, key=lambda row: (row[1].due, row[0].sort_key))
 
 
 # Probation (J, K) --------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def probation_queryset(user) -> QuerySet[Candidate]:
         .filter(stage__in=[St.ADMITTED, St.CONFIRMATION_VOTED])
         .for_board()
         .prefetch_related(Prefetch("mentors", queryset=current, to_attr="current_mentors"))
-        .order_by("member__official_date", "search_key", "pk")
+        .order_by("member__official_date", "sort_key", "pk")
     )
 
 

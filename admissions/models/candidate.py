@@ -136,6 +136,8 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
     full_name = models.CharField(_("full name"), max_length=120)
     other_names = models.CharField(_("other names"), max_length=120, blank=True)
     search_key = models.CharField(max_length=250, editable=False, db_index=True)
+    # Lists sort by given name, the Vietnamese alphabet, then tones (chapter.collation).
+    sort_key = models.CharField(max_length=400, editable=False, default="")
     gender = models.CharField(_("sex"), max_length=1, choices=Member.Gender.choices)
     date_of_birth = models.DateField(_("date of birth"))
     ethnicity = models.CharField(_("ethnicity"), max_length=50, default="Kinh")
@@ -213,14 +215,14 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
         editable=False,
     )
     note = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords(excluded_fields=["search_key"])
+    history = HistoricalRecords(excluded_fields=["search_key", "sort_key"])
 
     objects = CandidateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
-        ordering = ["search_key", "id"]
+        ordering = ["sort_key", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(
