@@ -177,6 +177,8 @@ def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "party_age_detail": party_age,
         "transfer_alerts": [flag for event in events for flag in event.transfer_flags],
         "age": member.age(),
+        # Read only where the page shows it (a probationary member's note): no query otherwise.
+        "admission_case": lambda: services.case_of(member),
     }
     return render(request, "members/member_detail.html", context)
 

@@ -204,14 +204,16 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
         _("criminal conviction"), max_length=20, choices=Conviction.choices, blank=True
     )
     conviction_expunged_on = models.DateField(_("conviction expunged on"), null=True, blank=True)
-    # The member the ceremony created
-    member = models.OneToOneField(
+    # The member the ceremony created or took back. A record may hold two cases: the first
+    # admission and a re-admission on the same record (R16, R20: one person, one record); the
+    # latest is the member's case (members.services.case_of).
+    member = models.ForeignKey(
         Member,
         verbose_name=_("member record"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="candidate",
+        related_name="admission_cases",
         editable=False,
     )
     note = models.TextField(_("notes"), blank=True)

@@ -83,7 +83,6 @@ def candidate_hold_ceremony(
         "note": note,
     }
     if candidate.former_member_id:
-        _refuse_second_case_on_record(candidate)
         member = member_services.member_readmit(member_id=candidate.former_member_id, **admission)
     else:
         member = member_services.member_admit(**admission)
@@ -101,20 +100,6 @@ def candidate_hold_ceremony(
         data={"mentor": mentor.pk, "official_date": member.official_date.isoformat()},
         fields=("member",),
     )
-
-
-def _refuse_second_case_on_record(candidate: Candidate) -> None:
-    """A record links to one admission case (``Candidate.member``): a former member first
-    admitted through a case of this application cannot yet come back on the same record."""
-    if Candidate.objects.filter(member_id=candidate.former_member_id).exists():
-        raise StepNotAllowed(
-            _(
-                "The former member's record was admitted through an earlier admission case in "
-                "this application; a record holds one case, so the re-admission cannot be "
-                "recorded on it yet. Ask the administrator."
-            ),
-            code="record_has_case",
-        )
 
 
 # J: probation ------------------------------------------------------------------------------------

@@ -185,9 +185,11 @@ CASE_FIELDS = (*KEY_DATE_FIELDS, "admission_decision_number", "confirmation_deci
 
 
 def case_of(member: Member):
-    """The admission case that admitted this member, or None (imported, received by transfer).
-    One query, then cached on the member."""
-    return getattr(member, "candidate", None)
+    """The admission case that last admitted this member (a re-admission's, if any), or None
+    (imported, received by transfer). One query, then cached on the member."""
+    if not hasattr(member, "_case_of"):
+        member._case_of = member.admission_cases.order_by("-pk").first()
+    return member._case_of
 
 
 def refuse_case_fields(member: Member, names) -> None:

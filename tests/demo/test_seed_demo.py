@@ -18,6 +18,7 @@ from admissions.models import (
 )
 from demo.story import CEREMONIES, Story, story_shift
 from members.models import Chapter, Member, MemberEvent, RoleAssignment
+from members.services import case_of
 
 pytestmark = pytest.mark.django_db
 St = Candidate.Stage
@@ -108,8 +109,8 @@ def test_seed_demo_admits_the_ten_through_the_whole_pipeline(as_published):
     assert sorted(admitted.values_list("ceremony_date", flat=True)) == [
         story.on(day) for day in CEREMONIES
     ]
-    for member in admitted.select_related("candidate"):
-        candidate = member.candidate
+    for member in admitted:
+        candidate = case_of(member)
         assert candidate.stage == St.ADMITTED
         assert list(candidate.events.values_list("to_stage", flat=True)) == FULL_PATH
         vote = candidate.resolutions.get(kind=Resolution.Kind.ADMISSION_CHAPTER)
@@ -156,8 +157,8 @@ def test_seed_demo_has_candidates_at_earlier_stages():
 
 def test_seed_demo_first_probation_ending_has_its_confirmation_papers():
     call_command("seed_demo", verbosity=0)
-    first = Member.objects.probationary().order_by("official_date").select_related("candidate")[0]
-    papers = list(first.candidate.documents.all())
+    first = Member.objects.probationary().order_by("official_date")[0]
+    papers = list(case_of(first).documents.all())
     assert checks.check_confirmation_dossier(papers, first.official_date) == []
 
 

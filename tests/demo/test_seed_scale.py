@@ -11,6 +11,7 @@ from admissions.models import Candidate, CandidateEvent, MentorAssignment
 from chapter.text import fold
 from demo.scale import SYNTHETIC_COMMITTEE, USER_PREFIX
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, RoleAssignment
+from members.services import case_of
 
 pytestmark = pytest.mark.django_db
 Kind = MemberEvent.Kind
@@ -82,8 +83,8 @@ def test_seed_scale_candidates_have_their_trail():
         assert stages[-1] == candidate.stage
         assert candidate.events.all()[len(stages) - 1].date == candidate.stage_since
     for member in Member.objects.probationary():
-        assert member.candidate.stage == Candidate.Stage.ADMITTED
-        mentor = MentorAssignment.objects.get(candidate=member.candidate).mentor
+        assert case_of(member).stage == Candidate.Stage.ADMITTED
+        mentor = MentorAssignment.objects.get(candidate=case_of(member)).mentor
         assert mentor.chapter_id == member.chapter_id and mentor.is_official
 
 
