@@ -183,6 +183,7 @@ def candidate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         ],
         "votes": queries.vote_figures(candidate.resolutions.all()),
         "can_observe": access.can_observe(request.user, candidate),
+        "reads_chapter_papers": access.reads_whole_chapter(request.user, candidate),
         "annullable": annul_views.annullable_step(candidate, request.user),
         "observation_form": forms.ObservationForm(),
     }
