@@ -224,7 +224,8 @@ class CandidateCreateForm(forms.Form):
     )
     day = date_field(_("In the pool since"), help_text=_("The date of the chapter's resolution."))
     is_readmission = forms.BooleanField(
-        label=_("This person is a former party member (re-admission, Quy định 294-QĐ/TW, mục 3.5)"), required=False
+        label=_("This person is a former party member (re-admission, Quy định 294-QĐ/TW, mục 3.5)"),
+        required=False,
     )
 
     def __init__(self, *args, chapters: QuerySet[Chapter], **kwargs) -> None:

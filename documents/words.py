@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 
 def date_in_words(day: date) -> str:
-    """"17 tháng 3 năm 2026": the body's "Ngày {{ day }}, Chi bộ … đã họp" (dates in full)."""
+    """ "17 tháng 3 năm 2026": the body's "Ngày {{ day }}, Chi bộ … đã họp" (dates in full)."""
     return day_in_words(day).removeprefix("ngày ")
 
 

@@ -341,7 +341,12 @@ def _build_users(world: World) -> None:
             world.roles[role] = give_role(user, role_kind, **unit)
     permissions = Permission.objects.filter(
         content_type__app_label__in=[
-            "members", "admissions", "chapter", "documents", "auth", "axes"
+            "members",
+            "admissions",
+            "chapter",
+            "documents",
+            "auth",
+            "axes",
         ],
         codename__regex=r"^(view|change)_",
     )
@@ -374,9 +379,8 @@ def _global_rows() -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
 
-    from chapter.models import RuleValue
     from admissions.rules import DEFAULTS
-    from chapter.models import CalendarOverride
+    from chapter.models import CalendarOverride, RuleValue
 
     Group.objects.create(name="Văn thư")
     key, default = next(iter(DEFAULTS.items()))
