@@ -65,6 +65,7 @@ class DemoBuilder:
         self.fake.seed_instance(seed)
         self.random = random.Random(seed)
         self.users: dict[str, object] = {}
+        self.reports = 0
 
     def build(self) -> Chapter:
         self.create_users()
@@ -106,6 +107,12 @@ class DemoBuilder:
             chapter, founders, actor=self.users["bithu"], today=self.today, random=self.random
         )
         return chapter
+
+    def report_number(self) -> str:
+        """The chapter committee's next report number (the summaries of opinions, 5-, 12-KNĐ);
+        a counter of its own, so the story's random draws stay as they were."""
+        self.reports += 1
+        return f"{self.reports:02d}-BC/CB"
 
     def create_users(self) -> None:
         User = get_user_model()
@@ -393,7 +400,9 @@ class DemoBuilder:
                 document_number=f"{self.random.randint(5, 40)}-{suffix}",
             )
         opinions = Document(
-            number="", date=case.days["opinions"], issuing_body=case.candidate.chapter.name
+            number=self.report_number(),
+            date=case.days["opinions"],
+            issuing_body=case.candidate.chapter.name,
         )
         return pipeline.candidate_complete_introductions(
             candidate_id=case.pk, actor=self.actor, opinions=opinions
@@ -473,7 +482,11 @@ class DemoBuilder:
                 ),
                 (
                     Form.MEMBER_OPINIONS,
-                    Document(number="", date=day + timedelta(days=5), issuing_body=chapter),
+                    Document(
+                        number=self.report_number(),
+                        date=day + timedelta(days=5),
+                        issuing_body=chapter,
+                    ),
                 ),
             ]
         for form, paper in papers:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from admissions.models import Resolution
-from documents.models import DocumentSettings, Meeting
+from admissions.models import CandidateDocument, Form, Resolution
+from documents.models import DocumentSettings, Meeting, OpinionSummary
 from members.models import Chapter, Member, RoleAssignment
 
 PLACE = "Bắc Ninh"
@@ -56,6 +56,40 @@ def build(chapter: Chapter) -> None:
             absences=_absences(chapter, resolution, chair),
             strengths=STRENGTHS[resolution.kind],
             weaknesses=WEAKNESSES,
+        )
+    opinions(chapter)
+
+
+OPINIONS = {
+    Form.OPINIONS: OpinionSummary.Kind.ADMISSION,
+    Form.MEMBER_OPINIONS: OpinionSummary.Kind.CONFIRMATION,
+}
+
+
+def opinions(chapter: Chapter) -> None:
+    """What the chapter committee typed into each summary of opinions (5-KNĐ, 12-KNĐ) the demo
+    cases carry, dated as the paper is."""
+    papers = CandidateDocument.objects.filter(
+        candidate__chapter=chapter, form__in=list(OPINIONS)
+    ).order_by("date", "pk")
+    for n, paper in enumerate(papers):
+        OpinionSummary.objects.get_or_create(
+            candidate_id=paper.candidate_id,
+            kind=OPINIONS[paper.form],
+            defaults={
+                "work_body": "Công đoàn cơ sở Ban Quản lý An toàn thực phẩm tỉnh",
+                "gathered_on": paper.date,
+                "consulted": 12 + n % 5,
+                "agreed": 12 + n % 5,
+                "disagreed": 0,
+                "work_strengths": "Nhiệt tình, trách nhiệm trong công việc; đoàn kết với "
+                "đồng nghiệp.",
+                "work_weaknesses": "Cần mạnh dạn hơn trong đấu tranh phê bình.",
+                "residence_body": "Chi ủy Chi bộ Khu dân cư số 5",
+                "residence_opinion": "Gia đình và bản thân chấp hành tốt chủ trương, chính sách "
+                "ở nơi cư trú.",
+                "conclusion": "Đủ điều kiện để chi bộ xem xét.",
+            },
         )
 
 

@@ -306,6 +306,12 @@ def admission_summary_due(candidate: Candidate) -> bool:
     return candidate.stage in ADMISSION_ORDER[1:] or candidate.stage in MEMBER_STAGES
 
 
+def awaiting_admission_decision(candidate: Candidate) -> bool:
+    """The request goes up between the chapter's vote and the committee's decision; one made
+    then stays in the case's list of documents made."""
+    return candidate.stage in (St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED)
+
+
 def on_probation_or_after(candidate: Candidate) -> bool:
     return candidate.stage in MEMBER_STAGES
 

@@ -99,6 +99,7 @@ CASE_DOCUMENTS = (
         gather=gather_case.request,
         resolution_kind=Resolution.Kind.ADMISSION_CHAPTER,
         needs_pass=True,
+        when=gather_case.awaiting_admission_decision,
     ),
     DocumentKind(
         slug="mentor-resolution",
