@@ -36,6 +36,9 @@ class DocumentKind:
     # secretary chooses (``gather(chapter, day)``; ``period`` "year": of that day's year).
     subject: str = "case"
     period: str = "day"
+    # A long list laid out a part at a time in the PDF (render.to_pdf), so that the memory a
+    # 500-member book needs is a part's, not the whole book's: the context key of its rows.
+    parts_of: str = ""
 
     @property
     def html_template(self) -> str:
@@ -168,6 +171,7 @@ CHAPTER_DOCUMENTS = (
         gather=chapter_gather.register_book,
         landscape=True,
         subject=CHAPTER,
+        parts_of="members",
     ),
     DocumentKind(
         slug="sign-in-sheet",

@@ -56,8 +56,50 @@ def _stylesheet():
     return CSS(filename=finders.find(PRINT_CSS))
 
 
-def to_pdf(kind: DocumentKind, context: dict) -> bytes:
-    from weasyprint import HTML
+# Rows of a long list laid out together (kind.parts_of): about eight landscape pages of the book.
+PART_ROWS = 60
 
-    html = render_to_string("documents/print.html", {**context, "kind": kind})
-    return HTML(string=html).write_pdf(stylesheets=[_stylesheet()])
+
+def _write_pdf(html: str, first_page: int = 1) -> bytes:
+    from weasyprint import CSS, HTML
+
+    sheets = [_stylesheet()]
+    if first_page != 1:  # a later part goes on numbering where the one before stopped
+        sheets.append(
+            CSS(
+                string=f"@page:first {{ counter-reset: page {first_page};"
+                " @top-center { content: counter(page) } }"
+            )
+        )
+    return HTML(string=html).write_pdf(stylesheets=sheets)
+
+
+def to_pdf(kind: DocumentKind, context: dict) -> bytes:
+    rows = context.get(kind.parts_of) if kind.parts_of else None
+    if not rows or len(rows) <= PART_ROWS:
+        return _write_pdf(render_to_string("documents/print.html", {**context, "kind": kind}))
+    # A long list: each part is laid out on its own (WeasyPrint keeps a whole document's layout
+    # in memory) and the parts' pages are joined; the first part has the header and the
+    # totals, the last the signature, the page numbers run on.
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    parts = [rows[start : start + PART_ROWS] for start in range(0, len(rows), PART_ROWS)]
+    page = 1
+    for index, part in enumerate(parts):
+        html = render_to_string(
+            "documents/print.html",
+            {
+                **context,
+                kind.parts_of: part,
+                "kind": kind,
+                "part_first": index == 0,
+                "part_last": index == len(parts) - 1,
+            },
+        )
+        reader = PdfReader(io.BytesIO(_write_pdf(html, first_page=page)))
+        page += len(reader.pages)
+        writer.append(reader)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
