@@ -64,7 +64,18 @@ def dossier(c: Candidate, actor, d: Data):
 
 
 def check(c: Candidate, actor, d: Data):
-    fields = ("relation", "person_name", "requested_on", "replied_on", "result", "exempted")
+    fields = (
+        "relation",
+        "person_name",
+        "requested_on",
+        "replied_on",
+        "result",
+        "is_party_member",
+        "fully_declared",
+        "abroad",
+        "verifying_body",
+        "exempted",
+    )
     return services.candidate_save_check(
         candidate_id=c.pk,
         actor=actor,

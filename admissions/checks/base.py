@@ -25,7 +25,7 @@ SOURCES = {
     "R5": "Hướng dẫn 01-HD/TW, mục 3.4c",
     "R6": "Điều lệ Đảng, Điều 4; Quy định 294-QĐ/TW (Quy định 24-QĐ/TW, mục 3.2.2)",
     "R7": "Điều lệ Đảng, Điều 4",
-    "R8": "Điều lệ Đảng, Điều 4",
+    "R8": "Điều lệ Đảng, Điều 4 (kết nạp), Điều 5 (công nhận đảng viên chính thức)",
     "R9": "Điều lệ Đảng, Điều 24",
     "R10": "Hướng dẫn 01-HD/TW, mục 3.6c",
     "R11": "Quy định 294-QĐ/TW; Hướng dẫn 06-HD/TW",

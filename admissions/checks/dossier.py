@@ -3,7 +3,7 @@ declaration (R4), the verification of the background (R5), the confirmation doss
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,8 @@ def check_awareness(documents: list[CandidateDocument], on: date) -> list[Violat
                 )
                 % {
                     "issued": format_date(certificate.date),
-                    "expired": format_date(awareness_expires(certificate)),
+                    # The last valid day is the expiry's eve (15/01/2021 → valid on 15/01/2026).
+                    "expired": format_date(awareness_expires(certificate) + timedelta(days=1)),
                 },
             )
         ]

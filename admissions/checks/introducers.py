@@ -61,7 +61,13 @@ def check_introducers(
     qualify by being official at the vote) and still an official member of the chapter, not
     disciplined, on ``on``; 12 months together with the applicant on the letter's date, except
     for a replacement assigned by the chapter. R7 counts the applicant's age on ``on``."""
-    standing = standing_introductions(introductions)
+    # R3: only a letter, and a replacement's resolution, dated on or before ``on`` counts.
+    dated = [
+        i
+        for i in introductions
+        if i.date <= on and (i.assignment_date is None or i.assignment_date <= on)
+    ]
+    standing = standing_introductions(dated)
     members = [i for i in standing if i.kind == Kind.MEMBER]
     unions = [i for i in standing if i.kind != Kind.MEMBER]
     statuses = statuses_on_days(
