@@ -160,6 +160,9 @@ def chapter_vote(candidate: Candidate, kind: str) -> Gathered:
     gathered.context.update(
         resolution_id=resolution.pk,
         number=resolution.number,
+        # A second meeting's documents are its own: a document made again keeps the number it
+        # got for this meeting, not an earlier meeting's (documents.services._number).
+        document_date=day,
         day=date_in_words(day),
         day_words=day_in_words(day),
         year=day.year,

@@ -37,9 +37,11 @@ def word_template(kind: DocumentKind, chapter: Chapter):
 
 def to_docx(kind: DocumentKind, chapter: Chapter, context: dict) -> bytes:
     from docxtpl import DocxTemplate  # imported here: the register never pays for it
+    from jinja2.sandbox import SandboxedEnvironment
 
     document = DocxTemplate(word_template(kind, chapter))
-    document.render(context, autoescape=True)
+    # A chapter uploads its own template: its tags run in Jinja's sandbox, never as Python.
+    document.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

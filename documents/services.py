@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from admissions.models import Candidate, Resolution
+from admissions.models import Candidate, MentorAssignment, Resolution
 from documents import render
 from documents.chapter_services import generate_for_chapter
 from documents.models import GeneratedDocument
@@ -36,8 +36,21 @@ def _number(kind: DocumentKind, candidate: Candidate, context: dict, year: int) 
     )
     if earlier:
         return earlier
-    n = next_number(candidate.chapter, kind.symbol, year)
-    return document_number(str(context["number_pattern"]), n, kind.symbol)
+    while True:  # a number typed by hand on a vote or an assignment is never given twice
+        n = next_number(candidate.chapter, kind.symbol, year)
+        number = document_number(str(context["number_pattern"]), n, kind.symbol)
+        if not number_taken(candidate.chapter, number):
+            return number
+
+
+def number_taken(chapter, number: str) -> bool:
+    """Whether the chapter has given this number already: on a kept document, a vote, or the
+    resolution that assigned a mentor (numbers typed by hand do not move the sequence)."""
+    return (
+        GeneratedDocument.objects.filter(chapter=chapter, number=number).exists()
+        or Resolution.objects.filter(candidate__chapter=chapter, number=number).exists()
+        or MentorAssignment.objects.filter(candidate__chapter=chapter, resolution=number).exists()
+    )
 
 
 def generate(kind: DocumentKind, candidate, user, day=None) -> GeneratedDocument:

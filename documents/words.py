@@ -1,6 +1,7 @@
 """How a Party document writes dates and numbers (Hướng dẫn 36-HD/VPTW; DOCUMENTS.md §1.4, §1.5)."""
 
 from datetime import date
+from string import Formatter
 
 from django.utils.translation import gettext as _
 
@@ -27,10 +28,22 @@ def document_number(pattern: str, n: int, symbol: str) -> str:
 
     ``{n}`` is the running number, two digits at least (the Party's examples: "Số 09-KH/ĐU");
     ``{kind}`` the kind's symbol (NQ, BB, DS…)."""
+    refused = ValueError(_("The numbering pattern needs {n} and may use only {n} and {kind}."))
     try:
-        return pattern.format(n=f"{n:02d}", kind=symbol)
-    except (KeyError, IndexError, ValueError) as error:
-        raise ValueError(_("The numbering pattern may use only {n} and {kind}.")) from error
+        fields = [
+            (name, spec, conv)
+            for _t, name, spec, conv in Formatter().parse(pattern)
+            if name is not None
+        ]
+    except ValueError as error:
+        raise refused from error
+    names = [name for name, _spec, _conv in fields]
+    # Only the two plain fields: no attribute, index, conversion or format of their own.
+    if "n" not in names or any(
+        name not in ("n", "kind") or spec or conv for name, spec, conv in fields
+    ):
+        raise refused
+    return pattern.format(n=f"{n:02d}", kind=symbol)
 
 
 def percent(part: int, whole: int) -> str:

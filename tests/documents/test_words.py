@@ -38,7 +38,9 @@ def test_document_number_from_the_chapter_pattern():
     assert document_number("{n}-NQ/CBKP3", 1, "NQ") == "01-NQ/CBKP3"
 
 
-@pytest.mark.parametrize("pattern", ["{x}-NQ/CB", "{n}-{0}/CB", "{n:%Y}"])
+@pytest.mark.parametrize(
+    "pattern", ["{x}-NQ/CB", "{n}-{0}/CB", "{n:%Y}", "NQ/CB", "{kind}/CB", "{n.__class__}", "{n!r}"]
+)
 def test_a_pattern_with_other_fields_is_refused(pattern):
     with translation.override("vi"), pytest.raises(ValueError, match="chỉ được dùng"):
         document_number(pattern, 1, "NQ")
