@@ -52,7 +52,20 @@ class BadgeList:
 
 
 def _age(member: Member, day: date) -> int:
-    return member.party_age_months(day) or 0
+    """Party age on ``day`` for the level searches, which need it never to go down: on probation
+    again after a re-admission a member has none (R16), but the levels reached before leaving
+    stay reached, so the age held the day before the re-admission stands for it."""
+    months = member.party_age_months(day)
+    if months is not None:
+        return months
+    back = [
+        event.effective_date
+        for event in member.status_events()
+        if event.kind == MemberEvent.Kind.READMITTED and event.effective_date <= day
+    ]
+    if not back:
+        return 0
+    return member.party_age_months(max(back) - timedelta(days=1)) or 0
 
 
 def _first_day(member: Member, months: int, after: date, last: date) -> date:
@@ -144,10 +157,14 @@ def _posthumous(member: Member, year_start: date, year_end: date) -> Entry | Non
         if crossed is not None:
             return Entry(member, *crossed, death=death)
     at_death = _age(member, death)
+    age = member.party_age(death)
     for level in BADGE_LEVELS:
         short = level * 12 - at_death
-        if 0 < short <= POSTHUMOUS_MONTHS:
-            would_reach = add_months(death, short)
+        if 0 < short <= POSTHUMOUS_MONTHS and age is not None:
+            # The day the computation itself would have reached the level had they lived.
+            would_reach = add_months(age.start, level * 12 + age.adjustment_months) + timedelta(
+                days=age.days_off_roll
+            )
             if year_start < would_reach <= year_end:
                 return Entry(member, level, would_reach, death=death)
             return None
