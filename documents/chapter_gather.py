@@ -151,15 +151,28 @@ def register_book(chapter: Chapter, day: date) -> Gathered:
         .filter(kind__in=REGISTER_KINDS, effective_date__lte=day)
         .order_by("effective_date", "id")
     )
-    members = vietnamese_order(
-        roll(chapter, day).prefetch_related(
-            Prefetch("events", queryset=events, to_attr=REGISTER_EVENTS)
+    # The book holds the year's exits too (columns 10, 12, 13), as the register's Excel book does
+    # (reports.exports.register_members); its totals count those on the roll only.
+    left_this_year = (
+        MemberEvent.objects.standing()
+        .filter(
+            member__chapter=chapter,
+            effective_date__range=(date(day.year, 1, 1), day),
+            kind__in=MemberEvent.LEAVING_KINDS,
         )
+        .values("member")
     )
+    members = vietnamese_order(
+        Member.objects.filter(chapter=chapter)
+        .as_of(day)
+        .filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left_this_year))
+        .prefetch_related(Prefetch("events", queryset=events, to_attr=REGISTER_EVENTS))
+    )
+    on_roll = [m for m in members if m.status_on in Member.ACTIVE_STATUSES]
     gathered.context.update(
         members=[register_row(n, m) for n, m in enumerate(members, start=1)],
         column_numbers=list(range(1, 15)),
-        **figures(members),
+        **figures(on_roll),
     )
     return gathered
 
