@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 from admissions.models import CandidateDocument, Form, Resolution
+from documents.gather import roll_on
 from documents.models import DocumentSettings, Meeting, OpinionSummary
 from members.models import Chapter, Member, RoleAssignment
 
@@ -52,7 +53,7 @@ def build(chapter: Chapter) -> None:
             ended_at=time(10 if n % 2 == 0 else 16, 0),
             chair=chair,
             minute_taker=_minute_taker(chapter, resolution, chair),
-            probationary_present=_probationary_on(chapter, resolution),
+            probationary_present=roll_on(chapter, resolution.date)["probationary"],
             absences=_absences(chapter, resolution, chair),
             strengths=STRENGTHS[resolution.kind],
             weaknesses=WEAKNESSES,
@@ -100,15 +101,6 @@ def _officials_on(chapter: Chapter, resolution: Resolution) -> list[str]:
         .filter(status_on=Member.Status.OFFICIAL)
         .order_by("pk")
         .values_list("full_name", flat=True)
-    )
-
-
-def _probationary_on(chapter: Chapter, resolution: Resolution) -> int:
-    return (
-        Member.objects.filter(chapter=chapter)
-        .on_roll_as_of(resolution.date)
-        .filter(status_on=Member.Status.PROBATIONARY)
-        .count()
     )
 
 
