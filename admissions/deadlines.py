@@ -1,14 +1,15 @@
 """Each open case's next deadline, in Vietnamese working days (R11, R12, R14).
 
 Computed from rows prefetched by ``Candidate.objects.for_board()`` style queries, so a list of
-any length costs no extra query; the working-day calendar is cached per process.
+any length costs no extra query; the working-day calendar is cached per process. The result is
+also stored on the case (``Candidate.due_on`` and its fields, ``admissions.due``), so lists
+filter and sort on it in SQL; ``stored_deadline`` rebuilds it from those fields.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from admissions.checks.base import SOURCES
 from admissions.models import Candidate, CandidateDocument, Decision, Extension, Form, Resolution
@@ -17,6 +18,23 @@ from chapter.dates import add_months
 from chapter.workdays import add_working_days, working_days_between
 
 St = Candidate.Stage
+Due = Candidate.Due
+
+# What each kind of deadline is: the rule that sets it, and the rule values its date reads (a
+# change of one of those values recomputes the stored dates of that kind, ``admissions.due``).
+KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    Due.AWARENESS: ("R3", ("AWARENESS_VALID_MONTHS",)),
+    Due.ADMISSION_DECISION: (
+        "R11",
+        ("ADMISSION_DECISION_WD", "ADMISSION_DECISION_EXTENSION_WD"),
+    ),
+    Due.CEREMONY: ("R12", ("CEREMONY_WD",)),
+    Due.CONFIRMATION_VOTE: ("R14", ("CONFIRMATION_VOTE_WD",)),
+    Due.CONFIRMATION_DECISION: (
+        "R11",
+        ("CONFIRMATION_DECISION_WD", "CONFIRMATION_DECISION_EXTENSION_WD"),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +43,11 @@ class Deadline:
     label: str
     due: date
     excused: bool = False  # a recorded consent allows lateness
+    kind: str = ""  # Candidate.Due: what the stored fields call it
+
+    @classmethod
+    def of(cls, kind: str, due: date, excused: bool = False) -> "Deadline":
+        return cls(KINDS[kind][0], Due(kind).label, due, excused, kind)
 
     @property
     def source(self) -> str:
@@ -83,6 +106,13 @@ def confirmation_decision_due(resolution: Resolution, extended: bool) -> date:
     return add_working_days(resolution.date, days)
 
 
+def stored_deadline(candidate: Candidate) -> Deadline | None:
+    """The deadline stored on the case (``due_on`` and its fields), without loading its rows."""
+    if candidate.due_on is None or not candidate.due_kind:
+        return None
+    return Deadline.of(candidate.due_kind, candidate.due_on, candidate.due_excused)
+
+
 def next_deadline(candidate: Candidate) -> Deadline | None:
     """The one date the secretary must watch for this case now, or None."""
     stage = candidate.stage
@@ -93,15 +123,15 @@ def next_deadline(candidate: Candidate) -> Deadline | None:
             due = admission_decision_due(
                 vote, _extended(candidate, Extension.Kind.ADMISSION_DECISION)
             )
-            return Deadline("R11", _("admission decision"), due)
+            return Deadline.of(Due.ADMISSION_DECISION, due)
     elif stage == St.ADMISSION_DECIDED:
         decision = _latest(decisions, kind=Decision.Kind.ADMISSION)
         if decision and decision.received_on:
             excused = _extended(candidate, Extension.Kind.CEREMONY)
-            return Deadline("R12", _("ceremony"), ceremony_due(decision), excused=excused)
+            return Deadline.of(Due.CEREMONY, ceremony_due(decision), excused=excused)
     elif stage == St.ADMITTED and candidate.member and candidate.member.official_date:
-        return Deadline(
-            "R14", _("confirmation vote"), confirmation_vote_due(candidate.member.official_date)
+        return Deadline.of(
+            Due.CONFIRMATION_VOTE, confirmation_vote_due(candidate.member.official_date)
         )
     elif stage == St.CONFIRMATION_VOTED:
         vote = _latest(resolutions, kind=Resolution.Kind.CONFIRMATION_CHAPTER, passed=True)
@@ -109,9 +139,9 @@ def next_deadline(candidate: Candidate) -> Deadline | None:
             due = confirmation_decision_due(
                 vote, _extended(candidate, Extension.Kind.CONFIRMATION_DECISION)
             )
-            return Deadline("R11", _("confirmation decision"), due)
+            return Deadline.of(Due.CONFIRMATION_DECISION, due)
     elif stage in (St.COURSE_DONE, St.DOSSIER_OPEN, St.BACKGROUND_VERIFIED, St.INTRODUCED):
         newest = _latest(candidate.documents.all(), form=Form.AWARENESS)
         if newest:
-            return Deadline("R3", _("awareness certificate expires"), awareness_expires(newest))
+            return Deadline.of(Due.AWARENESS, awareness_expires(newest))
     return None

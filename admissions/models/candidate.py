@@ -29,6 +29,16 @@ class CandidateQuerySet(models.QuerySet):
         key = fold(query)
         return self.filter(search_key__contains=key) if key else self
 
+    def overdue(self, today) -> "CandidateQuerySet":
+        """Open cases whose stored next deadline (``due_on``) has passed, without a consent to
+        be late: what the overdue figures count (one index, ``admissions_candidate_due``)."""
+        return self.filter(due_on__lt=today, due_excused=False)
+
+    def due_by(self, day) -> "CandidateQuerySet":
+        """Open cases whose stored next deadline falls on or before ``day`` (overdue included),
+        without a consent to be late."""
+        return self.filter(due_on__lte=day, due_excused=False)
+
     def for_board(self) -> "CandidateQuerySet":
         """What a card, a row or ``deadlines.next_deadline`` reads: a fixed number of queries
         whatever the number of candidates."""
@@ -65,6 +75,16 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
         REJECTED = "REJECTED", _("rejected")
         WITHDRAWN = "WITHDRAWN", _("withdrawn")
         DOCUMENTS_EXPIRED = "DOCUMENTS_EXPIRED", _("documents expired")
+
+    class Due(models.TextChoices):
+        """What the stored next deadline is for (``admissions.deadlines.next_deadline``)."""
+
+        NONE = "", _("—")
+        AWARENESS = "AWARENESS", _("awareness certificate expires")
+        ADMISSION_DECISION = "ADMISSION_DECISION", _("admission decision")
+        CEREMONY = "CEREMONY", _("ceremony")
+        CONFIRMATION_VOTE = "CONFIRMATION_VOTE", _("confirmation vote")
+        CONFIRMATION_DECISION = "CONFIRMATION_DECISION", _("confirmation decision")
 
     class Source(models.TextChoices):
         CHAPTER = "CHAPTER", _("the chapter")
@@ -217,7 +237,17 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
         editable=False,
     )
     note = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords(excluded_fields=["search_key", "sort_key"])
+    # The case's next deadline as ``admissions.deadlines.next_deadline`` computes it, stored so
+    # that lists filter and sort on it in SQL. Written by the services in the step's own
+    # transaction (``admissions.services.common.case_write``) and again for every open case
+    # when the calendar or a deadline's rule value changes (``admissions.due``). Never typed.
+    due_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
+    due_rule = models.CharField(max_length=10, blank=True, editable=False)  # "R11"
+    due_kind = models.CharField(max_length=30, choices=Due.choices, blank=True, editable=False)
+    due_excused = models.BooleanField(default=False, editable=False)  # a consent to be late
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "sort_key", "due_on", "due_rule", "due_kind", "due_excused"]
+    )
 
     objects = CandidateQuerySet.as_manager()
 
@@ -234,7 +264,18 @@ class Candidate(SearchKeyMixin, TimeStampedModel):
                 name="admissions_candidate_admitted_has_member",
             ),
         ]
-        indexes = [models.Index(fields=["chapter", "stage"], name="admissions_candidate_board")]
+        indexes = [
+            models.Index(fields=["chapter", "stage"], name="admissions_candidate_board"),
+            # The due-soon list and the overdue figures: `due_on <= day` (or `< today`), soonest
+            # first; only cases with a deadline that counts (open, no consent to be late).
+            models.Index(
+                fields=["due_on"],
+                name="admissions_candidate_due",
+                condition=Q(due_on__isnull=False, due_excused=False),
+            ),
+            # A board column of a wide scope: one stage's cases, longest waiting first.
+            models.Index(fields=["stage", "stage_since", "id"], name="admissions_candidate_column"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from admissions.models import (
 )
 from admissions.services.common import (
     actor_or_none,
+    case_write,
     lock_case,
     refuse_open_case,
     require_reason,
@@ -67,7 +67,7 @@ def latest_step(candidate: Candidate) -> CandidateEvent | None:
     return candidate.events.standing().order_by("-id").first()
 
 
-@transaction.atomic
+@case_write
 def candidate_annul_latest(*, candidate_id: int, actor, event_id: int, reason: str) -> Candidate:
     """Annul the case's latest step, recorded by mistake, with a reason.
 

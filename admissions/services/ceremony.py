@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions import checks
@@ -21,6 +20,7 @@ from admissions.services.common import (
     actor_or_none,
     add_document,
     advance,
+    case_write,
     check_day,
     check_step,
     lock_case,
@@ -45,7 +45,7 @@ MEMBER_FIELDS = (
 )  # fmt: skip
 
 
-@transaction.atomic
+@case_write
 def candidate_hold_ceremony(
     *,
     candidate_id: int,
@@ -105,7 +105,7 @@ def candidate_hold_ceremony(
 # J: probation ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@case_write
 def candidate_reassign_mentor(
     *, candidate_id: int, actor, mentor: Member, day: date, resolution: str
 ) -> MentorAssignment:
@@ -132,7 +132,7 @@ def candidate_reassign_mentor(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_add_document(
     *, candidate_id: int, actor, form: str, paper: Document, note: str = "", scan=None
 ) -> CandidateDocument:
@@ -146,7 +146,7 @@ def candidate_add_document(
     return document
 
 
-@transaction.atomic
+@case_write
 def candidate_add_observation(
     *, candidate_id: int, actor, day: date, text: str, kind: str = Observation.Kind.OBSERVATION
 ) -> Observation:

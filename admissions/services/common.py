@@ -4,12 +4,16 @@ stage. The phase modules of this package call these; nothing else does."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admissions.due import refresh_case
 from admissions.models import (
     CLOSED_STAGES,
     STAGE_TRANSITIONS,
@@ -37,6 +41,30 @@ CANDIDATE_FIELDS = (
 
 class StepNotAllowed(ValidationError):
     """The candidate's stage does not allow this step (STAGE_TRANSITIONS)."""
+
+
+def case_write(service: Callable) -> Callable:
+    """Every service of the pipeline: one transaction, and at its end, inside it, the case's
+    stored next deadline (``admissions.due.refresh_case``) — the one place a step, a paper, a
+    vote, a decision, an extension, a mentor or an annulment moves ``Candidate.due_on``. The
+    case is the service's ``candidate_id`` (or the candidate it created); a Candidate the
+    service returns (alone or first of a tuple) gets the stored values too."""
+
+    @functools.wraps(service)
+    def step(*args, **kwargs):
+        with transaction.atomic():
+            result = service(*args, **kwargs)
+            returned = result[0] if isinstance(result, tuple) else result
+            case_id = kwargs.get("candidate_id") or getattr(returned, "pk", None)
+            if case_id is not None:
+                values = refresh_case(case_id)
+                if isinstance(returned, Candidate) and returned.pk == case_id and values:
+                    for name, value in values.items():
+                        setattr(returned, name, value)
+        return result
+
+    step.writes_case = True  # tests/admissions/test_due_dates.py: every service is one
+    return step
 
 
 def lock_case(candidate_id: int) -> Candidate:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from admissions import checks
 from admissions.checks import Vote, refuse
 from admissions.models import (
@@ -17,6 +15,7 @@ from admissions.services.common import (
     add_document,
     advance,
     as_member_decision,
+    case_write,
     check_day,
     check_step,
     end_mentorship,
@@ -34,7 +33,7 @@ St = Candidate.Stage
 # K: confirmation ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@case_write
 def candidate_confirmation_vote(
     *, candidate_id: int, actor, vote: Vote, stop_on_warnings: bool = False
 ) -> tuple[Candidate, Resolution]:
@@ -50,7 +49,7 @@ def candidate_confirmation_vote(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_confirm(
     *, candidate_id: int, actor, decision: Document, note: str = "", stop_on_warnings: bool = False
 ) -> Candidate:
@@ -86,7 +85,7 @@ def candidate_confirm(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_not_confirm(
     *, candidate_id: int, actor, decision: Document, reason: str
 ) -> Candidate:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions import checks
@@ -22,6 +21,7 @@ from admissions.services.common import (
     actor_or_none,
     add_document,
     advance,
+    case_write,
     check_day,
     check_step,
     lock_case,
@@ -37,7 +37,7 @@ St = Candidate.Stage
 # C-E: the dossier --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@case_write
 def candidate_open_dossier(
     *, candidate_id: int, actor, application_date: date, background_date: date, note: str = ""
 ) -> Candidate:
@@ -60,7 +60,7 @@ def candidate_open_dossier(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_save_check(
     *,
     candidate_id: int,
@@ -119,7 +119,7 @@ def candidate_save_check(
     return check
 
 
-@transaction.atomic
+@case_write
 def candidate_certify_background(
     *, candidate_id: int, actor, certified_on: date, note: str = ""
 ) -> Candidate:
@@ -138,7 +138,7 @@ def candidate_certify_background(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_add_introduction(
     *,
     candidate_id: int,
@@ -200,7 +200,7 @@ def candidate_add_introduction(
 REPLACEMENT_STAGES = (St.BACKGROUND_VERIFIED, St.INTRODUCED)
 
 
-@transaction.atomic
+@case_write
 def candidate_replace_introducer(
     *,
     candidate_id: int,
@@ -265,7 +265,7 @@ def candidate_replace_introducer(
     return intro
 
 
-@transaction.atomic
+@case_write
 def candidate_complete_introductions(
     *,
     candidate_id: int,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions import checks
@@ -21,6 +20,7 @@ from admissions.services.common import (
     actor_or_none,
     add_document,
     advance,
+    case_write,
     check_day,
     check_step,
     lock_case,
@@ -38,7 +38,7 @@ St = Candidate.Stage
 # A: the candidate pool ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@case_write
 def candidate_create(
     *,
     chapter: Chapter,
@@ -85,7 +85,7 @@ def candidate_create(
     return candidate
 
 
-@transaction.atomic
+@case_write
 def candidate_mark_sympathiser(
     *, candidate_id: int, actor, day: date, resolution_number: str = "", note: str = ""
 ) -> Candidate:
@@ -97,7 +97,7 @@ def candidate_mark_sympathiser(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_record_course(
     *, candidate_id: int, actor, certificate: Document, note: str = ""
 ) -> Candidate:

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admissions import checks
@@ -25,6 +24,7 @@ from admissions.services.common import (
     actor_or_none,
     add_document,
     advance,
+    case_write,
     check_day,
     check_step,
     lock_case,
@@ -85,7 +85,7 @@ def record_failed_vote(
     return candidate
 
 
-@transaction.atomic
+@case_write
 def candidate_chapter_vote(
     *, candidate_id: int, actor, vote: Vote, stop_on_warnings: bool = False
 ) -> tuple[Candidate, Resolution]:
@@ -104,7 +104,7 @@ def candidate_chapter_vote(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_supplementary_check(
     *,
     candidate_id: int,
@@ -211,7 +211,7 @@ def record_chapter_vote(
     return candidate, resolution
 
 
-@transaction.atomic
+@case_write
 def candidate_grassroots_approve(
     *,
     candidate_id: int,
@@ -265,7 +265,7 @@ def candidate_grassroots_approve(
     return candidate, row
 
 
-@transaction.atomic
+@case_write
 def candidate_record_admission_decision(
     *,
     candidate_id: int,
@@ -303,7 +303,7 @@ def candidate_record_admission_decision(
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_add_extension(*, candidate_id: int, actor, kind: str, paper: Document) -> Extension:
     """A recorded extension of a decision deadline, or the consent to a late ceremony."""
     candidate = lock_case(candidate_id)
@@ -326,7 +326,7 @@ def candidate_add_extension(*, candidate_id: int, actor, kind: str, paper: Docum
 # Exits before the ceremony -----------------------------------------------------------------------
 
 
-@transaction.atomic
+@case_write
 def candidate_reject(*, candidate_id: int, actor, decision: Document, reason: str) -> Candidate:
     """The competent committee refuses to admit; the case ends with its reason."""
     candidate = lock_case(candidate_id)
@@ -339,7 +339,7 @@ def candidate_reject(*, candidate_id: int, actor, decision: Document, reason: st
     )
 
 
-@transaction.atomic
+@case_write
 def candidate_withdraw(
     *, candidate_id: int, actor, day: date, reason: str, stage: str = St.WITHDRAWN
 ) -> Candidate:
