@@ -17,7 +17,8 @@ class AdmissionsConfig(AppConfig):
         # The stored due dates follow the calendar, the deadlines' rule values and the
         # members' official dates (admissions.due); chapter and members import no app.
         uid = "admissions.due"
-        pre_save.connect(due._override_saving, CalendarOverride, dispatch_uid=f"{uid}.pre")
+        for model in (CalendarOverride, RuleValue):
+            pre_save.connect(due.remember_former, model, dispatch_uid=f"{uid}.{model.__name__}")
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(due.override_changed, CalendarOverride, dispatch_uid=f"{uid}.day.{name}")
             signal.connect(due.rule_value_changed, RuleValue, dispatch_uid=f"{uid}.rule.{name}")

@@ -120,18 +120,22 @@ def cases_moved_by_day(day: date) -> QuerySet:
     return Candidate.objects.filter(due_on__gte=day)
 
 
-def cases_moved_by_rule(key: str) -> QuerySet:
-    """The cases whose deadline reads the rule value ``key`` (``deadlines.KINDS``)."""
-    kinds = [kind for kind, (_rule, keys) in KINDS.items() if key in keys]
-    return Candidate.objects.filter(due_kind__in=kinds) if kinds else Candidate.objects.none()
+def kinds_reading(key: str) -> list[str]:
+    """The kinds of deadline whose date reads the rule value ``key`` (``deadlines.KINDS``)."""
+    return [kind for kind, (_rule, keys) in KINDS.items() if key in keys]
 
 
-def _override_saving(sender, instance, raw=False, **kwargs) -> None:
-    """pre_save: remember the day an edited override had (moving it changes both days)."""
+# The field of each calendar model whose former value matters when a row is edited.
+WATCHED = {"CalendarOverride": "day", "RuleValue": "key"}
+
+
+def remember_former(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of an override or a rule value: keep the day (or key) an edited row had, since
+    the change moves the cases of both."""
     if instance.pk and not raw:
-        instance._due_old_day = (
-            sender.objects.filter(pk=instance.pk).values_list("day", flat=True).first()
-        )
+        name = WATCHED[sender.__name__]
+        former = sender.objects.filter(pk=instance.pk).values_list(name, flat=True).first()
+        instance._due_former = former
 
 
 def override_changed(sender, instance, raw=False, **kwargs) -> None:
@@ -140,7 +144,7 @@ def override_changed(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     _forget_calendar()
-    days = [d for d in (instance.day, getattr(instance, "_due_old_day", None)) if d]
+    days = [d for d in (instance.day, getattr(instance, "_due_former", None)) if d]
     refresh_due_dates(cases_moved_by_day(min(days)))
 
 
@@ -151,7 +155,9 @@ def rule_value_changed(sender, instance, raw=False, **kwargs) -> None:
     from chapter.rules import forget_rules
 
     forget_rules()
-    refresh_due_dates(cases_moved_by_rule(instance.key))
+    keys = {instance.key, getattr(instance, "_due_former", None) or instance.key}
+    if kinds := [kind for key in keys for kind in kinds_reading(key)]:
+        refresh_due_dates(Candidate.objects.filter(due_kind__in=kinds))
 
 
 def member_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
