@@ -15,21 +15,23 @@ GROUP BY per other dimension, one for the cells' names, two for party age: ten i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from types import SimpleNamespace
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from members import access
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
-from members.models import Cell, Member, MemberEvent
-from members.models.member import party_age_events
-from members.models.party_age import compute as compute_party_age
+from members.models import Cell, Chapter, Committee, Member, MemberEvent
+from members.models.party_age import band_sql
+from reports import roll, tally
 
 Status = Member.Status
 Kind = MemberEvent.Kind
@@ -63,6 +65,8 @@ DIMENSIONS: dict[str, tuple[Promise, str]] = {
     "theory": (_("Political theory"), "political_theory"),
     "by_cell": (_("Cell"), "cell_on_id"),
     "by_chapter": (_("Chapter"), "chapter_id"),  # a member row never changes chapter
+    # A committee's child units (the committee tree): a committee under it, or a chapter.
+    "by_unit": (_("Unit"), ""),
 }
 GROUPED = ("ethnicity", "religion", "education", "theory")
 
@@ -119,6 +123,7 @@ class Row:
     value: str
     label: str
     count: int
+    url: str = ""  # the unit's own page (a breakdown by unit)
 
 
 @dataclass(frozen=True)
@@ -177,24 +182,43 @@ def _age_condition(day: date, band: str) -> Q:
     return condition
 
 
-def _dimension_condition(
-    figure: str, day: date, value: str, cells: QuerySet[Cell] | None = None
-) -> Q:
+def _dimension_condition(figure: str, day: date, value: str) -> Q:
+    """A breakdown's condition on the member row (sex, age, categories, chapter, unit)."""
     if figure == "age":
         if value not in AGE_BANDS:
             raise ValueError(value)
         return _age_condition(day, value)
-    field = DIMENSIONS[figure][1]
     if figure == "by_chapter":
         return Q(chapter__public_id=UUID(str(value)))
-    if figure == "by_cell":
-        cells = Cell.objects.all() if cells is None else cells
-        if value == NO_VALUE:
-            return Q(cell_on_id__isnull=True)
-        if value == OTHER_VALUE:
-            return Q(cell_on_id__isnull=False) & ~Q(cell_on_id__in=cells.values("pk"))
-        return Q(cell_on_id__in=cells.filter(public_id=UUID(str(value))).values("pk"))
+    if figure == "by_unit":
+        public_id = UUID(str(value))
+        paths = list(Committee.objects.filter(public_id=public_id).values_list("path", flat=True))
+        if paths:
+            return Q(chapter__committee__path__startswith=paths[0])
+        return Q(chapter__public_id=public_id)
+    field = DIMENSIONS[figure][1]
     return Q(**{field: "" if value == NO_VALUE else value})
+
+
+# Conditions on the roll's ledger columns (``reports.roll``): figure -> SQL on ``r``.
+ROLL_CONDITIONS = {
+    "on_roll": "1 = 1",
+    "official": "r.status_on = 'OFFICIAL'",
+    "probationary": "r.status_on = 'PROBATIONARY'",
+    "temporarily_out": "r.temporary_on = 1",
+    "exempted": "r.exemption_on = 1",
+}
+
+
+def _cell_condition(value: str, cells: QuerySet[Cell]) -> tuple[str, tuple]:
+    """The cell on the day (``r.cell_on_id``): none, one outside ``cells``, or one of them."""
+    if value == NO_VALUE:
+        return "r.cell_on_id IS NULL", ()
+    if value == OTHER_VALUE:
+        sql, params = roll.scope_sql(cells)
+        return f"r.cell_on_id IS NOT NULL AND r.cell_on_id NOT IN ({sql})", params
+    sql, params = roll.scope_sql(cells.filter(public_id=UUID(str(value))))
+    return f"r.cell_on_id IN ({sql})", params
 
 
 # Party age (R16) as of a day -----------------------------------------------------------------
@@ -211,6 +235,7 @@ PARTY_AGE_BAND_CHOICES = (
 
 
 def _party_age_band(months: int | None) -> str:
+    """The band of a party age in months (``compute_party_age``'s), as the SQL gives it."""
     if months is None:
         return NO_VALUE
     years = months // 12
@@ -219,72 +244,61 @@ def _party_age_band(months: int | None) -> str:
     return str(min(years // 10 * 10, 40))
 
 
-def party_age_bands(scope: QuerySet[Member], day: date) -> dict[str, list[int]]:
-    """The pks of those on the roll on ``day`` by party-age band: two queries (the members, the
-    ledger entries that changed their status), then the members' one computation
-    (``members.models.party_age.compute``, what ``Member.party_age_months`` runs) in Python."""
-    roll = on_roll(scope, day)
-    entries = defaultdict(list)
-    rows = (
-        party_age_events()
-        .filter(member__in=roll.values("pk"), effective_date__lte=day)
-        .values_list("member_id", "pk", "kind", "effective_date", "status", "document_date")
-    )
-    for member_id, pk, kind, effective, status, decided in rows:
-        entry = SimpleNamespace(
-            pk=pk, kind=kind, effective_date=effective, status=status, document_date=decided
-        )
-        entries[member_id].append(entry)
-    fields = (
-        "first_admission_decision_date",
-        "admission_decision_date",
-        "ceremony_date",
-        "earlier_interruption_months",
-    )
-    bands: dict[str, list[int]] = {value: [] for value, _label in PARTY_AGE_BAND_CHOICES}
-    for pk, *values in roll.values_list("pk", *fields):
-        member = SimpleNamespace(**dict(zip(fields, values, strict=True)))
-        age = compute_party_age(member, entries[pk], day)
-        bands[_party_age_band(age.months if age else None)].append(pk)
-    return bands
-
-
-def by_party_age(scope: QuerySet[Member], day: date) -> Breakdown:
-    bands = party_age_bands(scope, day)
-    rows = [
-        Row(value, capfirst(str(label)), len(bands[value]))
-        for value, label in PARTY_AGE_BAND_CHOICES
-    ]
-    return Breakdown("party_age", str(DIMENSIONS["party_age"][0]), rows)
+def _party_age_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+    """``SELECT id, band`` of those on the roll on ``day`` (``party_age.band_sql``)."""
+    rolled, params = roll.roll_sql(scope, day)
+    bands, band_params = band_sql(roll.vendor(scope), "roll", roll.adapt_date(scope, day))
+    return f"WITH roll AS ({rolled}) {bands}", [*params, *band_params]
 
 
 def on_roll(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
-    """Members of the scope on the roll at the end of ``day``, annotated by ``as_of``."""
-    return scope.as_of(day).filter(status_on__in=Member.ACTIVE_STATUSES)
+    """Members of the scope on the roll at the end of ``day`` (``reports.roll``), annotated by
+    ``as_of`` for display (evaluated only for the rows shown)."""
+    sql, params = roll.roll_sql(scope, day)
+    return scope.filter(pk__in=RawSQL(f"SELECT r.id FROM ({sql}) r", params)).as_of(day)
 
 
-# As of a day ---------------------------------------------------------------------------------
+def roll_count(scope: QuerySet[Member], day: date) -> int:
+    """How many of the scope were on the roll at the end of ``day``: one query."""
+    sql, params = roll.roll_sql(scope, day)
+    return roll.fetch(scope, f"SELECT COUNT(*) FROM ({sql}) r", params)[0][0]
+
+
+# As of a day: one grouped query ---------------------------------------------------------------
+
+# Chapters listed one by one up to this many; above, the scope's child units of the tree.
+MAX_LISTED_CHAPTERS = 30
+# Cells listed only for a scope of at most this many chapters.
+MAX_CELL_CHAPTERS = 3
+
+
+def _counts(found: tally.Tally, day: date) -> dict[str, int]:
+    """``roll_counts``' dict from a tally: the single figures, sex and age bands."""
+    counts = {
+        "on_roll": found.count(),
+        "official": found.count(status_on=Status.OFFICIAL),
+        "probationary": found.count(status_on=Status.PROBATIONARY),
+        "temporarily_out": found.count(temporary_on=1),
+        "exempted": found.count(exemption_on=1),
+    }
+    for value, _label in Member.Gender.choices:
+        counts[f"sex:{value}"] = found.count(gender=value)
+    for band, _label in AGE_BAND_CHOICES:
+        counts[f"age:{band}"] = found.count(age_band=band)
+    return counts
 
 
 def roll_counts(scope: QuerySet[Member], day: date) -> dict[str, int]:
-    """The single figures, sex and age bands: one aggregate query."""
-    aggregates = {
-        name: Count("pk", filter=condition) for name, (_l, condition) in ROLL_FIGURES.items()
-    }
-    for value, _label in Member.Gender.choices:
-        aggregates[f"sex:{value}"] = Count("pk", filter=Q(gender=value))
-    for band, _label in AGE_BAND_CHOICES:
-        aggregates[f"age:{band}"] = Count("pk", filter=_age_condition(day, band))
-    return on_roll(scope, day).aggregate(**aggregates)
+    """The single figures, sex and age bands: one query."""
+    found = tally.tally(scope, day, cells=False, chapters=False, party_age=False)
+    return _counts(found, day)
 
 
-def by_cell(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = None) -> Breakdown:
-    """Those on the roll by their cell on ``day``: one GROUP BY and one query for the names.
+def _cell_breakdown(counts: dict, cells: QuerySet[Cell] | None) -> Breakdown:
+    """Those on the roll by their cell on the day, from the tally, and one query for the names.
 
     Names come from ``cells`` (the user's ``cells_visible_to``): a cell outside it — where a
     member of the scope was on that day — is counted under "another cell", never named."""
-    grouped = on_roll(scope, day).order_by().values("cell_on_id").annotate(n=Count("pk"))
-    counts = {row["cell_on_id"]: row["n"] for row in grouped}
     cells = Cell.objects.all() if cells is None else cells
     named = cells.filter(pk__in=[pk for pk in counts if pk is not None]).select_related("chapter")
     named = sorted(named, key=lambda c: (c.chapter.name, c.name, c.pk))
@@ -305,53 +319,139 @@ def by_cell(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = N
     return Breakdown("by_cell", str(DIMENSIONS["by_cell"][0]), rows)
 
 
-def by_chapter(scope: QuerySet[Member], day: date) -> Breakdown:
-    """Those on the roll by chapter: one GROUP BY (names included)."""
-    grouped = (
-        on_roll(scope, day)
-        .order_by()
-        .values("chapter__public_id", "chapter__name")
-        .annotate(n=Count("pk"))
-        .order_by("chapter__name")
-    )
-    rows = [Row(str(row["chapter__public_id"]), row["chapter__name"], row["n"]) for row in grouped]
+def by_cell(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = None) -> Breakdown:
+    """Those on the roll by their cell on ``day``: the tally and the cells' names."""
+    found = tally.tally(scope, day, chapters=False, party_age=False)
+    return _cell_breakdown(found.cells, cells)
+
+
+def _chapter_breakdown(counts: dict) -> Breakdown:
+    names = Chapter.objects.filter(pk__in=list(counts)).order_by("name", "pk")
+    rows = [Row(str(c.public_id), c.name, counts[c.pk]) for c in names.only("public_id", "name")]
     return Breakdown("by_chapter", str(DIMENSIONS["by_chapter"][0]), rows)
 
 
-def _grouped(scope: QuerySet[Member], day: date, figure: str) -> Breakdown:
-    field = DIMENSIONS[figure][1]
-    grouped = on_roll(scope, day).order_by().values(field).annotate(n=Count("pk"))
-    counts = sorted(((row[field] or "", row["n"]) for row in grouped), key=lambda r: (-r[1], r[0]))
+def by_chapter(scope: QuerySet[Member], day: date) -> Breakdown:
+    """Those on the roll by chapter: the tally and the chapters' names."""
+    found = tally.tally(scope, day, cells=False, party_age=False)
+    return _chapter_breakdown(found.chapters)
+
+
+def unit_tops(user) -> tuple[str, ...]:
+    """The tree paths whose child units a user's report shows: the officer's committees (the
+    tops of their subtrees), every root for a superuser; none for anyone else."""
+    reach = access.reach_of(user)
+    if reach.is_superuser:
+        roots = Committee.objects.filter(depth=1).order_by("path")
+        return tuple(roots.values_list("path", flat=True))
+    return tuple(reach.committee_paths)
+
+
+def _unit_breakdown(counts: dict) -> Breakdown:
+    """By child unit of the scope's committees: each committee under a top with everything
+    below it, each chapter directly under a top; two queries for the names."""
+    paths = [key for key in counts if not key.startswith("ch:")]
+    chapter_ids = [int(key[3:]) for key in counts if key.startswith("ch:")]
+    rows = []
+    for committee in Committee.objects.filter(path__in=paths).only("public_id", "name", "path"):
+        rows.append(
+            Row(
+                str(committee.public_id),
+                committee.name,
+                counts[committee.path],
+                _unit_url(committee),
+            )
+        )
+    for chapter in Chapter.objects.filter(pk__in=chapter_ids).only("public_id", "name"):
+        url = f"{reverse('reports:report')}?{urlencode({'chapter': chapter.public_id})}"
+        rows.append(Row(str(chapter.public_id), chapter.name, counts[f"ch:{chapter.pk}"], url))
+    rows.sort(key=lambda row: (row.label, row.value))
+    return Breakdown("by_unit", str(DIMENSIONS["by_unit"][0]), rows)
+
+
+def _unit_url(committee) -> str:
+    try:
+        return reverse("reports:unit", args=[committee.public_id])
+    except NoReverseMatch:  # the unit page is the committee tree's (TREE)
+        return ""
+
+
+def _category_breakdown(found: tally.Tally, figure: str) -> Breakdown:
+    counts = found.by(DIMENSIONS[figure][1])
+    ordered = sorted(((v or "", n) for v, n in counts.items()), key=lambda r: (-r[1], r[0]))
     labels = dict(Member.PoliticalTheory.choices) if figure == "theory" else {}
     empty = _("None") if figure == "theory" else _("Not recorded")
     rows = [
         Row(value or NO_VALUE, capfirst(str(labels.get(value, value) or empty)), n)
-        for value, n in counts
+        for value, n in ordered
     ]
     return Breakdown(figure, str(DIMENSIONS[figure][0]), rows)
 
 
-def as_of(scope: QuerySet[Member], day: date, cells: QuerySet[Cell] | None = None) -> Snapshot:
-    """Everything the report shows about the roll on ``day``; cells' names from ``cells``."""
-    result = roll_counts(scope, day)
-    counts = {name: result[name] for name in ROLL_FIGURES}
+def roll_and_units(
+    scope: QuerySet[Member],
+    day: date,
+    *,
+    chapter_count: int,
+    units: tuple[str, ...] = (),
+    cells: QuerySet[Cell] | None = None,
+) -> tuple[dict[str, int], Breakdown]:
+    """``roll_counts``' figures and the roll by unit (a scope of more than
+    ``MAX_LISTED_CHAPTERS`` chapters under ``units``), by chapter (several) or by cell (one
+    chapter): the one grouped query and the names (the dashboard)."""
+    if chapter_count > MAX_LISTED_CHAPTERS and units:
+        found = tally.tally(scope, day, cells=False, chapters=False, units=units, party_age=False)
+        return _counts(found, day), _unit_breakdown(found.units)
+    if chapter_count > 1:
+        found = tally.tally(scope, day, cells=False, party_age=False)
+        return _counts(found, day), _chapter_breakdown(found.chapters)
+    found = tally.tally(scope, day, chapters=False, party_age=False)
+    return _counts(found, day), _cell_breakdown(found.cells, cells)
+
+
+def as_of(
+    scope: QuerySet[Member],
+    day: date,
+    cells: QuerySet[Cell] | None = None,
+    *,
+    units: tuple[str, ...] | None = None,
+    with_cells: bool = True,
+) -> Snapshot:
+    """Everything the report shows about the roll on ``day``: one grouped query, and the names
+    of the cells (from ``cells``) and chapters, or of the child units of ``units`` (the tree
+    paths of the scope's committees: by unit instead of by chapter) — three or four queries."""
+    found = tally.tally(scope, day, cells=with_cells, chapters=units is None, units=units)
+    counts = _counts(found, day)
     sex = Breakdown(
         "sex",
         str(DIMENSIONS["sex"][0]),
-        [Row(v, capfirst(str(label)), result[f"sex:{v}"]) for v, label in Member.Gender.choices],
+        [Row(v, capfirst(str(label)), counts[f"sex:{v}"]) for v, label in Member.Gender.choices],
     )
     age = Breakdown(
         "age",
         str(DIMENSIONS["age"][0]),
         [
-            Row(band, capfirst(str(label)), result[f"age:{band}"])
+            Row(band, capfirst(str(label)), counts[f"age:{band}"])
             for band, label in AGE_BAND_CHOICES
         ],
     )
-    breakdowns = [sex, age, by_party_age(scope, day)]
-    breakdowns += [_grouped(scope, day, figure) for figure in GROUPED]
-    breakdowns += [by_chapter(scope, day), by_cell(scope, day, cells)]
-    return Snapshot(day, counts, breakdowns)
+    party_age = Breakdown(
+        "party_age",
+        str(DIMENSIONS["party_age"][0]),
+        [
+            Row(value, capfirst(str(label)), found.party_age.get(value, 0))
+            for value, label in PARTY_AGE_BAND_CHOICES
+        ],
+    )
+    breakdowns = [sex, age, party_age]
+    breakdowns += [_category_breakdown(found, figure) for figure in GROUPED]
+    if units is None:
+        breakdowns.append(_chapter_breakdown(found.chapters))
+    else:
+        breakdowns.append(_unit_breakdown(found.units))
+    if with_cells:
+        breakdowns.append(_cell_breakdown(found.cells, cells))
+    return Snapshot(day, {name: counts[name] for name in ROLL_FIGURES}, breakdowns)
 
 
 # In a period ---------------------------------------------------------------------------------
@@ -444,20 +544,36 @@ def people(
     else:
         if day is None:
             raise ValueError("a figure as of a day needs the day")
-        if figure in ROLL_FIGURES:
-            condition = ROLL_FIGURES[figure][1]
-        elif figure == "party_age":
-            value = value or NO_VALUE
-            if value not in dict(PARTY_AGE_BAND_CHOICES):
-                raise ValueError(value)
-            condition = Q(pk__in=party_age_bands(scope, day)[value])
-        elif figure in DIMENSIONS:
-            condition = _dimension_condition(figure, day, value or NO_VALUE, cells)
-        else:
-            raise KeyError(figure)
-        members = on_roll(scope, day).filter(condition)
+        members = _people_on(scope, figure, day, value, cells)
     cell_name = cells.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
     return members.annotate(cell_on_name=Subquery(cell_name)).select_related("chapter")
+
+
+def _people_on(
+    scope: QuerySet[Member], figure: str, day: date, value: str | None, cells: QuerySet[Cell]
+) -> QuerySet[Member]:
+    """Those on the roll on ``day`` behind a figure as of a day: the same SQL the tally groups
+    (``reports.roll``) with the figure's condition, and the member's own fields as a Q."""
+    rolled, params = roll.roll_sql(scope, day)
+    condition, member_q, extra = "1 = 1", Q(), ()
+    if figure in ROLL_CONDITIONS:
+        condition = ROLL_CONDITIONS[figure]
+    elif figure == "party_age":
+        value = value or NO_VALUE
+        if value not in dict(PARTY_AGE_BAND_CHOICES):
+            raise ValueError(value)
+        bands, band_params = band_sql(roll.vendor(scope), "roll", roll.adapt_date(scope, day))
+        sql = f"WITH roll AS ({rolled}) SELECT pa.id FROM ({bands}) pa WHERE pa.band = %s"
+        ids = RawSQL(sql, (*params, *band_params, value))
+        return scope.filter(pk__in=ids).as_of(day)
+    elif figure == "by_cell":
+        condition, extra = _cell_condition(value or NO_VALUE, cells)
+    elif figure in DIMENSIONS:
+        member_q = _dimension_condition(figure, day, value or NO_VALUE)
+    else:
+        raise KeyError(figure)
+    ids = RawSQL(f"SELECT r.id FROM ({rolled}) r WHERE {condition}", (*params, *extra))
+    return scope.filter(member_q, pk__in=ids).as_of(day)
 
 
 def value_label(figure: str, value: str) -> str:

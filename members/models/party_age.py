@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.utils.translation import ngettext
@@ -116,3 +117,119 @@ def describe(months: int | None) -> str:
         ngettext("%(n)d year", "%(n)d years", years) % {"n": years},
         ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest},
     )
+
+
+# The same computation in SQL, set-based (issue 14): party age bands of a whole roll ------------
+
+# Whole years of party age: the bands' lower bounds in months (under 10 years, 10, 20, 30, 40+).
+BAND_MONTHS = (("lt10", 0), ("10", 120), ("20", 240), ("30", 360), ("40", 480))
+NO_BAND = "none"
+
+
+def _dates(vendor: str) -> dict[str, str]:
+    """Date arithmetic each database spells its own way ({x}, {y}: date expressions)."""
+    if vendor == "postgresql":
+        return {
+            "year": "CAST(EXTRACT(YEAR FROM {x}) AS INTEGER)",
+            "month": "CAST(EXTRACT(MONTH FROM {x}) AS INTEGER)",
+            "day": "CAST(EXTRACT(DAY FROM {x}) AS INTEGER)",
+            "last_day": "(EXTRACT(DAY FROM {x} + 1) = 1)",
+            "minus_days": "({x} - CAST({y} AS INTEGER))",
+            "days_between": "({x} - {y})",
+        }
+    return {
+        "year": "CAST(strftime('%%Y', {x}) AS INTEGER)",
+        "month": "CAST(strftime('%%m', {x}) AS INTEGER)",
+        "day": "CAST(strftime('%%d', {x}) AS INTEGER)",
+        "last_day": "(strftime('%%d', {x}, '+1 day') = '01')",
+        "minus_days": "date({x}, '-' || CAST({y} AS INTEGER) || ' days')",
+        "days_between": "CAST(julianday({x}) - julianday({y}) AS INTEGER)",
+    }
+
+
+def _completed_months(vendor: str, start: str, end: str) -> str:
+    """``chapter.dates.completed_months(start, end)`` for end >= start, in SQL."""
+    f = _dates(vendor)
+
+    def part(name: str, x: str) -> str:
+        return f[name].format(x=x)
+
+    return (
+        f"(({part('year', end)} - {part('year', start)}) * 12 "
+        f"+ ({part('month', end)} - {part('month', start)}) "
+        f"- CASE WHEN {part('day', end)} < {part('day', start)} "
+        f"AND NOT {part('last_day', end)} THEN 1 ELSE 0 END)"
+    )
+
+
+def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
+    """``SELECT id, band`` for each member of the relation ``roll`` (columns ``id`` and
+    ``status_on``, those on the roll at the end of ``day``): the band (``BAND_MONTHS``, or
+    ``NO_BAND``) of ``compute``'s party age, from one grouped reading of the ledger.
+
+    Only members who ever left the roll or came back (an ``AGE_EXIT_KINDS`` or ``RETURN_KINDS``
+    entry up to the day) read the ledger: their entries are numbered into spans ending at each
+    re-admission (a window's running count); a closed span gives the days off the roll between
+    its first exit and the re-admission's decision, the open one the day party age stopped."""
+    f = _dates(vendor)
+    exits = ", ".join(f"'{kind}'" for kind in sorted(AGE_EXIT_KINDS))
+    returns = ", ".join(f"'{kind}'" for kind in sorted(RETURN_KINDS))
+    back = (
+        "CASE WHEN e.document_date IS NOT NULL AND e.document_date < e.effective_date "
+        "THEN e.document_date ELSE e.effective_date END"
+    )
+    days = f["days_between"].format(x="s.back_on", y="s.left_on")
+    start = "COALESCE(m.first_admission_decision_date, m.admission_decision_date, m.ceremony_date)"
+    end = f["minus_days"].format(x="COALESCE(p.stopped_on, %s)", y="p.days_off")
+    months = f"({_completed_months(vendor, 'q.start_on', 'q.end_on')} - q.adjustment)"
+    bands = " ".join(
+        f"WHEN {months} < {bound} THEN '{previous}'"
+        for (previous, _low), (_name, bound) in pairwise(BAND_MONTHS)
+    )
+    sql = f"""
+        SELECT q.id AS id, CASE
+          WHEN q.status_on <> 'OFFICIAL' OR q.start_on IS NULL OR q.start_on > %s
+            THEN '{NO_BAND}'
+          WHEN q.end_on < q.start_on THEN '{BAND_MONTHS[0][0]}'
+          {bands}
+          ELSE '{BAND_MONTHS[-1][0]}' END AS band
+        FROM (
+          SELECT p.id, p.status_on, p.start_on, p.adjustment, {end} AS end_on
+          FROM (
+            SELECT r.id AS id, r.status_on AS status_on, {start} AS start_on,
+              COALESCE(m.earlier_interruption_months, 0) AS adjustment,
+              COALESCE(SUM(CASE WHEN s.closed = 1 AND s.left_on >= {start}
+                AND s.back_on > s.left_on THEN {days} ELSE 0 END), 0) AS days_off,
+              MIN(CASE WHEN s.closed = 0 AND s.left_on >= {start} THEN s.left_on END)
+                AS stopped_on
+            FROM {roll} r
+            JOIN members_member m ON m.id = r.id
+            LEFT JOIN (
+              SELECT w.member_id, w.span,
+                MIN(CASE WHEN w.kind IN ({exits}) THEN w.effective_date END) AS left_on,
+                MIN(CASE WHEN w.kind IN ({returns}) THEN w.back_on END) AS back_on,
+                MAX(CASE WHEN w.kind IN ({returns}) THEN 1 ELSE 0 END) AS closed
+              FROM (
+                SELECT e.member_id, e.kind, e.effective_date, {back} AS back_on,
+                  COALESCE(SUM(CASE WHEN e.kind IN ({returns}) THEN 1 ELSE 0 END) OVER (
+                    PARTITION BY e.member_id ORDER BY e.effective_date, e.id
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS span
+                FROM members_memberevent e
+                WHERE e.status IS NOT NULL AND e.effective_date <= %s
+                  AND e.kind <> 'ANNULLED'
+                  AND NOT EXISTS (
+                    SELECT 1 FROM members_memberevent a WHERE a.annuls_id = e.id)
+                  AND e.member_id IN (
+                    SELECT o.id FROM {roll} o WHERE o.status_on = 'OFFICIAL')
+                  AND e.member_id IN (
+                    SELECT x.member_id FROM members_memberevent x
+                    WHERE x.kind IN ({exits}, {returns}) AND x.effective_date <= %s)
+              ) w
+              GROUP BY w.member_id, w.span
+            ) s ON s.member_id = r.id
+            GROUP BY r.id, r.status_on, m.first_admission_decision_date,
+              m.admission_decision_date, m.ceremony_date, m.earlier_interruption_months
+          ) p
+        ) q
+    """
+    return sql, [day, day, day, day]

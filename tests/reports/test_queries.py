@@ -82,9 +82,9 @@ def test_by_cell_reads_the_cell_on_that_day(story):
 
 
 def test_as_of_runs_a_fixed_number_of_queries(story, django_assert_num_queries):
-    # counts + sex + age; ethnicity, religion, education, theory; cells by day; the cells' names;
-    # chapters; party age (the members, their status entries)
-    with django_assert_num_queries(10):
+    # one grouped query (counts, sex, age, categories, cells, chapters, party age); the cells'
+    # names; the chapters' names
+    with django_assert_num_queries(3):
         queries.as_of(scope(), AS_OF)
 
 

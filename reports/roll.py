@@ -1,0 +1,151 @@
+"""The roll as of a day in SQL, set-based: one pass over the ledger, not four subqueries a member.
+
+``roll_sql(scope, day)`` is a derived table of the scope's members on the roll at the end of
+``day`` — ``id``, the member fields the breakdowns group on, and as the ledger had them that day
+``status_on``, ``cell_on_id``, ``temporary_on`` and ``exemption_on`` (1 or 0) — for
+``reports.queries`` to GROUP BY (figures) or to filter members with (``people()``).
+
+A past day reads the ledger (``MemberEvent``, standing entries only) in ONE grouped pass: for
+each member and each family of entries (status, cell, temporary transfer, exemption) the latest
+entry up to the day by (effective date, id), found as the MAX of a sortable text key
+"YYYY-MM-DD" + the id on 12 digits + the value, so one GROUP BY gives all four (the same answer
+as ``MemberQuerySet.as_of``'s four correlated subqueries, tests/reports/test_roll.py). On
+PostgreSQL the index ``members_event_as_of`` (member, effective date, id, with the columns read)
+feeds that GROUP BY in member order without a sort.
+
+Today is read from the member rows' stored state (``Member.status``, ``cell``,
+``is_temporarily_out``, ``is_exempted``), which the services keep equal to the ledger's latest
+entries (future dates are refused); tests/reports/test_roll.py checks that equality on random
+histories.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from members.models import Member, MemberEvent
+
+ACTIVE = tuple(Member.ACTIVE_STATUSES)
+KEY_LENGTH = 22  # "YYYY-MM-DD" + 12 digits of the id
+
+
+def quoted(values) -> str:
+    """A SQL list of constant identifiers (ledger kinds, statuses: never user input)."""
+    for value in values:
+        if not str(value).replace("_", "").isalnum():
+            raise ValueError(value)
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def scope_sql(scope: QuerySet[Member]) -> tuple[str, tuple]:
+    """``SELECT id FROM members_member WHERE ...`` of the scope, for ``IN (...)``."""
+    query = scope.order_by().values("pk").query
+    return query.get_compiler(using=scope.db).as_sql()
+
+
+def adapt_date(scope: QuerySet, day: date):
+    return connections[scope.db].ops.adapt_datefield_value(day)
+
+
+def vendor(scope: QuerySet) -> str:
+    return connections[scope.db].vendor
+
+
+def _key(db_vendor: str) -> str:
+    if db_vendor == "postgresql":
+        return "(to_char(e.effective_date, 'YYYY-MM-DD') || lpad(e.id::text, 12, '0'))"
+    return "(e.effective_date || substr('000000000000' || e.id, -12))"
+
+
+def _latest(db_vendor: str, condition: str, value: str) -> str:
+    """The value of the latest entry (by date, id) meeting ``condition``, in a GROUP BY."""
+    collate = ' COLLATE "C"' if db_vendor == "postgresql" else ""
+    key = _key(db_vendor)
+    return (
+        f"SUBSTR(MAX((CASE WHEN {condition} THEN {key} || {value} END){collate}), {KEY_LENGTH + 1})"
+    )
+
+
+def standing_events(alias: str = "e") -> str:
+    """The WHERE of the entries that count (``MemberEventQuerySet.standing``)."""
+    table = MemberEvent._meta.db_table
+    return (
+        f"{alias}.kind <> 'ANNULLED' AND NOT EXISTS "
+        f"(SELECT 1 FROM {table} a WHERE a.annuls_id = {alias}.id)"
+    )
+
+
+def ledger_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+    """Per member of the scope with an entry up to ``day`` AND one after it: ``member_id``,
+    ``status_on``,
+    ``cell_on`` (text, '' for none), ``temporary_kind_on``, ``exemption_kind_on``."""
+    db = vendor(scope)
+    members, params = scope_sql(scope)
+    event = MemberEvent
+    cell = "COALESCE(CAST(e.cell_id AS VARCHAR(20)), '')"
+    sql = f"""
+        SELECT e.member_id AS member_id,
+          {_latest(db, "e.status IS NOT NULL", "e.status")} AS status_on,
+          {_latest(db, f"e.kind IN ({quoted(event.CELL_KINDS)})", cell)} AS cell_on,
+          {_latest(db, f"e.kind IN ({quoted(event.TEMPORARY_KINDS)})", "e.kind")}
+            AS temporary_kind_on,
+          {_latest(db, f"e.kind IN ({quoted(event.EXEMPTION_KINDS)})", "e.kind")}
+            AS exemption_kind_on
+        FROM {event._meta.db_table} e
+        WHERE e.effective_date <= %s AND {standing_events()}
+          AND e.member_id IN ({members})
+          AND e.member_id IN (
+            SELECT l.member_id FROM {event._meta.db_table} l WHERE l.effective_date > %s)
+        GROUP BY e.member_id
+    """
+    day = adapt_date(scope, day)
+    return sql, [day, *params, day]
+
+
+# The member columns the breakdowns read.
+MEMBER_COLUMNS = (
+    "id",
+    "chapter_id",
+    "gender",
+    "date_of_birth",
+    "ethnicity",
+    "religion",
+    "general_education",
+    "political_theory",
+)
+
+
+def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+    """Those of the scope on the roll at the end of ``day`` (see the module's docstring): the
+    member rows' stored state for members with no ledger entry dated after the day, the ledger
+    for the others (``ledger_sql``), as one UNION ALL."""
+    columns = ", ".join(f"m.{column}" for column in MEMBER_COLUMNS)
+    table, events = Member._meta.db_table, MemberEvent._meta.db_table
+    members, params = scope_sql(scope)
+    ledger, ledger_params = ledger_sql(scope, day)
+    sql = f"""
+        SELECT {columns}, m.status AS status_on, m.cell_id AS cell_on_id,
+          CASE WHEN m.is_temporarily_out THEN 1 ELSE 0 END AS temporary_on,
+          CASE WHEN m.is_exempted THEN 1 ELSE 0 END AS exemption_on
+        FROM {table} m
+        WHERE m.status IN ({quoted(ACTIVE)}) AND m.id IN ({members})
+          AND NOT EXISTS (
+            SELECT 1 FROM {events} l WHERE l.member_id = m.id AND l.effective_date > %s)
+        UNION ALL
+        SELECT {columns}, ao.status_on AS status_on,
+          CAST(NULLIF(ao.cell_on, '') AS BIGINT) AS cell_on_id,
+          CASE WHEN ao.temporary_kind_on = 'TEMPORARY_OUT' THEN 1 ELSE 0 END AS temporary_on,
+          CASE WHEN ao.exemption_kind_on = 'EXEMPTED' THEN 1 ELSE 0 END AS exemption_on
+        FROM ({ledger}) ao JOIN {table} m ON m.id = ao.member_id
+        WHERE ao.status_on IN ({quoted(ACTIVE)})
+    """
+    return sql, [*params, adapt_date(scope, day), *ledger_params]
+
+
+def fetch(scope: QuerySet, sql: str, params) -> list[tuple]:
+    with connections[scope.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
