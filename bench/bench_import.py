@@ -119,7 +119,7 @@ def main() -> None:
         connection.settings_dict["TEST"]["NAME"] = f"bench_import_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        committee = Committee.objects.create(name="Đảng ủy Khối", short_code="ĐUK")
+        committee = Committee.add_root(name="Đảng ủy Khối", short_code="ĐUK")
         chapter = Chapter.objects.create(
             committee=committee, name="Chi bộ thử", founded_on=datetime.date(1990, 1, 1)
         )

@@ -47,7 +47,7 @@ def build(members: int, chapters: int, cells_per_chapter: int):
 
     today = datetime.date.today()
     founded = datetime.date(2015, 1, 1)
-    committee = Committee.objects.create(name="Đảng ủy Khối thử", short_code="ĐUK")
+    committee = Committee.add_root(name="Đảng ủy Khối thử", short_code="ĐUK")
     units = []
     for c in range(chapters):
         chapter = Chapter.objects.create(

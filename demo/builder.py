@@ -70,7 +70,7 @@ class DemoBuilder:
     def build(self) -> Chapter:
         self.create_users()
         admin = self.users["admin"]
-        committee = Committee.objects.create(
+        committee = Committee.add_root(
             name="Đảng ủy Khối các cơ quan tỉnh", short_code="ĐUK", kind=Committee.Kind.SUPERIOR
         )
         founded = self.story.on(PUBLISHED_FOUNDING)

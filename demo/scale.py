@@ -130,7 +130,7 @@ class ScaleBuilder:
     def build(self, members: int, chapters: int, *, password: str) -> str:
         committee = Committee(name=SYNTHETIC_COMMITTEE, short_code="TN")
         committee._change_reason = HISTORY_REASON
-        committee.save()
+        Committee.add_root(instance=committee)
         units = self.chapters(committee, chapters)
         sizes = self.sizes(members, chapters)
         cells = self.cells(units, sizes)

@@ -28,6 +28,8 @@ class Reach:
     chapter_ids: frozenset[int] = field(default_factory=frozenset)  # secretary or deputy
     cell_ids: frozenset[int] = field(default_factory=frozenset)  # cell leader
     committee_ids: frozenset[int] = field(default_factory=frozenset)  # committee officer
+    #: the tree paths of those committees, none under another: the officer reads each subtree
+    committee_paths: tuple[str, ...] = ()
 
     @property
     def is_secretary(self) -> bool:
@@ -50,8 +52,8 @@ class Reach:
         return self.is_superuser or chapter_id in self.chapter_ids
 
     def oversees(self, committee: Committee) -> bool:
-        """Whether ``committee`` is one of the officer's committees or directly under one."""
-        return committee.pk in self.committee_ids or committee.parent_id in self.committee_ids
+        """Whether ``committee`` is one of the officer's committees or anywhere under one."""
+        return committee.path.startswith(self.committee_paths) if self.committee_paths else False
 
 
 def reach_of(user) -> Reach:
@@ -65,9 +67,9 @@ def reach_of(user) -> Reach:
     rows = RoleAssignment.objects.filter(user=user, start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
-    chapters, cells, committees = set(), set(), set()
-    for role, chapter_id, cell_id, committee_id in rows.values_list(
-        "role", "chapter_id", "cell_id", "committee_id"
+    chapters, cells, committees, paths = set(), set(), set(), set()
+    for role, chapter_id, cell_id, committee_id, path in rows.values_list(
+        "role", "chapter_id", "cell_id", "committee_id", "committee__path"
     ):
         if role in RoleAssignment.CHAPTER_ROLES:
             chapters.add(chapter_id)
@@ -75,15 +77,41 @@ def reach_of(user) -> Reach:
             cells.add(cell_id)
         elif role == Role.COMMITTEE_OFFICER:
             committees.add(committee_id)
-    reach = Reach(user.is_superuser, frozenset(chapters), frozenset(cells), frozenset(committees))
+            paths.add(path)
+    reach = Reach(
+        user.is_superuser,
+        frozenset(chapters),
+        frozenset(cells),
+        frozenset(committees),
+        subtree_tops(paths),
+    )
     user._members_reach = reach
     return reach
 
 
+def subtree_tops(paths) -> tuple[str, ...]:
+    """The paths that are not under another of them, sorted: one subtree each."""
+    tops: list[str] = []
+    for path in sorted(paths):
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    return tuple(tops)
+
+
+def in_subtrees(paths: tuple[str, ...], lookup: str = "path") -> Q:
+    """Rows whose committee path (``lookup``) lies in one of the subtrees; none without any."""
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{lookup}__startswith": path})
+    return query
+
+
 def committee_chapters(reach: Reach) -> Q:
-    """Chapters directly under the officer's committees or under one of their child committees
-    (``Reach.oversees`` as a query)."""
-    return Q(committee_id__in=reach.committee_ids) | Q(committee__parent_id__in=reach.committee_ids)
+    """Chapters anywhere under the officer's committees, at any depth (``Reach.oversees`` as a
+    query on Chapter)."""
+    return in_subtrees(reach.committee_paths, "committee__path")
 
 
 def in_reach(reach: Reach) -> Q:
@@ -130,14 +158,13 @@ def cells_visible_to(user) -> QuerySet[Cell]:
 
 
 def committees_visible_to(user) -> QuerySet[Committee]:
-    """Committees a user may read: a committee officer's own committees and those just below,
-    and the committee of every chapter the user sees."""
+    """Committees a user may read: a committee officer's own committees and every committee
+    under them, and the committee of every chapter the user sees."""
     reach = reach_of(user)
     if reach.is_superuser:
         return Committee.objects.all()
     return Committee.objects.filter(
-        Q(pk__in=reach.committee_ids)
-        | Q(parent_id__in=reach.committee_ids)
+        in_subtrees(reach.committee_paths)
         | Q(pk__in=chapters_visible_to(user).values("committee_id"))
     )
 

@@ -24,6 +24,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,6 +38,7 @@ from members.admin_base import (
     AnnulLatestForm,
     AuditedAdmin,
     FoldedNameSearchMixin,
+    ReasonRequiredForm,
     ScopedAdmin,
 )
 from members.models import (
@@ -53,18 +55,76 @@ from members.models import (
 # Organisation -----------------------------------------------------------------------------
 
 
+class CommitteeForm(ReasonRequiredForm):
+    """The committee's fields and its place in the tree: the parent chooser moves it (with every
+    committee and chapter under it) through treebeard, so one path stays the one truth."""
+
+    parent = forms.ModelChoiceField(
+        label=_("parent committee"),
+        queryset=Committee.objects.none(),
+        required=False,
+        help_text=_(
+            "Empty for a committee at the top. Moving a committee moves every committee and "
+            "chapter under it, and with them the reach of the officers above."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = Committee.objects.order_by("path")
+        if self.instance.pk is not None:
+            # Not itself nor one of its own descendants: the tree has no loops.
+            choices = choices.exclude(path__startswith=self.instance.path)
+            self.fields["parent"].initial = self.instance.get_parent()
+        self.fields["parent"].queryset = choices
+        self.fields["parent"].label_from_instance = indented
+
+
+def indented(committee: Committee) -> str:
+    return f"{'— ' * (committee.depth - 1)}{committee.name}"
+
+
 @admin.register(Committee)
 class CommitteeAdmin(AuditedAdmin):
     superuser_only = True  # the tree decides committee officers' reach
-    list_display = ["name", "short_code", "kind", "parent", "authorised_to_admit"]
+    form = CommitteeForm
+    fields = ["name", "short_code", "kind", "parent", "authorised_to_admit", "change_reason"]
+    list_display = ["tree_name", "short_code", "kind", "authorised_to_admit"]
     list_filter = ["kind", "authorised_to_admit"]
-    list_select_related = ["parent"]
+    ordering = ["path"]
     search_fields = ["name", "short_code"]
-    autocomplete_fields = ["parent"]
 
     def get_queryset(self, request):
         visible = access.committees_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(pk__in=visible)
+
+    @admin.display(description=_("name"), ordering="path")
+    def tree_name(self, obj: Committee) -> str:
+        return indented(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # treebeard deletes a node's whole subtree: only a committee with none under it goes.
+        if obj is not None and obj.numchild:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        self.hand_to_history(request, obj, form)
+        parent = form.cleaned_data.get("parent")
+        with transaction.atomic():
+            if not change:
+                if parent is None:
+                    Committee.add_root(instance=obj)
+                else:
+                    parent.add_child(instance=obj)
+                return
+            current = obj.get_parent(update=True)
+            if (current and current.pk) != (parent and parent.pk):
+                if parent is None:
+                    obj.move(Committee.get_last_root_node(), "last-sibling")
+                else:
+                    obj.move(parent, "last-child")
+            obj.save()  # the other fields, with the new path, in the history with the reason
 
 
 @admin.register(Chapter)

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
 
 from chapter.models import TimeStampedModel
 
@@ -21,7 +22,12 @@ class PublicIdModel(TimeStampedModel):
         abstract = True
 
 
-class Committee(PublicIdModel):
+class Committee(MP_Node, PublicIdModel):
+    """A committee in the tree (treebeard's materialized path: ``path`` of 4-character steps,
+    ``depth`` 1 at a root, ``numchild``). Create with ``Committee.add_root(...)`` or
+    ``parent.add_child(...)``, move with ``move()``; the subtree of ``node`` is
+    ``path__startswith=node.path``. Children are ordered by name in queries."""
+
     class Kind(models.TextChoices):
         SUPERIOR = "SUPERIOR", _("directly superior committee")
         GRASSROOTS = "GRASSROOTS", _("grassroots committee")
@@ -36,14 +42,6 @@ class Committee(PublicIdModel):
         help_text=_('Used in document numbers, e.g. "ĐUK".'),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUPERIOR)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent committee"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
     authorised_to_admit = models.BooleanField(
         _("authorised to decide admissions"),
         default=False,
@@ -60,6 +58,34 @@ class Committee(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    # treebeard 7 moved its tree methods to the manager and warns on the old ones; these keep
+    # the short spelling (``Committee.add_root(name=...)``, ``node.add_child(name=...)``).
+    @classmethod
+    def add_root(cls, instance: Committee | None = None, **fields) -> Committee:
+        return cls.objects.add_root(instance=instance or cls(**fields))
+
+    def add_child(self, instance: Committee | None = None, **fields) -> Committee:
+        return type(self).objects.add_child(self, instance=instance or type(self)(**fields))
+
+    def move(self, target: Committee, pos: str | None = None) -> None:
+        type(self).objects.move(self, target, pos)
+
+    def get_parent(self, update: bool = False) -> Committee | None:
+        return type(self).objects.get_parent(self, update)
+
+    def get_ancestors(self):
+        return type(self).objects.get_ancestors(self)
+
+    def get_children(self):
+        return type(self).objects.get_children(self)
+
+    def get_descendants(self, include_self: bool = False):
+        return type(self).objects.get_descendants(self, include_self=include_self)
+
+    @classmethod
+    def get_last_root_node(cls) -> Committee | None:
+        return cls.objects.get_last_root_node()
 
 
 class Chapter(PublicIdModel):

@@ -24,11 +24,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
+    """A committee at the top of the tree, or under ``parent=`` (treebeard computes the path)."""
+
     class Meta:
         model = Committee
 
     name = factory.Sequence(lambda n: f"Đảng ủy Khối {n}")
     short_code = "ĐUK"
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        if parent is None:
+            return model_class.add_root(**kwargs)
+        return parent.add_child(**kwargs)
 
 
 class ChapterFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from members import access, services
-from members.models import Member, RoleAssignment
+from members.models import Committee, Member, RoleAssignment
 from members.services import DETAIL_FIELDS, Document
 from tests.members.factories import (
     CellFactory,
@@ -39,8 +39,8 @@ Role = RoleAssignment.Role
 @pytest.fixture
 def world(chapter, cell, other_cell, member, other_member, outsider):
     parent = CommitteeFactory(name="Tỉnh ủy")
-    chapter.committee.parent = parent
-    chapter.committee.save()
+    chapter.committee.move(parent, "last-child")
+    chapter.committee.refresh_from_db()
     sister = ChapterFactory(committee=chapter.committee, name="Chi bộ Sở Y tế")
     sister_cell = CellFactory(chapter=sister, name="Tổ Y tế")
     outsider_chapter = RoleAssignment.objects.get(user=outsider).chapter
@@ -386,14 +386,15 @@ def test_get_chapter_for_user(actor, world, request):
     assert got == CHAPTER_MATRIX[actor]
 
 
-def test_grandparent_committee_is_out_of_reach(world):
-    """Reach goes one level down: the officer's committee and its direct children."""
+def test_a_grandparent_committee_reads_the_whole_subtree(world):
+    """Reach goes all the way down: the chapters two committees below are read too."""
     grandparent = CommitteeFactory(name="Trung ương")
-    world["parent"].parent = grandparent
-    world["parent"].save()
+    world["parent"].move(grandparent, "last-child")
     user = UserFactory(username="trunguong")
     give_role(user, Role.COMMITTEE_OFFICER, committee=grandparent)
-    assert not access.chapters_visible_to(user).exists()
+    chapters = world["chapters"]
+    assert set(access.chapters_visible_to(user)) == {chapters["chapter"], chapters["sister"]}
+    assert Committee.objects.get(pk=chapters["chapter"].committee_id).depth == 3
 
 
 # Reach is read once per request -------------------------------------------------------------

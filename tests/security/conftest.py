@@ -1,7 +1,11 @@
-"""The world the security tests attack: two committees, two chapters each, two cells each.
+"""The world the security tests attack: a committee tree three levels deep, four chapters, two
+cells each.
 
-Committee ``C1`` ("here") holds chapters ``A`` and ``B``; committee ``C2`` ("elsewhere") holds
-``C`` and ``D``; each chapter has cells ``<chapter>1`` and ``<chapter>2``. Every chapter has
+Committee ``C0`` (the top) holds committees ``C1`` ("here") and ``C2`` ("elsewhere"); ``C1``
+holds chapter ``A`` and committee ``C1S``, which holds chapter ``B``; ``C2`` holds ``C`` and
+``D``. An officer of ``C0`` reads every chapter (``B`` two committees down); an officer of
+``C1`` reads ``A`` and ``B`` but not the sibling subtree of ``C2``. Each chapter has cells
+``<chapter>1`` and ``<chapter>2``. Every chapter has
 official members in both cells, a probationary member registered directly, candidates at
 several stages (one admitted, so a probationary member with a case), their documents and
 observations, a mass-organisation position, an import batch and an admission setting.
@@ -63,8 +67,10 @@ TODAY = datetime.datetime(2019, 10, 1, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKER = re.compile(r"ZZLEAK\d{3}Q")
 
-HERE, ELSEWHERE = "C1", "C2"
-CHAPTERS = {"A": HERE, "B": HERE, "C": ELSEWHERE, "D": ELSEWHERE}
+HERE, ELSEWHERE, TOP, BELOW = "C1", "C2", "C0", "C1S"
+#: committee -> its parent committee (None at the top), in the order they are made
+TREE = {TOP: None, HERE: TOP, ELSEWHERE: TOP, BELOW: HERE}
+CHAPTERS = {"A": HERE, "B": BELOW, "C": ELSEWHERE, "D": ELSEWHERE}
 #: The roles of the matrix; "here" is chapter A, cell A1, committee C1.
 ROLES = (
     "anonymous",
@@ -76,6 +82,7 @@ ROLES = (
     "secretary_elsewhere",
     "committee_officer",
     "committee_officer_elsewhere",
+    "committee_officer_top",
     "staff",
     "superuser",
 )
@@ -120,8 +127,9 @@ REACHES = {
     "secretary": Reach(frozenset({HERE}), frozenset({"A"})),
     "deputy": Reach(frozenset({HERE}), frozenset({"A"})),
     "secretary_elsewhere": Reach(frozenset({ELSEWHERE}), frozenset({"C"})),
-    "committee_officer": Reach(frozenset({HERE}), frozenset({"A", "B"})),
+    "committee_officer": Reach(frozenset({HERE, BELOW}), frozenset({"A", "B"})),
     "committee_officer_elsewhere": Reach(frozenset({ELSEWHERE}), frozenset({"C", "D"})),
+    "committee_officer_top": Reach(frozenset(TREE), frozenset(CHAPTERS)),
     # A deputy of chapter A who is also staff with view and change permissions (issue 10).
     "staff": Reach(frozenset({HERE}), frozenset({"A"})),
     "superuser": Reach(everything=True),
@@ -332,6 +340,11 @@ def _build_users(world: World) -> None:
             Role.COMMITTEE_OFFICER,
             {"committee": world.committees[ELSEWHERE]},
         ),
+        "committee_officer_top": (
+            Scope(TOP),
+            Role.COMMITTEE_OFFICER,
+            {"committee": world.committees[TOP]},
+        ),
         "staff": (a, Role.DEPUTY_SECRETARY, {"chapter": here}),
     }
     for role, (scope, role_kind, unit) in plan.items():
@@ -433,10 +446,12 @@ def _documents(world: World, key: str) -> None:
 def build_world() -> World:
     world = World()
     _global_rows()
-    for key in (HERE, ELSEWHERE):
-        world.committees[key] = Committee.objects.create(
-            name=f"Đảng ủy Khối {world.mark(Scope(key))}", short_code="ĐUK"
-        )
+    for key, parent in TREE.items():
+        name = f"Đảng ủy Khối {world.mark(Scope(key))}"
+        if parent is None:
+            world.committees[key] = Committee.add_root(name=name, short_code="ĐUK")
+        else:
+            world.committees[key] = world.committees[parent].add_child(name=name, short_code="ĐUK")
     for key in CHAPTERS:
         _build_chapter(world, key)
     _build_users(world)
