@@ -500,6 +500,9 @@ class MemberEvent(LedgerEntry):
             models.Index(fields=["member", "effective_date"], name="members_event_member_date"),
             # reports: movements of a kind in a period.
             models.Index(fields=["kind", "effective_date"], name="members_event_kind_date"),
+            # reports.roll: the members with an entry dated after a day (read from the ledger;
+            # the others from their rows' stored state), an index-only range scan.
+            models.Index(fields=["effective_date", "member"], name="members_event_after_day"),
         ]
         constraints = [
             # An annulment points at the entry it cancels; nothing else points anywhere.
