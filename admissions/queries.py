@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from admissions import access, checks
 from admissions.checks.freshness import Freshness, case_freshness
-from admissions.deadlines import Deadline, next_deadline
+from admissions.deadlines import Deadline, next_deadline, stored_deadline
 from admissions.models import (
     BOARD_STAGES,
     CLOSED_STAGES,
@@ -27,7 +27,9 @@ from admissions.models import (
     MentorAssignment,
     Resolution,
 )
+from admissions.rules import rule
 from chapter.dates import format_date
+from chapter.workdays import add_working_days
 
 St = Candidate.Stage
 DUE = ("overdue", "soon")
@@ -112,17 +114,51 @@ def closed_count(candidates: QuerySet[Candidate]) -> tuple[int, list[tuple[str, 
     return result["total"], [(St(stage).label, result[stage]) for stage in order if result[stage]]
 
 
-def due_soon(user, today: date | None = None) -> list[tuple[Candidate, Deadline]]:
-    """Every open case in the user's scope whose next deadline is overdue or within
-    DUE_SOON_WD working days, soonest first. A deadline with a recorded consent is not due."""
+# How many due-soon rows the dashboard shows; the deadlines page pages through them all.
+DUE_SOON_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    """The first due-soon cases and how many there are in all."""
+
+    rows: list[tuple[Candidate, Deadline]]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def due_soon_cases(user, today: date) -> QuerySet[Candidate]:
+    """Every case in the user's scope whose stored next deadline (``Candidate.due_on``) has
+    passed or falls within DUE_SOON_WD working days, without a consent to be late; soonest
+    first, then in name order. One index (``admissions_candidate_due``), no case loaded."""
+    last_day = add_working_days(today, rule("DUE_SOON_WD", today))
+    return (
+        access.candidates_visible_to(user)
+        .due_by(last_day)
+        .select_related("cell")
+        .order_by("due_on", "sort_key", "pk")
+    )
+
+
+def due_rows(candidates) -> list[tuple[Candidate, Deadline]]:
+    """(case, its stored deadline) for each case, no query."""
+    return [(candidate, stored_deadline(candidate)) for candidate in candidates]
+
+
+def due_soon(user, today: date | None = None, limit: int = DUE_SOON_SHOWN) -> DueSoon:
+    """The first ``limit`` due-soon cases of the user's scope and their number: two queries."""
     today = today or timezone.localdate()
-    candidates = access.candidates_visible_to(user).open().for_board()
-    found = []
-    for candidate in candidates:
-        deadline = next_deadline(candidate)
-        if deadline is not None and deadline.state(today) in DUE:
-            found.append((candidate, deadline))
-    return sorted(found, key=lambda row: (row[1].due, row[0].sort_key))
+    cases = due_soon_cases(user, today)
+    return DueSoon(due_rows(cases[:limit]), cases.count())
 
 
 # Probation (J, K) --------------------------------------------------------------------------------

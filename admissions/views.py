@@ -88,8 +88,16 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def deadline_list(request: HttpRequest) -> HttpResponse:
+    """Every due-soon case of the scope, PER_PAGE a page: a count and one page of rows."""
     today = timezone.localdate()
-    context = {"rows": queries.due_soon(request.user, today), "today": today}
+    cases = queries.due_soon_cases(request.user, today)
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "rows": queries.due_rows(page.object_list),
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "today": today,
+    }
     return render(request, "admissions/deadlines.html", context)
 
 
