@@ -1,0 +1,580 @@
+"""Time every page of issue #14 on the seeded data, in-process, beside the targets.
+
+Usage (from the repository root), after ``manage.py seed_scale --members N`` on that database::
+
+    export DATABASE_URL=postgres://chapter:chapter@127.0.0.1:5432/bench_x
+    .venv/bin/python bench/bench_scale.py --explain /tmp/plans.txt
+
+For five users found in the data (the secretary of a chapter of median size and of the largest
+chapter, the leader of the largest cell, the committee officer at the top of the tree and one a
+level below) it requests each page with Django's test client after one warm-up request, ``--runs``
+times (30; fewer only for a page slower than ``--budget`` seconds a run): p50, p95, queries, the
+slowest query and the HTML size. In the same run, on the same rows: the register against the
+Django admin changelist (superuser, same page size, same chapter and statuses) and a bare
+``ListView`` with a trivial template (defined below, its own URLconf), and the register's main
+query as raw SQL with ``EXPLAIN ANALYZE`` (PostgreSQL). The whole-province register export runs
+in a subprocess (rows/s, peak RSS); the import of 5,000 rows is bench_import.py's.
+
+Everything runs inside one transaction rolled back at the end (sessions, the superuser): the
+database is left as it was, so a shared benchmark database stays read-only. Production settings
+(``DEBUG`` off, HTTPS requests) except plain static storage and ``testserver`` as a host.
+Prints Markdown for bench/RESULTS.md; ``--explain FILE`` writes the query plans.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapter.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("DJANGO_DEBUG", "False")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import OperationalError, connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.views.generic import ListView  # noqa: E402
+
+from chapter.dates import add_months  # noqa: E402
+from members import access  # noqa: E402
+from members.models import Cell, Chapter, Committee, Member, RoleAssignment  # noqa: E402
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+PER_PAGE = 50  # the register's page (members.views.PER_PAGE); the admin is set to the same
+URLCONF = "bench_scale_urls"
+BENCH_SETTINGS = {
+    "ALLOWED_HOSTS": ["testserver"],
+    "ROOT_URLCONF": URLCONF,
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+}
+CHAPTER_ACTORS = ("typical", "largest", "cell")
+OFFICER_PAGES = {  # issue #14 targets for an officer's page: p95 in ms
+    "dashboard": 250,
+    "register": 250,
+    "board": 250,
+    "search": 150,
+    "reports today": 500,
+    "reports 2 years ago": 1500,
+    "unit page": 250,
+}
+STATEMENT_TIMEOUT = "60s"  # PostgreSQL: a page whose query runs longer is reported, not waited for
+CHAPTER_P95, MAX_KB, EXPORT_ROWS_S, EXPORT_MB = 25, 300, 10_000, 300
+
+
+# The bare ListView: same rows and order as the register's first page, a trivial template -----
+
+BARE_TEMPLATE = engines["django"].from_string(
+    "<table>{% for m in object_list %}<tr><td>{{ m.full_name }}</td><td>{{ m.date_of_birth }}"
+    "</td><td>{{ m.get_status_display }}</td><td>{{ m.chapter.name }}</td><td>{{ m.cell.name }}"
+    "</td></tr>{% endfor %}</table>"
+)
+
+
+class BareList(ListView):
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        members = access.members_visible_to(self.request.user).for_register()
+        return members.active().order_by("sort_key", "id")
+
+    def render_to_response(self, context, **kwargs):
+        from django.http import HttpResponse
+
+        return HttpResponse(BARE_TEMPLATE.render(context, self.request))
+
+
+urls = type(sys)(URLCONF)
+urls.urlpatterns = [path("bench/bare/", BareList.as_view()), path("", include("chapter.urls"))]
+sys.modules[URLCONF] = urls
+
+
+# Who, and which pages ------------------------------------------------------------------------
+
+
+def current(roles):
+    return roles.filter(end_date__isnull=True).select_related("user").order_by("pk").first()
+
+
+def find_actors(overrides: dict[str, str]) -> list[dict]:
+    """The five users of the issue, found in the data (``--user name=username`` overrides)."""
+    sizes = dict(
+        Member.objects.active().values_list("chapter_id").annotate(n=Count("id")).order_by()
+    )
+    ordered = sorted(sizes, key=lambda pk: (sizes[pk], pk))
+    typical, largest = ordered[len(ordered) // 2], ordered[-1]
+    cells = dict(
+        Member.objects.active()
+        .filter(cell__leader__isnull=False)
+        .values_list("cell_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    Role = RoleAssignment.Role
+    found = {
+        "typical": current(RoleAssignment.objects.filter(role=Role.SECRETARY, chapter=typical)),
+        "largest": current(RoleAssignment.objects.filter(role=Role.SECRETARY, chapter=largest)),
+        "cell": None,
+    }
+    for cell_id in sorted(cells, key=lambda pk: -cells[pk]):
+        found["cell"] = current(RoleAssignment.objects.filter(role=Role.CELL_LEADER, cell=cell_id))
+        if found["cell"]:
+            break
+    officers = list(
+        RoleAssignment.objects.filter(role=Role.COMMITTEE_OFFICER, end_date__isnull=True)
+        .select_related("user", "committee")
+        .order_by("pk")
+    )
+    depth = (lambda r: r.committee.depth) if hasattr(Committee, "depth") else (lambda r: 1)
+    officers.sort(key=lambda r: (depth(r), r.pk))
+    found["top"] = officers[0] if officers else None
+    middle = [r for r in officers if depth(r) == depth(officers[0]) + 1] if officers else []
+    found["middle"] = middle[len(middle) // 2] if middle else None
+    User = get_user_model()
+    actors = []
+    for name in ("typical", "largest", "cell", "top", "middle"):
+        if name in overrides:
+            user = User.objects.get(username=overrides[name])
+        elif found[name] is None:
+            print(f"No user for '{name}': skipped")
+            continue
+        else:
+            user = found[name].user
+        members = access.members_visible_to(user).active()
+        actors.append({"name": name, "user": user, "on_roll": members.count()})
+        unit = found.get(name)
+        actors[-1]["unit"] = unit.committee if name in ("top", "middle") and unit else None
+        print(f"{name}: {user.username}, {actors[-1]['on_roll']:,} members on the roll")
+    return actors
+
+
+def describe(actor: dict) -> str:
+    label = {
+        "typical": "secretary, typical chapter",
+        "largest": "secretary, largest chapter",
+        "cell": "cell leader",
+        "top": "officer, top of the tree",
+        "middle": "officer, middle level",
+    }[actor["name"]]
+    return f"{label} ({actor['on_roll']:,})"
+
+
+def pages(actor: dict) -> list[tuple[str, str]]:
+    user = actor["user"]
+    members = access.members_visible_to(user).active()
+    chapter = access.chapters_visible_to(user).order_by("pk").first()
+    member = (
+        members.filter(chapter=chapter).annotate(n=Count("events")).order_by("-n", "pk").first()
+    )
+    two_years_ago = add_months(timezone.localdate(), -24).isoformat()
+    unit = actor["unit"].public_id if actor["unit"] else chapter.public_id
+    result = [
+        ("dashboard", "/"),
+        ("register", "/members/"),
+        ("search", "/members/?q=nguyen+van"),
+        ("member page", member.get_absolute_url() if member else None),
+        ("board", "/admissions/"),
+        ("reports today", "/reports/"),
+        ("reports 2 years ago", f"/reports/?as_of={two_years_ago}"),
+        ("unit page", f"/reports/units/{unit}/"),
+        ("bare ListView", "/bench/bare/"),
+    ]
+    if actor["name"] in CHAPTER_ACTORS:  # a chapter's export stays below the background size
+        result.append(("register export .xlsx", "/reports/register.xlsx"))
+    return [(label, url) for label, url in result if url]
+
+
+# Measuring -----------------------------------------------------------------------------------
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def measure(client: Client, url: str, runs: int, budget: float) -> dict:
+    """A warm-up request (captured: queries, slowest query), then ``runs`` timed requests, or
+    as many as fit in ``budget`` seconds (at least 3; none when the warm-up alone is over the
+    budget: the warm-up is then the one sample). A query over STATEMENT_TIMEOUT stops the page."""
+    connection.queries_log.clear()  # the log keeps 9,000 queries: never let it fill up
+    try:
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            content = body(response)
+            first = time.perf_counter() - started
+    except OperationalError as error:  # statement_timeout
+        return {"status": f"query over {STATEMENT_TIMEOUT} ({str(error).splitlines()[0]})"}
+    if response.status_code != 200:
+        return {"status": response.status_code}
+    captured = list(queries.captured_queries)  # read now: each request clears the log
+    slowest = max(captured, key=lambda q: float(q["time"]), default=None)
+    count = min(runs, max(3, int(budget // first))) if first * 3 <= budget else 0
+    times = [] if count else [first * 1000]
+    cpu = []  # this process's CPU time: Python's share, less disturbed by a busy machine
+    for _ in range(count):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = client.get(url, secure=True)
+        body(response)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    return {
+        "status": 200,
+        "p50": statistics.median(times),
+        "p95": percentile(times, 95),
+        "cpu": statistics.median(cpu) if cpu else None,
+        "runs": count or "1 (warm-up)",
+        "queries": len(captured),
+        "kb": len(content) / 1024,
+        "slowest": slowest,
+        "all_queries": captured,
+    }
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def admin_url(actor: dict) -> str | None:
+    """The admin changelist holding the register's rows: same chapter, same statuses."""
+    statuses = "status__in=" + ",".join(Member.ACTIVE_STATUSES)
+    if actor["name"] in ("typical", "largest"):
+        chapter = access.chapters_visible_to(actor["user"]).get()
+        return f"/admin/members/member/?chapter__id__exact={chapter.pk}&{statuses}"
+    if actor["name"] == "top" and actor["on_roll"] == Member.objects.active().count():
+        return f"/admin/members/member/?{statuses}"
+    return None  # a cell or a subtree: no admin filter gives the same rows
+
+
+def register_sql(actor_result: dict) -> str | None:
+    """The register's main query: the page of members (LIMIT 50) from the captured ones."""
+    for query in actor_result.get("all_queries", []):
+        sql = query["sql"]
+        if 'FROM "members_member"' in sql and f"LIMIT {PER_PAGE}" in sql and "COUNT(" not in sql:
+            return sql
+    return None
+
+
+def raw_sql(sql: str, runs: int) -> tuple[float, str]:
+    """(p50 ms of the query alone, EXPLAIN ANALYZE text) on PostgreSQL."""
+    with connection.cursor() as cursor:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(sql)
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+        plan = ""
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    return statistics.median(times), plan
+
+
+def explain(sql: str) -> str:
+    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+# Export and import (subprocesses) ------------------------------------------------------------
+
+
+def export_worker(username: str) -> None:
+    """Child process: the whole scope's register export as the background task writes it."""
+    import tempfile
+
+    from reports import exports
+
+    user = get_user_model().objects.get(username=username)
+    scope = access.members_visible_to(user)
+    day = timezone.localdate()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seen = []
+    started = time.perf_counter()
+    if hasattr(exports, "register_workbook"):  # what the background task writes
+        workbook = exports.register_workbook(
+            scope, day, scope_label="bench", progress=lambda rows: seen.append(rows)
+        )
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+            workbook.save(file.name)
+            size = os.path.getsize(file.name)
+    else:  # before the background export: the download's response, read to the end
+        response = exports.register_response(scope, day, scope_label="bench")
+        size = sum(len(part) for part in response.streaming_content)
+        seen.append(scope.count())
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rows = seen[-1] if seen else 0
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": seconds,
+                "rss_mb": peak / 1024,
+                "rss_before_mb": before / 1024,
+                "file_mb": size / 2**20,
+            }
+        )
+    )
+
+
+def run_export(username: str) -> dict | None:
+    command = [sys.executable, __file__, "--export-worker", username]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+    if done.returncode:
+        print(done.stderr[-2000:])
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_import(rows: int) -> dict | None:
+    """bench_import.py in a subprocess (its own throw-away database)."""
+    command = [sys.executable, str(ROOT / "bench" / "bench_import.py"), "--rows", str(rows)]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+    print(done.stdout)
+    line = re.search(r"import_table \(plan \+ write\)\s+([\d.]+) s\s+(\d+) queries", done.stdout)
+    if done.returncode or not line:
+        print(done.stderr[-2000:])
+        return None
+    return {"rows": rows, "seconds": float(line[1]), "queries": int(line[2])}
+
+
+# Report --------------------------------------------------------------------------------------
+
+
+def target(actor: dict, label: str) -> int | None:
+    if label in ("bare ListView", "register export .xlsx", "member page"):
+        return None
+    if actor["name"] in CHAPTER_ACTORS:
+        return CHAPTER_P95
+    return OFFICER_PAGES.get(label)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def page_table(results: list[tuple[dict, str, dict]]) -> None:
+    print(
+        "| as (members on the roll) | page | p50 ms | p95 ms | app CPU p50 ms | runs | queries "
+        "| slowest query ms | HTML KB | target p95 | met |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for actor, label, r in results:
+        who = describe(actor)
+        if r["status"] != 200:
+            status = f"HTTP {r['status']}" if isinstance(r["status"], int) else r["status"]
+            print(f"| {who} | {label} | — | — | — | — | — | — | — | — | skipped ({status}) |")
+            continue
+        goal = target(actor, label)
+        html = label != "register export .xlsx"
+        ok = (goal is None or r["p95"] <= goal) and (not html or r["kb"] <= MAX_KB)
+        size_note = "" if not html or r["kb"] <= MAX_KB else f" (> {MAX_KB} KB)"
+        slow = float(r["slowest"]["time"]) * 1000 if r["slowest"] else 0
+        cpu = f"{r['cpu']:.0f}" if r["cpu"] is not None else "—"
+        print(
+            f"| {who} | {label} | {r['p50']:.0f} | {r['p95']:.0f} | {cpu} | {r['runs']} "
+            f"| {r['queries']} "
+            f"| {slow:.0f} | {r['kb']:.0f}{' (xlsx)' if not html else ''} "
+            f"| {goal if goal else '—'} | "
+            f"{verdict(ok) + size_note if goal or html else '—'} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page (30)")
+    parser.add_argument("--budget", type=float, default=20, help="seconds per page at most (20)")
+    parser.add_argument("--user", action="append", default=[], help="name=username override")
+    parser.add_argument("--only", help="comma-separated actors: typical,largest,cell,top,middle")
+    parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--no-import", action="store_true")
+    parser.add_argument("--import-rows", type=int, default=5000)
+    parser.add_argument("--explain", help="write the EXPLAIN ANALYZE plans to this file")
+    parser.add_argument("--export-worker", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.export_worker:
+        return export_worker(options.export_worker)
+    overrides = dict(item.split("=", 1) for item in options.user)
+    header(options)
+    plans = []
+    with override_settings(**BENCH_SETTINGS), transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'")
+        actors = find_actors(overrides)
+        if options.only:
+            actors = [a for a in actors if a["name"] in options.only.split(",")]
+        results, compare = bench(actors, options, plans)
+        transaction.set_rollback(True)
+    top = next((a for a in actors if a["name"] == "top"), None)
+    export = run_export(top["user"].username) if top and not options.no_export else None
+    imported = None if options.no_import else run_import(options.import_rows)
+    print(f"\nLoad average at the end: {load_average()}\n")
+    page_table(results)
+    print()
+    comparison_table(compare)
+    print()
+    background_table(export, imported, top)
+    if options.explain:
+        Path(options.explain).write_text("\n\n".join(plans) + "\n")
+        print(f"\nQuery plans: {options.explain}")
+
+
+def bench(actors: list[dict], options, plans: list[str]):
+    superuser = get_user_model().objects.create_superuser("bench-scale-admin", password=None)
+    from members.admin import MemberAdmin
+
+    MemberAdmin.list_per_page = PER_PAGE
+    admin = Client()
+    admin.force_login(superuser, backend=BACKEND)
+    results, compare = [], []
+    for actor in actors:
+        client = Client()
+        client.force_login(actor["user"], backend=BACKEND)
+        by_label = {}
+        for label, url in pages(actor):
+            started = time.perf_counter()
+            r = measure(client, url, options.runs, options.budget)
+            by_label[label] = r
+            results.append((actor, label, r))
+            shown = f"p95 {r['p95']:.0f} ms" if r["status"] == 200 else f"{r['status']}"
+            print(f"  {actor['name']:8} {label:24} {shown} ({time.perf_counter() - started:.0f} s)")
+            if r["status"] == 200 and r["slowest"] and float(r["slowest"]["time"]) > 0.05:
+                plans.append(
+                    f"-- {describe(actor)}, {label}: slowest query "
+                    f"{float(r['slowest']['time']) * 1000:.0f} ms\n"
+                    f"{r['slowest']['sql']}\n{explain(r['slowest']['sql'])}"
+                )
+        row = {
+            "actor": actor,
+            "register": by_label.get("register"),
+            "bare": by_label.get("bare ListView"),
+        }
+        url = admin_url(actor)
+        row["admin"] = measure(admin, url, options.runs, options.budget) if url else None
+        sql = register_sql(row["register"] or {})
+        if sql:
+            row["raw"], plan = raw_sql(sql, min(options.runs, 10))
+            plans.append(f"-- {describe(actor)}, register main query\n{sql}\n{plan}")
+        compare.append(row)
+    return results, compare
+
+
+def comparison_table(compare: list[dict]) -> None:
+    print(
+        "| as | register p50 / p95 ms | bare ListView p50 / p95 | admin changelist p50 / p95 "
+        "| main query alone ms | register / bare (p50) | register / admin (p50) | target |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for row in compare:
+        reg, bare, admin = row["register"], row["bare"], row["admin"]
+        if not reg or reg["status"] != 200:
+            continue
+        cells = [f"{reg['p50']:.0f} / {reg['p95']:.0f}"]
+        for other in (bare, admin):
+            ok = other and other["status"] == 200
+            cells.append(f"{other['p50']:.0f} / {other['p95']:.0f}" if ok else "—")
+        cells.append(f"{row['raw']:.1f}" if "raw" in row else "—")
+        to_bare = reg["p50"] / bare["p50"] if bare and bare["status"] == 200 else None
+        to_admin = reg["p50"] / admin["p50"] if admin and admin["status"] == 200 else None
+        cells.append(f"{to_bare:.2f}x" if to_bare else "—")
+        cells.append(f"{to_admin:.2f}x" if to_admin else "—")
+        if row["actor"]["name"] in CHAPTER_ACTORS:
+            goal = f"≤ 1.5x bare: {verdict(to_bare <= 1.5)}" if to_bare else "≤ 1.5x bare"
+        else:
+            goal = f"≤ 0.5x admin: {verdict(to_admin <= 0.5)}" if to_admin else "≤ 0.5x admin"
+        print(f"| {describe(row['actor'])} | " + " | ".join(cells) + f" | {goal} |")
+
+
+def background_table(export: dict | None, imported: dict | None, top: dict | None) -> None:
+    print("| work | result | target | met |")
+    print("|---|---|---|---|")
+    if export:
+        rate = export["rows"] / export["seconds"] if export["seconds"] else 0
+        print(
+            f"| register export, whole scope of {describe(top)} (the background job's "
+            f"`register_workbook` + save, subprocess) | {export['rows']:,} rows in "
+            f"{export['seconds']:.0f} s = {rate:,.0f} rows/s; peak RSS {export['rss_mb']:.0f} MB "
+            f"({export['rss_before_mb']:.0f} MB before); file {export['file_mb']:.0f} MB "
+            f"| ≥ {EXPORT_ROWS_S:,} rows/s, < {EXPORT_MB} MB "
+            f"| {verdict(rate >= EXPORT_ROWS_S and export['rss_mb'] < EXPORT_MB)} |"
+        )
+    if imported:
+        per_row = imported["queries"] / imported["rows"]
+        print(
+            f"| import of {imported['rows']:,} rows (bench_import.py, plan + write) "
+            f"| {imported['seconds']:.1f} s, {imported['queries']:,} queries "
+            f"({per_row:.1f} a row) | ≤ 8 s, ≤ 2 queries a row "
+            f"| {verdict(imported['seconds'] <= 8 and per_row <= 2)} |"
+        )
+
+
+def header(options) -> None:
+    counts = {
+        "members": Member.objects.count(),
+        "on the roll": Member.objects.active().count(),
+        "chapters": Chapter.objects.count(),
+        "cells": Cell.objects.count(),
+        "committees": Committee.objects.count(),
+    }
+    with connection.cursor() as cursor:
+        version = connection.vendor
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = "PostgreSQL " + cursor.fetchone()[0]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"Date: {date.today()}, commit {commit()}")
+    print(
+        f"Machine: {os.cpu_count()} CPUs, {memory:.0f} GiB, {version}, "
+        f"database {connection.settings_dict['NAME']}"
+    )
+    print("Data: " + ", ".join(f"{value:,} {name}" for name, value in counts.items()))
+    print(f"Load average at the start: {load_average()}")
+
+
+def commit() -> str:
+    stamp = ROOT / ".bench-commit"  # a snapshot made with `git archive` (bench/README.md)
+    if stamp.exists():
+        return stamp.read_text().strip()
+    try:
+        head = subprocess.check_output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+        dirty = subprocess.check_output(["git", "-C", str(ROOT), "status", "--porcelain", "-uno"])
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head.decode().strip() + (" (with uncommitted changes)" if dirty.strip() else "")
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()
