@@ -1,10 +1,11 @@
-"""seed_scale: a large synthetic dataset for benchmarks (built by demo/scale.py), and its removal.
+"""seed_scale: a large synthetic province for benchmarks (built by demo/scale.py), and
+its removal.
 
-Everything sits under one committee, "Đảng ủy thử nghiệm (dữ liệu giả)", with role users named
-``scale-…``; ``--reset`` removes all of it, history rows included, and touches nothing else.
+Everything sits under one provincial committee, "Tỉnh ủy thử nghiệm (dữ liệu giả)", with role
+users named ``scale-…``; ``--reset`` removes all of it, history rows included, and touches
+nothing else.
 """
 
-import time
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -25,23 +26,26 @@ from admissions.models import (
     Observation,
     Resolution,
 )
-from demo.scale import SYNTHETIC_COMMITTEE, USER_PREFIX, ScaleBuilder
+from demo.scale import SYNTHETIC_COMMITTEE, USER_PREFIX, ProvinceBuilder
 from members.models import Cell, Chapter, Committee, Member, MemberEvent, Position, RoleAssignment
 
 
 class Command(BaseCommand):
     help = (
-        "Generate a large synthetic dataset for benchmarks: a committee with K chapters, their "
-        "cells, N members with their movements, admission cases and role users. It bulk-creates "
-        "rows and bypasses the services for speed: for benchmarks only, never for real data. "
-        "Everything lives under the committee 'Đảng ủy thử nghiệm (dữ liệu giả)'; --reset "
-        "removes it."
+        "Generate a large synthetic province for benchmarks: a Tỉnh ủy, its committees three "
+        "or four levels deep, chapters of 10 to 1,000 members with their cells, N members with "
+        "20 years of movements, admission cases at every stage and role users. It writes rows "
+        "in batches (COPY on PostgreSQL) and bypasses the services for speed: for benchmarks "
+        "only, never for real data. Everything lives under the committee 'Tỉnh ủy thử nghiệm "
+        "(dữ liệu giả)'; --reset removes it."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--members", type=int, required=True, help="number of members (N)")
         parser.add_argument(
-            "--chapters", type=int, help="number of chapters (default: N // 50, at least 1)"
+            "--chapters",
+            type=int,
+            help="number of chapters (default: drawn with the sizes, about N // 40)",
         )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
         parser.add_argument(
@@ -51,39 +55,60 @@ class Command(BaseCommand):
             "--password", default="demo", help="password of the scale-… users (default: demo)"
         )
         parser.add_argument(
+            "--output", help="also write the summary and the role users to this file"
+        )
+        parser.add_argument(
             "--yes",
             action="store_true",
             help="run even though the database holds other (real or demo) data",
         )
 
     def handle(self, *args, members: int, chapters: int | None, seed: int, **options) -> None:
-        chapters = chapters or max(1, members // 50)
-        if members < 3 * chapters:
+        if members < 3 or (chapters and members < 3 * chapters):
             raise CommandError("Give at least 3 members per chapter (R9).")
-        others = Committee.objects.exclude(name=SYNTHETIC_COMMITTEE)
+        existing = synthetic_root()
+        others = Committee.objects.all()
+        if existing:
+            others = others.exclude(path__startswith=existing.path)
         if others.exists() and not options["yes"]:
             raise CommandError(
                 "The database holds other data. seed_scale is for a throw-away benchmark "
-                "database; pass --yes to add the synthetic committee anyway."
+                "database; pass --yes to add the synthetic province anyway."
             )
         verbose = options["verbosity"] >= 1
-        started = time.monotonic()
-        with transaction.atomic():
-            existing = Committee.objects.filter(name=SYNTHETIC_COMMITTEE).first()
-            if existing and not options["reset"]:
-                if verbose:
-                    self.stdout.write("The synthetic data is already there (use --reset).")
-                return
-            if existing:
+        if existing and not options["reset"]:
+            if verbose:
+                self.stdout.write("The synthetic data is already there (use --reset).")
+            return
+        if existing:
+            with transaction.atomic():
                 delete_synthetic(existing)
-            builder = ScaleBuilder(seed=seed, today=timezone.localdate())
-            summary = builder.build(members, chapters, password=options["password"])
+        builder = ProvinceBuilder(
+            seed=seed, today=timezone.localdate(), progress=None if verbose else _Quiet()
+        )
+        summary = builder.build(members, chapters, password=options["password"])
+        lines = [
+            f"{SYNTHETIC_COMMITTEE}: built in {summary.seconds:.1f} s",
+            *summary.lines(),
+            f"Password of every {USER_PREFIX}… user: {options['password']}",
+        ]
         if verbose:
-            self.stdout.write(
-                f"{SYNTHETIC_COMMITTEE}: {summary} in {time.monotonic() - started:.1f} s. "
-                f"Users {USER_PREFIX}capuy, {USER_PREFIX}bithu-001…, password: "
-                f"{options['password']}"
-            )
+            self.stdout.write("\n".join(lines))
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8") as output:
+                output.write("\n".join(lines) + "\n")
+
+
+class _Quiet:
+    def start(self, total: int) -> None:
+        pass
+
+    def show(self, done: int, final: bool = False) -> None:
+        pass
+
+
+def synthetic_root() -> Committee | None:
+    return Committee.objects.filter(name=SYNTHETIC_COMMITTEE, depth=1).first()
 
 
 # Everything that hangs off a candidate.
@@ -100,10 +125,14 @@ CANDIDATE_ROWS = (
 )
 
 
-def delete_synthetic(committee: Committee) -> None:
-    """Remove the synthetic committee and everything under it, history rows included; the
+def delete_synthetic(root: Committee) -> None:
+    """Remove the synthetic province and everything under it, history rows included; the
     ledgers refuse deletes, so rows go by raw deletes, children before parents."""
-    chapter_ids = list(Chapter.objects.filter(committee=committee).values_list("pk", flat=True))
+    committees = Committee.objects.filter(path__startswith=root.path)
+    committee_ids = list(committees.values_list("pk", flat=True))
+    chapter_ids = list(
+        Chapter.objects.filter(committee_id__in=committee_ids).values_list("pk", flat=True)
+    )
     candidates = Candidate.objects.filter(chapter_id__in=chapter_ids)
     members = Member.objects.filter(chapter_id__in=chapter_ids)
     for model in CANDIDATE_ROWS:
@@ -113,18 +142,17 @@ def delete_synthetic(committee: Committee) -> None:
     _purge(Position.objects.filter(member__in=members))
     _purge(
         RoleAssignment.objects.filter(
-            Q(committee=committee)
+            Q(committee_id__in=committee_ids)
             | Q(chapter_id__in=chapter_ids)
             | Q(cell__chapter_id__in=chapter_ids)
         )
     )
+    Cell.objects.filter(chapter_id__in=chapter_ids).update(leader=None, deputy_leader=None)
     _purge(members)
     _purge(Cell.objects.filter(chapter_id__in=chapter_ids))
     Chapter.objects.filter(pk__in=chapter_ids).delete()  # cascades to what else hangs off them
     _purge_history(Chapter, chapter_ids)
-    committee_id = committee.pk
-    committee.delete()
-    _purge_history(Committee, [committee_id])
+    _purge(Committee.objects.filter(pk__in=committee_ids))
     get_user_model().objects.filter(username__startswith=USER_PREFIX).delete()
 
 
