@@ -12,6 +12,7 @@ administrator's new value reaches both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -90,14 +91,36 @@ def check_cell(chapter: Chapter, cell: Cell | None) -> None:
 
 def check_unique_identifiers(member: Member) -> None:
     """One active member per citizen ID and per party card (the database checks it too)."""
-    others = Member.objects.active().exclude(pk=member.pk)
-    errors = {}
-    if member.citizen_id and others.filter(citizen_id=member.citizen_id).exists():
-        errors["citizen_id"] = _("Another member on the roll already has this citizen ID.")
-    if member.card_number and others.filter(card_number=member.card_number).exists():
-        errors["card_number"] = _("Another member on the roll already has this party card number.")
+    errors = identifier_conflicts([member])
     if errors:
-        raise field_error(errors, code="duplicate_identifier")
+        raise errors[0]
+
+
+def identifier_conflicts(members: Sequence[Member]) -> dict[int, ValidationError]:
+    """``check_unique_identifiers`` for many rows at once (the import's batches), each as it is
+    about to be saved: by position in ``members``, the error of each row whose citizen ID or
+    party card another active member holds, on record (the rows of ``members`` aside) or
+    earlier in the list. One query per identifier, whatever the number of rows."""
+    others = Member.objects.active().exclude(pk__in=[m.pk for m in members if m.pk])
+    messages = {
+        "citizen_id": _("Another member on the roll already has this citizen ID."),
+        "card_number": _("Another member on the roll already has this party card number."),
+    }
+    errors: dict[int, dict[str, str]] = {}
+    for name, message in messages.items():
+        wanted = {getattr(member, name) for member in members if getattr(member, name)}
+        if not wanted:
+            continue
+        taken = set(others.filter(**{f"{name}__in": wanted}).values_list(name, flat=True))
+        for index, member in enumerate(members):
+            value = getattr(member, name)
+            if value in taken:
+                errors.setdefault(index, {})[name] = message
+            elif value:
+                taken.add(value)
+    return {
+        index: field_error(fields, code="duplicate_identifier") for index, fields in errors.items()
+    }
 
 
 def check_key_dates(member: Member) -> None:

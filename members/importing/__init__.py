@@ -13,10 +13,15 @@ here. Three steps, shared by the pages (members/import_views.py) and ``manage.py
    Rows are matched on citizen ID, then party card number, among the chapter's members on the
    roll; the rules are ``members.checks``, the services' own, run on unsaved rows. A fixed number
    of queries for up to ``LOOKUP_CHUNK`` identifiers.
-3. ``apply_plan(plan, actor=...)`` (``importing.apply``) writes every row through
-   ``members.services`` in ONE transaction: ``member_register(imported=True)`` for a create,
-   ``member_update_details`` for an update. A plan with any error, or any error while writing,
-   imports nothing.
+3. ``apply_plan(plan, actor=..., progress=...)`` (``importing.apply``) writes every row in ONE
+   transaction, in batches of ``BATCH_SIZE`` (``importing.write``): each row goes through the
+   checks and steps of ``members.services`` (those of ``member_register(imported=True)`` for a
+   create, of ``member_update_details`` for an update), the identifiers of a whole batch are
+   checked at once, and members, history rows and ledger entries are written in bulk: a fixed
+   number of queries per batch. A plan with any error, or any refusal while writing, imports
+   nothing. ``batch_import(batch_id=..., actor=..., progress=...)`` does it for a kept upload
+   (what the pages and a background task call); ``progress(done, total)`` follows the
+   batches.
 
 An empty cell never erases what the register holds, so importing the same file twice changes
 nothing the second time. The register's Excel export (``reports.exports``) carries a sheet in
@@ -32,7 +37,6 @@ difference is shown as a note pointing to the movement pages. The template to fi
 
 from members.importing.apply import (
     STALE_AFTER,
-    ImportFailed,
     apply_plan,
     batch_create,
     batch_import,
@@ -54,8 +58,10 @@ from members.importing.columns import (
 from members.importing.plan import LOOKUP_CHUNK, Issue, Plan, RowPlan, plan_import
 from members.importing.read import MAX_BYTES, ImportFileError, Table, read_table
 from members.importing.template import template_workbook
+from members.importing.write import BATCH_SIZE, ImportFailed, Progress
 
 __all__ = [
+    "BATCH_SIZE",
     "COLUMNS",
     "COLUMN_BY_KEY",
     "CREATE",
@@ -71,6 +77,7 @@ __all__ = [
     "ImportFileError",
     "Issue",
     "Plan",
+    "Progress",
     "RowPlan",
     "Table",
     "_header_key",

@@ -9,7 +9,10 @@ the chapter.
 
 The package is split by what changes (``registration``, ``movements``, ``probation``,
 ``annulment``, ``organisation``; ``common`` holds the shared steps); callers use
-``from members import services`` and the names below.
+``from members import services`` and the names below. The import writes many rows at once
+through the services' own halves (``unsaved_member``, ``change_details``, ``start_record``,
+``event_fields``) and checks the identifiers of a whole batch at once
+(``checks.identifier_conflicts``): ``members.importing.write``.
 """
 
 from chapter.documents import Document
@@ -21,9 +24,14 @@ from members.services.common import (
     DETAIL_FIELDS,
     KEY_DATE_FIELDS,
     Kind,
+    Movement,
     Status,
     case_of,
+    event_fields,
     history_reason,
+    prefetch_cases,
+    start_record,
+    unsaved_member,
 )
 from members.services.movements import (
     member_end_exemption,
@@ -43,12 +51,14 @@ from members.services.probation import (
     member_remove_from_probationary_list,
 )
 from members.services.registration import (
+    change_details,
     member_admit,
     member_correct_key_date,
     member_readmit,
     member_register,
     member_transfer_in,
     member_update_details,
+    refuse_fields,
 )
 
 __all__ = [
@@ -58,12 +68,15 @@ __all__ = [
     "KEY_DATE_FIELDS",
     "Document",
     "Kind",
+    "Movement",
     "Status",
     "TransitionNotAllowed",
     "annul_refusal",
     "case_of",
     "cell_save",
+    "change_details",
     "chapter_create",
+    "event_fields",
     "history_reason",
     "latest_entry",
     "member_admit",
@@ -85,6 +98,10 @@ __all__ = [
     "member_transfer_in",
     "member_transfer_out",
     "member_update_details",
+    "prefetch_cases",
+    "refuse_fields",
     "role_assign",
     "role_end",
+    "start_record",
+    "unsaved_member",
 ]

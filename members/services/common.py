@@ -71,8 +71,26 @@ def lock(member_id: int) -> Member:
 def record(
     member: Member, movement: Movement, *, actor, reason: str = "", fields=()
 ) -> MemberEvent:
-    """Steps 3 and 4: save the locked row and append its event, in the caller's transaction."""
+    """Steps 3 and 4: save the locked row and append its event, in the caller's transaction.
+
+    The import writes its new members in bulk through the same two halves (``start_record``,
+    ``event_fields``; ``members.importing.write``): a step added here is added there too."""
     from_status = member.status
+    changed = start_record(member, movement, actor=actor, reason=reason, fields=fields)
+    if member.pk:
+        member.save(update_fields=[*changed, "updated_at"])
+    else:
+        member.save()
+    return MemberEvent.objects.create(
+        **event_fields(member, movement, from_status=from_status, actor=actor)
+    )
+
+
+def start_record(
+    member: Member, movement: Movement, *, actor, reason: str = "", fields=()
+) -> set[str]:
+    """Step 3 before the save: the move checked against the transition table, status and cell
+    set, the actor and reason handed to django-simple-history. Returns the fields to save."""
     changed = set(fields)
     if movement.status is not None:
         checks.check_transition(member, movement.status)
@@ -83,26 +101,27 @@ def record(
         changed.add("cell")
     member._history_user = actor
     member._change_reason = history_reason(reason or movement.note or Kind(movement.kind).label)
-    if member.pk:
-        member.save(update_fields=[*changed, "updated_at"])
-    else:
-        member.save()
-    return MemberEvent.objects.create(
-        member=member,
-        kind=movement.kind,
-        effective_date=movement.effective_date,
-        from_status=from_status or "",
-        status=movement.status,
-        cell=member.cell if movement.sets_cell else None,
-        document_kind=movement.document.kind,
-        document_number=movement.document.number,
-        document_date=movement.document.date,
-        issuing_body=movement.document.issuing_body,
-        counterpart=movement.counterpart,
-        note=movement.note,
-        data=movement.data,
-        actor=actor if getattr(actor, "pk", None) else None,
-    )
+    return changed
+
+
+def event_fields(member: Member, movement: Movement, *, from_status: str, actor) -> dict:
+    """Step 4: the fields of the movement's ledger entry for ``member`` (saved)."""
+    return {
+        "member": member,
+        "kind": movement.kind,
+        "effective_date": movement.effective_date,
+        "from_status": from_status or "",
+        "status": movement.status,
+        "cell": member.cell if movement.sets_cell else None,
+        "document_kind": movement.document.kind,
+        "document_number": movement.document.number,
+        "document_date": movement.document.date,
+        "issuing_body": movement.document.issuing_body,
+        "counterpart": movement.counterpart,
+        "note": movement.note,
+        "data": movement.data,
+        "actor": actor if getattr(actor, "pk", None) else None,
+    }
 
 
 def new_member(
@@ -114,6 +133,25 @@ def new_member(
     movement: Movement,
     actor,
 ) -> Member:
+    member = unsaved_member(
+        chapter=chapter, cell=cell, status=status, details=details, movement=movement
+    )
+    checks.check_unique_identifiers(member)
+    record(member, movement, actor=actor)
+    return member
+
+
+def unsaved_member(
+    *,
+    chapter: Chapter,
+    cell: Cell | None,
+    status: str,
+    details: dict[str, Any],
+    movement: Movement,
+) -> Member:
+    """A new member's row, checked and not saved: every check of ``new_member`` but the
+    uniqueness of the identifiers, which the caller makes (one row, or a whole batch with
+    ``checks.identifier_conflicts``). ``movement`` gets the status and cell ``record`` sets."""
     unknown = set(details) - set(DETAIL_FIELDS) - set(KEY_DATE_FIELDS)
     if unknown:
         raise ValueError(f"not member fields: {sorted(unknown)}")
@@ -126,10 +164,8 @@ def new_member(
     checks.validate_fields(member)
     checks.check_key_dates(member)
     checks.check_on_the_roll_date(member, status, movement.effective_date)
-    checks.check_unique_identifiers(member)
-    member.status = ""  # set by _record, through the transition table
+    member.status = ""  # set by record, through the transition table
     movement.status, movement.cell, movement.sets_cell = status, cell, True
-    record(member, movement, actor=actor)
     return member
 
 
@@ -190,6 +226,23 @@ def case_of(member: Member):
     if not hasattr(member, "_case_of"):
         member._case_of = member.admission_cases.order_by("-pk").first()
     return member._case_of
+
+
+def prefetch_cases(members) -> None:
+    """``case_of`` for many members at once (the import's batches): one query."""
+    members = [member for member in members if not hasattr(member, "_case_of")]
+    if not members:
+        return
+    relation = Member._meta.get_field("admission_cases")
+    link = relation.field.attname
+    latest = {}
+    cases = relation.related_model._default_manager.filter(
+        **{f"{link}__in": [member.pk for member in members]}
+    )
+    for case in cases.order_by("pk"):
+        latest[getattr(case, link)] = case
+    for member in members:
+        member._case_of = latest.get(member.pk)
 
 
 def refuse_case_fields(member: Member, names) -> None:

@@ -337,6 +337,18 @@ def member_update_details(
 ) -> Member:
     """Edit register details (not status, cell or key dates). ``allowed`` narrows the fields,
     e.g. to ``Member.CELL_LEADER_FIELDS`` for a cell leader. Row history keeps the change."""
+    refuse_fields(changes, allowed)
+    member = lock(member_id)
+    changed = change_details(member, changes, actor=actor, reason=reason)
+    if not changed:
+        return member
+    if member.is_active:
+        checks.check_unique_identifiers(member)
+    member.save(update_fields=[*changed, "updated_at"])
+    return member
+
+
+def refuse_fields(changes: dict[str, Any], allowed: tuple[str, ...] = DETAIL_FIELDS) -> None:
     refused = set(changes) - set(allowed)
     if refused:
         raise ValidationError(
@@ -344,19 +356,22 @@ def member_update_details(
             % {"fields": ", ".join(sorted(refused))},
             code="field_not_allowed",
         )
-    member = lock(member_id)
+
+
+def change_details(member: Member, changes: dict[str, Any], *, actor, reason: str = "") -> list:
+    """``member_update_details`` on a locked row, not saved: the fields that differ set and
+    checked, the actor and reason handed to django-simple-history; every check but the
+    uniqueness of the identifiers, which the caller makes (one row, or a batch at once with
+    ``checks.identifier_conflicts``). Returns the changed fields ([] when nothing differs)."""
     changed = [name for name, value in changes.items() if getattr(member, name) != value]
     if not changed:
-        return member
+        return []
     refuse_case_fields(member, changed)
     for name in changed:
         setattr(member, name, changes[name])
     check_first_decision(member)
     checks.validate_fields(member)
     checks.check_key_dates(member)
-    if member.is_active:
-        checks.check_unique_identifiers(member)
     member._history_user = actor
     member._change_reason = history_reason(reason or _("Details updated"))
-    member.save(update_fields=[*changed, "updated_at"])
-    return member
+    return changed

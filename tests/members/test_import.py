@@ -406,7 +406,7 @@ def test_a_former_member_of_the_chapter_is_a_note(chapter, cells):
 # Applying ----------------------------------------------------------------------------------
 
 
-def test_apply_writes_every_row_through_the_services(chapter, cells, secretary):
+def test_apply_writes_every_row_through_the_services_checks(chapter, cells, secretary):
     plan = plan_of(chapter, [ROW, probationary_row()])
     assert importer.apply_plan(plan, actor=secretary)["create"] == 2
     official = Member.objects.get(citizen_id="001180000001")
@@ -621,9 +621,9 @@ def test_a_refusal_while_writing_is_shown_on_the_preview(login, chapter, cells, 
     batch = ImportBatch.objects.get()
     original = importer.apply_plan
 
-    def racing(plan, *, actor):
+    def racing(plan, *, actor, progress=None):
         register_member(ChapterFactory(), citizen_id=ROW["citizen_id"])  # the race
-        return original(plan, actor=actor)
+        return original(plan, actor=actor, progress=progress)
 
     monkeypatch.setattr(importer.apply, "apply_plan", racing)
     # plan_import runs inside the transaction, before the race: the service catches it.
