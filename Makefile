@@ -31,14 +31,18 @@ compile: install
 	@$(MANAGE) compiletranslations --verbosity 0
 
 ## run: install, migrate the SQLite database, load the demo if it is empty, serve on :8000
+## with a background worker beside the server (large exports and imports); Ctrl+C stops both
 run: install compile
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) cleanup_jobs --orphans --verbosity 0
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "  Demo users: bithu (secretary), totruong1..totruong4 (cell leaders), capuy (committee), admin"
 	@echo "  Password: demo"
 	@echo ""
+	@$(MANAGE) db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: install the dev requirements and run the whole suite (honours DATABASE_URL)

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "js_lib_bootstrap5",
     "js_lib_bootstrap_icons",
     "js_lib_htmx",
+    # Background work (large exports and imports): django-tasks, its queue in our database.
+    "django_tasks",
+    "django_tasks_db",
     "chapter",
     "members",
     "admissions",
@@ -234,6 +237,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 12) * 3600
+
+# Background tasks (django-tasks, the backport of Django 6's task framework): queued as rows of
+# this database and run by `manage.py db_worker` (`make run` starts one; README: the worker in
+# production). Progress and the finished file are a `chapter.models.Job` (chapter/jobs.py).
+TASKS = {"default": {"BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A register export or an import of more rows than this runs as a task (the page shows progress).
+BACKGROUND_ROWS = env_int("DJANGO_BACKGROUND_ROWS", 5000)
+# A finished job's file is kept this many days, then deleted (`manage.py cleanup_jobs`).
+JOB_FILE_DAYS = env_int("DJANGO_JOB_FILE_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from chapter import admin as chapter_admin
+from chapter import job_views
 from reports.views import dashboard
 
 urlpatterns = [
@@ -19,6 +20,10 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("ratings/", include("ratings.urls")),
     path("documents/", include("documents.urls")),
+    # Background work (large exports and imports): progress and the file, for its owner only.
+    path("jobs/<uuid:job_id>/", job_views.job_page, name="job"),
+    path("jobs/<uuid:job_id>/progress/", job_views.job_progress, name="job-progress"),
+    path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job-download"),
     # No self-service password reset: e-mail is out of scope, the administrator resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

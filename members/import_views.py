@@ -2,11 +2,14 @@
 
 The secretary or deputy of a chapter (``access.chapters_managed_by``) uploads a file; it is kept
 as an ``ImportBatch`` and the preview plans it against the register as it is now. Only a POST on
-the preview imports, all rows in one transaction; any error imports nothing.
+the preview imports, all rows in one transaction; any error imports nothing. A file of more
+than ``settings.BACKGROUND_ROWS`` rows is imported the same way by a background task
+(``members.tasks``), the job's page showing its progress.
 """
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from members import access, importing
+from members import access, importing, tasks
 from members.import_forms import ImportUploadForm
 from members.models import ImportBatch
 
@@ -83,6 +86,9 @@ def import_preview(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     try:
         if request.method == "GET":
             return _preview(request, batch, importing.batch_plan(batch))
+        rows = _row_count(request, batch)
+        if rows > settings.BACKGROUND_ROWS:
+            return redirect(tasks.start_register_import(request, batch, rows))
         plan = importing.batch_import(batch_id=batch.pk, actor=request.user)
     except importing.ImportFailed as failure:
         return _preview(request, batch, failure.plan, failure=failure.issues)
@@ -101,6 +107,16 @@ def import_preview(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     return redirect("members:member-list")
 
 
+def _row_count(request: HttpRequest, batch: ImportBatch) -> int:
+    """The file's rows as its preview counted them (the confirmation form carries the number:
+    it only chooses between importing now and in the background, both with the same checks);
+    without it, the file is read again."""
+    rows = request.POST.get("rows", "")
+    if rows.isdigit() and len(rows) < 10:
+        return int(rows)
+    return len(importing.read_table(batch.filename, bytes(batch.content)).rows)
+
+
 def _preview(request: HttpRequest, batch: ImportBatch, plan: importing.Plan, failure=None):
     counts = plan.counts()
     show = request.GET.get("show")
@@ -116,6 +132,7 @@ def _preview(request: HttpRequest, batch: ImportBatch, plan: importing.Plan, fai
         "page": page,
         "to_write": counts[importing.CREATE] + counts[importing.UPDATE],
         "failure": failure,
+        "background_rows": settings.BACKGROUND_ROWS,
     }
     return render(request, "members/import_preview.html", context, status=200)
 

@@ -235,19 +235,37 @@ REGISTER_WIDTHS = (
 )  # fmt: skip
 
 
+def register_filename(day: date) -> str:
+    return f"so-danh-sach-dang-vien-{day.isoformat()}.xlsx"
+
+
 def register_response(scope: QuerySet[Member], day: date, *, scope_label: str) -> FileResponse:
     """The book (first sheet) and the list to import (second), filled in one pass."""
+    return _response(register_workbook(scope, day, scope_label=scope_label), register_filename(day))
+
+
+def register_workbook(
+    scope: QuerySet[Member], day: date, *, scope_label: str, progress=None
+) -> Workbook:
+    """The register's workbook, written (not yet saved): members are read ``CHUNK`` at a time
+    with their movements prefetched per chunk (a fixed number of queries per chunk), and
+    ``progress(rows)`` is called after each chunk (``reports.tasks``: the job's progress)."""
     workbook = Workbook(write_only=True)
     ws = _book_sheet(workbook, day, scope_label)
     listing = _list_sheet(workbook, day)
     members = register_members(scope, day).iterator(chunk_size=CHUNK)
-    listed = 0
+    listed = number = 0
+    active = Member.ACTIVE_STATUSES
     for number, member in enumerate(members, start=1):
         ws.append(register_row(ws, number, member, day))
-        if member.status_on in Member.ACTIVE_STATUSES:
+        if member.status_on in active:
             listed += 1
             listing.append(list_row(listing, listed, member, day))
-    return _response(workbook, f"so-danh-sach-dang-vien-{day.isoformat()}.xlsx")
+        if progress is not None and number % CHUNK == 0:
+            progress(number)
+    if progress is not None:
+        progress(number)
+    return workbook
 
 
 def _book_sheet(workbook: Workbook, day: date, scope_label: str) -> Worksheet:

@@ -11,9 +11,10 @@ from datetime import timedelta
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_safe
 from members import access
 from members.models import Member
 from ratings import queries as rating_queries
-from reports import exports, queries
+from reports import exports, queries, tasks
 from reports.dashboard import summary
 from reports.forms import ReportForm
 
@@ -229,7 +230,16 @@ def export_figures(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def export_register(request: HttpRequest) -> HttpResponse:
+    """The register workbook. A scope of several chapters with more than
+    ``settings.BACKGROUND_ROWS`` members is a background job (``reports.tasks``) whose page shows
+    its progress and offers the file; one chapter or cell (at most about a thousand members) is
+    written at once, with no count first."""
     form, chapters = _export_form(request)
+    scope_label = _scope_label(form, chapters)
+    data = form.cleaned_data
+    several = len(chapters) > 1 and not data.get("chapter") and not data.get("cell")
+    if several and form.scope().count() > settings.BACKGROUND_ROWS:
+        return redirect(tasks.start_register_export(request, form, scope_label))
     return exports.register_response(
-        form.scope(), form.cleaned_data["as_of"], scope_label=_scope_label(form, chapters)
+        form.scope(), form.cleaned_data["as_of"], scope_label=scope_label
     )

@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks import task
 
 from admissions import access as admission_access
 from admissions import steps
@@ -48,6 +49,7 @@ SUPERUSER_ONLY = {
     "members.roleassignment",
     "members.committee",
     "chapter.rulevalue",
+    "django_tasks_database.dbtaskresult",  # the background task queue (read-only there)
 }
 
 Expect = Callable[[str, str], set]
@@ -553,6 +555,42 @@ def _import_preview(world: World, url_for) -> list[Case]:
     return cases
 
 
+@task()
+def queued_work(job_id: int) -> None:
+    """A task the matrix queues (never run): a job and django-tasks' row for the admin."""
+
+
+def world_job(world: World):
+    """A finished background job of the secretary's with its file (chapter/jobs.py), made for
+    the test asking (each test's rows are rolled back); its task's row in django-tasks' queue is
+    what the admin's task pages show."""
+    from django.core.files.base import ContentFile
+
+    from chapter import jobs
+    from chapter.models import Job
+
+    owner = world.users["secretary"]
+    job = jobs.start(owner=owner, kind="test", title="Sổ đảng viên", task=queued_work)
+    job.file.save("ket-qua.txt", ContentFile(b"text"), save=False)
+    job.filename, job.status = "ket-qua.txt", Job.Status.DONE
+    job.save()
+    return job
+
+
+def _job(world: World, url_for) -> list[Case]:
+    """A background job's page, progress and file: its owner and a superuser only."""
+    job = world_job(world)
+    done = 286 if "progress" in url_for(job_id=job.public_id) else 200  # htmx: stop polling
+    seen = ("secretary", "superuser")
+    return [
+        Case(
+            url_for(job_id=job.public_id),
+            "owner's job",
+            safe_only(lambda role: done if role in seen else 404),
+        )
+    ]
+
+
 def _candidates(world: World):
     for key in ("A-POOL", "A-DOSSIER_OPEN", "A-CHAPTER_APPROVED", "A-ADMITTED", "B-POOL", "C-POOL"):
         yield key, world.candidates[key]
@@ -810,6 +848,33 @@ def _chapter_document_preview(world: World, url_for) -> list[Case]:
     return cases
 
 
+def _unit_index(role: str) -> int | str:
+    """The committee unit pages (reports/unit_views.py): committee officers and superusers only;
+    with one committee (the world has one root), its page."""
+    return "redirect" if role.startswith("committee_officer") or role == "superuser" else 404
+
+
+def _unit_pages(world: World, url_for) -> list[Case]:
+    """Each committee's unit page: 200 for an officer whose subtree holds it (and the
+    superuser), 404 for everyone else, secretaries and cell leaders included; the htmx search."""
+    cases = []
+    for key, committee in world.committees.items():
+
+        def rule(role, key=key):
+            officer = role.startswith("committee_officer") and key in REACHES[role].committees
+            return 200 if officer or role == "superuser" else 404
+
+        url = url_for(public_id=committee.public_id)
+        cases.append(Case(url, f"committee {key}", safe_only(rule)))
+        if key == "C1":
+            hx = {"HX-Request": "true"}
+            cases.append(Case(url + "?q=zzleak", "htmx search", safe_only(rule), (GET,), hx))
+            cases.append(Case(url + "?q=Chi&page=2", "search page 2", safe_only(rule), (GET,)))
+    unknown = url_for(public_id="00000000-0000-4000-8000-000000000000")
+    cases.append(Case(unknown, "unknown committee", safe_only(lambda role: 404)))
+    return cases
+
+
 def _fixed(rule: Expect) -> Callable[[World, str], list[Case]]:
     return lambda world, url: [Case(url, "page", rule)]
 
@@ -878,6 +943,11 @@ APP_RULES: dict[str, object] = {
     "reports:people": _people,
     "reports:export-figures": _export,
     "reports:export-register": _export,
+    "reports:units": _fixed(safe_only(lambda role: _unit_index(role))),
+    "reports:unit": _url_cases(_unit_pages),
+    "job": _url_cases(_job),
+    "job-progress": _url_cases(_job),
+    "job-download": _url_cases(_job),
     "ratings:index": _fixed(safe_only(lambda role: 200)),
     "ratings:chapter-year": _url_cases(_rating_year),
     "ratings:badges": _badge_list(export=False),
@@ -994,6 +1064,8 @@ def admin_objects(world: World, model) -> list[tuple[str, object, Scope | None]]
     here = elsewhere = unscoped = None
     if model is get_user_model():
         rows = [world.users["secretary"], world.users["secretary_elsewhere"]]
+    elif model._meta.label_lower == "django_tasks_database.dbtaskresult":
+        rows = [model._default_manager.get(id=world_job(world).task_id)]
     else:
         rows = list(model._default_manager.all()[:400])
     for obj in rows:

@@ -1,0 +1,69 @@
+"""Background work of the reports: the register export of a large scope (``chapter.jobs``).
+
+``export_register`` (the view) starts ``register_export`` for a scope of more than
+``settings.BACKGROUND_ROWS`` members. The task runs in the worker: it checks the owner's scope
+again with the parameters of the request (a role ended since is a refusal, never a leak), writes
+the same workbook as the download, streaming members ``CHUNK`` at a time into a temporary file
+on disk, and keeps it on the job for its owner.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from chapter import jobs
+from chapter.replica import reading_from_replica
+from members import access
+from reports import exports
+from reports.forms import ReportForm
+
+KIND = "register_export"
+
+
+def start_register_export(request, form: ReportForm, scope_label: str):
+    """Create the job for the register of ``form``'s scope and enqueue it; returns the job."""
+    day = form.cleaned_data["as_of"]
+    title = _("Member register (7-HSĐV) as of %(day)s: %(scope)s") % {
+        "day": day.strftime("%d/%m/%Y"),
+        "scope": scope_label,
+    }
+    return jobs.start(
+        owner=request.user,
+        kind=KIND,
+        title=title,
+        task=register_export,
+        parameters={"report": form.params(), "scope_label": scope_label},
+        total=form.scope().count(),
+    )
+
+
+@task()
+def register_export(job_id: int) -> int:
+    """Write the register of the job's scope; returns the number of rows."""
+    with jobs.running(job_id) as job:
+        owner, params = job.owner, job.parameters
+        if not owner.is_active or not access.has_reach(owner):
+            raise jobs.JobRefused(_("You no longer have a role that reads this register."))
+        form = ReportForm(params.get("report", {}), user=owner)
+        if not form.is_valid():
+            raise jobs.JobRefused(_("This chapter or cell is no longer in your scope."))
+        day = form.cleaned_data["as_of"]
+        with tempfile.TemporaryDirectory(prefix="register-") as folder:
+            path = Path(folder) / "register.xlsx"
+            with reading_from_replica():
+                workbook = exports.register_workbook(
+                    form.scope(),
+                    day,
+                    scope_label=params.get("scope_label", ""),
+                    progress=lambda done: jobs.progress(job, done),
+                )
+                workbook.save(path)
+            rows = job.done
+            job.total = rows
+            jobs.finish(job, path=path, filename=exports.register_filename(day))
+        return rows
+    return 0
