@@ -5,25 +5,25 @@
 ``status_on``, ``cell_on_id``, ``temporary_on`` and ``exemption_on`` (1 or 0) — for
 ``reports.queries`` to GROUP BY (figures) or to filter members with (``people()``).
 
-A past day reads the ledger (``MemberEvent``, standing entries only) in ONE grouped pass: for
-each member and each family of entries (status, cell, temporary transfer, exemption) the latest
-entry up to the day by (effective date, id), found as the MAX of a sortable text key
-"YYYY-MM-DD" + the id on 12 digits + the value, so one GROUP BY gives all four (the same answer
-as ``MemberQuerySet.as_of``'s four correlated subqueries, tests/reports/test_roll.py). On
-PostgreSQL the index ``members_event_as_of`` (member, effective date, id, with the columns read)
-feeds that GROUP BY in member order without a sort.
-
-Today is read from the member rows' stored state (``Member.status``, ``cell``,
+Members with no ledger entry dated after the day (all of them for today: future dates are
+refused) are read from their rows' stored state (``Member.status``, ``cell``,
 ``is_temporarily_out``, ``is_exempted``), which the services keep equal to the ledger's latest
-entries (future dates are refused); tests/reports/test_roll.py checks that equality on random
-histories.
+standing entries (tests/members/test_ledger.py and tests/reports/test_roll.py check it on random
+histories). The others — those who moved after the day — are read from the ledger in ONE
+grouped pass (``ledger_sql``): for each member and each family of entries (status, cell,
+temporary transfer, exemption) the latest standing entry up to the day by (effective date, id),
+found as the MAX of a sortable text key "YYYY-MM-DD" + the id on 12 digits + the value, so one
+GROUP BY gives all four — the answer of ``MemberQuerySet.as_of``'s four correlated subqueries
+(tests/reports/test_roll.py compares them on many days). Today costs a scan of the scope's rows;
+a past day adds the entries dated after it (the index on the effective date) and those members'
+earlier entries (the index on member and date).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from members.models import Member, MemberEvent
@@ -115,6 +115,11 @@ MEMBER_COLUMNS = (
     "religion",
     "general_education",
     "political_theory",
+    # party age (members.models.party_age.band_sql)
+    "first_admission_decision_date",
+    "admission_decision_date",
+    "ceremony_date",
+    "earlier_interruption_months",
 )
 
 
@@ -145,7 +150,21 @@ def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     return sql, [*params, adapt_date(scope, day), *ledger_params]
 
 
+# PostgreSQL, for these reporting queries only: the grouped roll of a province (a few hundred MB
+# at most) hashed in memory rather than sorted on disk, and no JIT compilation (half a second
+# of compiling for a query that runs once).
+POSTGRESQL_SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+
+
 def fetch(scope: QuerySet, sql: str, params) -> list[tuple]:
-    with connections[scope.db].cursor() as cursor:
+    """Run a reporting query on the scope's database (the replica when the router says so)."""
+    connection = connections[scope.db]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(using=scope.db), connection.cursor() as cursor:
+        for setting in POSTGRESQL_SETTINGS:
+            cursor.execute(setting)
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -163,14 +163,16 @@ def _completed_months(vendor: str, start: str, end: str) -> str:
 
 
 def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
-    """``SELECT id, band`` for each member of the relation ``roll`` (columns ``id`` and
-    ``status_on``, those on the roll at the end of ``day``): the band (``BAND_MONTHS``, or
-    ``NO_BAND``) of ``compute``'s party age, from one grouped reading of the ledger.
+    """``SELECT id, band`` for each member of the relation ``roll`` (those on the roll at the end
+    of ``day``: ``id``, ``status_on`` and the member's ``first_admission_decision_date``,
+    ``admission_decision_date``, ``ceremony_date``, ``earlier_interruption_months``): the band
+    (``BAND_MONTHS``, or ``NO_BAND``) of ``compute``'s party age, set-based.
 
     Only members who ever left the roll or came back (an ``AGE_EXIT_KINDS`` or ``RETURN_KINDS``
-    entry up to the day) read the ledger: their entries are numbered into spans ending at each
-    re-admission (a window's running count); a closed span gives the days off the roll between
-    its first exit and the re-admission's decision, the open one the day party age stopped."""
+    entry up to the day, found by the index on kind and date) read the ledger: their entries are
+    numbered into spans ending at each re-admission (a window's running count); a closed span
+    gives the days off the roll between its first exit and the re-admission's decision, the
+    open one the day party age stopped. Everyone else counts from the start to the day."""
     f = _dates(vendor)
     exits = ", ".join(f"'{kind}'" for kind in sorted(AGE_EXIT_KINDS))
     returns = ", ".join(f"'{kind}'" for kind in sorted(RETURN_KINDS))
@@ -179,11 +181,17 @@ def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
         "THEN e.document_date ELSE e.effective_date END"
     )
     days = f["days_between"].format(x="s.back_on", y="s.left_on")
-    start = "COALESCE(m.first_admission_decision_date, m.admission_decision_date, m.ceremony_date)"
-    end = f["minus_days"].format(x="COALESCE(p.stopped_on, %s)", y="p.days_off")
-    months = f"({_completed_months(vendor, 'q.start_on', 'q.end_on')} - q.adjustment)"
+
+    def start(alias: str) -> str:
+        return (
+            f"COALESCE({alias}.first_admission_decision_date, {alias}.admission_decision_date, "
+            f"{alias}.ceremony_date)"
+        )
+
+    end = f["minus_days"].format(x="COALESCE(g.stopped_on, %s)", y="COALESCE(g.days_off, 0)")
+    months = f"({_completed_months(vendor, 'p.start_on', 'p.end_on')} - p.adjustment)"
     bands = " ".join(
-        f"WHEN {months} < {bound} THEN '{previous}'"
+        f"WHEN q.months < {bound} THEN '{previous}'"
         for (previous, _low), (_name, bound) in pairwise(BAND_MONTHS)
     )
     sql = f"""
@@ -194,41 +202,42 @@ def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
           {bands}
           ELSE '{BAND_MONTHS[-1][0]}' END AS band
         FROM (
-          SELECT p.id, p.status_on, p.start_on, p.adjustment, {end} AS end_on
+          SELECT p.id, p.status_on, p.start_on, p.end_on,
+            CASE WHEN p.end_on < p.start_on THEN 0 ELSE {months} END AS months
           FROM (
-            SELECT r.id AS id, r.status_on AS status_on, {start} AS start_on,
-              COALESCE(m.earlier_interruption_months, 0) AS adjustment,
-              COALESCE(SUM(CASE WHEN s.closed = 1 AND s.left_on >= {start}
-                AND s.back_on > s.left_on THEN {days} ELSE 0 END), 0) AS days_off,
-              MIN(CASE WHEN s.closed = 0 AND s.left_on >= {start} THEN s.left_on END)
-                AS stopped_on
+            SELECT r.id AS id, r.status_on AS status_on, {start("r")} AS start_on,
+              COALESCE(r.earlier_interruption_months, 0) AS adjustment, {end} AS end_on
             FROM {roll} r
-            JOIN members_member m ON m.id = r.id
             LEFT JOIN (
-              SELECT w.member_id, w.span,
-                MIN(CASE WHEN w.kind IN ({exits}) THEN w.effective_date END) AS left_on,
-                MIN(CASE WHEN w.kind IN ({returns}) THEN w.back_on END) AS back_on,
-                MAX(CASE WHEN w.kind IN ({returns}) THEN 1 ELSE 0 END) AS closed
+              SELECT s.member_id,
+                SUM(CASE WHEN s.closed = 1 AND s.left_on >= {start("mm")}
+                  AND s.back_on > s.left_on THEN {days} ELSE 0 END) AS days_off,
+                MIN(CASE WHEN s.closed = 0 AND s.left_on >= {start("mm")} THEN s.left_on END)
+                  AS stopped_on
               FROM (
-                SELECT e.member_id, e.kind, e.effective_date, {back} AS back_on,
-                  COALESCE(SUM(CASE WHEN e.kind IN ({returns}) THEN 1 ELSE 0 END) OVER (
-                    PARTITION BY e.member_id ORDER BY e.effective_date, e.id
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS span
-                FROM members_memberevent e
-                WHERE e.status IS NOT NULL AND e.effective_date <= %s
-                  AND e.kind <> 'ANNULLED'
-                  AND NOT EXISTS (
-                    SELECT 1 FROM members_memberevent a WHERE a.annuls_id = e.id)
-                  AND e.member_id IN (
-                    SELECT o.id FROM {roll} o WHERE o.status_on = 'OFFICIAL')
-                  AND e.member_id IN (
-                    SELECT x.member_id FROM members_memberevent x
-                    WHERE x.kind IN ({exits}, {returns}) AND x.effective_date <= %s)
-              ) w
-              GROUP BY w.member_id, w.span
-            ) s ON s.member_id = r.id
-            GROUP BY r.id, r.status_on, m.first_admission_decision_date,
-              m.admission_decision_date, m.ceremony_date, m.earlier_interruption_months
+                SELECT w.member_id, w.span,
+                  MIN(CASE WHEN w.kind IN ({exits}) THEN w.effective_date END) AS left_on,
+                  MIN(CASE WHEN w.kind IN ({returns}) THEN w.back_on END) AS back_on,
+                  MAX(CASE WHEN w.kind IN ({returns}) THEN 1 ELSE 0 END) AS closed
+                FROM (
+                  SELECT e.member_id, e.kind, e.effective_date, {back} AS back_on,
+                    COALESCE(SUM(CASE WHEN e.kind IN ({returns}) THEN 1 ELSE 0 END) OVER (
+                      PARTITION BY e.member_id ORDER BY e.effective_date, e.id
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS span
+                  FROM members_memberevent e
+                  WHERE e.status IS NOT NULL AND e.effective_date <= %s
+                    AND e.kind <> 'ANNULLED'
+                    AND NOT EXISTS (
+                      SELECT 1 FROM members_memberevent a WHERE a.annuls_id = e.id)
+                    AND e.member_id IN (
+                      SELECT x.member_id FROM members_memberevent x
+                      WHERE x.kind IN ({exits}, {returns}) AND x.effective_date <= %s)
+                ) w
+                GROUP BY w.member_id, w.span
+              ) s
+              JOIN members_member mm ON mm.id = s.member_id
+              GROUP BY s.member_id
+            ) g ON g.member_id = r.id
           ) p
         ) q
     """
