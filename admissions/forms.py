@@ -37,6 +37,7 @@ from chapter.forms import (  # noqa: F401
 )
 from members import access as member_access
 from members.models import Cell, Chapter, Member
+from members.pickers import CellPicker, ChapterPicker, swap_in
 
 St = Candidate.Stage
 WIDE = "col-12"
@@ -114,12 +115,10 @@ class BoardFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs) -> None:
         super().__init__(*args, request=request, **kwargs)
-        chapters = list(member_access.chapters_visible_to(request.user).order_by("name"))
-        self.several_chapters = len(chapters) > 1
+        chapters = member_access.chapters_visible_to(request.user).order_by("name")
+        self.several_chapters = len(chapters[:2]) > 1
         if self.several_chapters:
-            self.filters["chapter"].queryset = Chapter.objects.filter(
-                pk__in=[c.pk for c in chapters]
-            ).order_by("name")
+            self.filters["chapter"].queryset = chapters
         else:
             del self.filters["chapter"]
         self.filters["cell"].queryset = (
@@ -130,6 +129,11 @@ class BoardFilter(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             css = "form-select form-select-sm" if name != "q" else "form-control"
             field.widget.attrs.setdefault("class", css)
+        # A committee's thousands of chapters and cells: searchable pickers (members.pickers).
+        if self.several_chapters:
+            swap_in(self.form.fields["chapter"], ChapterPicker)
+        chapter_field = "chapter" if self.several_chapters else ""
+        swap_in(self.form.fields["cell"], CellPicker, chapter_field=chapter_field)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

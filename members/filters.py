@@ -13,6 +13,7 @@ from chapter.dates import add_months
 from chapter.forms import FIRST_YEAR, LAST_YEAR, YearFilter
 from members import access
 from members.models import Member
+from members.pickers import CellPicker, ChapterPicker, swap_in
 
 Status = Member.Status
 
@@ -122,22 +123,28 @@ class MemberFilter(django_filters.FilterSet):
             data["status"] = ON_THE_ROLL
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user
-        chapters = access.chapters_visible_to(user)
-        self.several_chapters = chapters.count() > 1
+        chapters = access.chapters_visible_to(user).order_by("name")
+        self.chapters = list(chapters[:4])  # the chapter links of the page's header
+        self.several_chapters = len(self.chapters) > 1
+        cells = access.cells_visible_to(user)
         if self.several_chapters:
             self.filters["chapter"].queryset = chapters
-            cells = access.cells_visible_to(user).select_related("chapter")
+            cells = cells.select_related("chapter")
             self.filters["cell"].queryset = cells.order_by("chapter__name", "name")
         else:
             del self.filters["chapter"]
-            self.filters["cell"].queryset = access.cells_visible_to(user)
+            self.filters["cell"].queryset = cells.order_by("name")
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select form-select-sm")
             elif not field.widget.is_hidden:
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        # Thousands of chapters or cells: searchable pickers, never a drop-down of them all.
         if self.several_chapters:
             self.form.fields["cell"].label_from_instance = lambda cell: f"{cell.chapter} · {cell}"
+            swap_in(self.form.fields["chapter"], ChapterPicker)
+        chapter_field = "chapter" if self.several_chapters else ""
+        swap_in(self.form.fields["cell"], CellPicker, chapter_field=chapter_field)
 
     # Methods ---------------------------------------------------------------------------------
 

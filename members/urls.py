@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import import_views, movement_views, organisation_views, views
+from members import import_views, movement_views, organisation_views, pickers, views
 
 app_name = "members"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("new/", views.member_create, name="member-create"),
     path("<uuid:public_id>/", views.member_detail, name="member-detail"),
     path("<uuid:public_id>/edit/", views.member_edit, name="member-edit"),
+    # Searchable chapter and cell pickers: matches in the user's scope (members/pickers.py)
+    path("pick/chapters/", pickers.pick_chapters, name="pick-chapters"),
+    path("pick/cells/", pickers.pick_cells, name="pick-cells"),
     # Import of an existing register from Excel or CSV (members/import_views.py)
     path("import/", import_views.import_upload, name="import"),
     path("import/template.xlsx", import_views.import_template, name="import-template"),

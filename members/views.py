@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -29,6 +29,9 @@ from members.models import Member, MemberEvent
 from members.models.party_age import describe as describe_party_age
 
 PER_PAGE = 50
+# The register counts its matches up to this many; beyond, "more than 10,000" and the pages up to
+# there (a narrower filter or the search reaches the others).
+COUNT_CAP = 10_000
 Status = Member.Status
 
 # Row history: bookkeeping columns that are not the member's data.
@@ -42,24 +45,22 @@ HISTORY_SKIPPED = {"id", "public_id", "created_at", "updated_at"}
 def member_list(request: HttpRequest) -> HttpResponse:
     members = access.members_visible_to(request.user).for_register()
     filterset = MemberFilter(request.GET, queryset=members, request=request)
-    results = filterset.qs.with_party_age()  # one query for the page's party ages (R16)
-    totals = results.aggregate(
-        total=Count("pk"),
-        official=Count("pk", filter=Q(status=Status.OFFICIAL)),
-        probationary=Count("pk", filter=Q(status=Status.PROBATIONARY)),
-    )
-    paginator = Paginator(results, PER_PAGE)
-    paginator.count = totals["total"]  # already counted by the aggregate: no second COUNT
+    results = filterset.qs
+    totals = count_at_most(results, COUNT_CAP)
+    paginator = Paginator(results.with_party_age(), PER_PAGE)  # one query for the party ages
+    paginator.count = min(totals["total"], COUNT_CAP)  # already counted: no second COUNT
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "totals": totals,
+        "capped": totals["total"] > COUNT_CAP,
+        "cap": COUNT_CAP,
         "sort": filterset.form.cleaned_data.get("sort") or "name",
         "can_manage": access.chapters_managed_by(request.user).exists(),
         # The chapter page is one click away when the user sees one or a few chapters.
-        "chapters": list(access.chapters_visible_to(request.user).order_by("name")[:4]),
+        "chapters": filterset.chapters,
     }
     # An htmx swap gets the results only; a history restore needs the whole page.
     headers = request.headers
@@ -68,6 +69,22 @@ def member_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, {**context, "oob": partial})
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def count_at_most(results: QuerySet[Member], cap: int) -> dict[str, int]:
+    """The members of ``results``, official and probationary among them, counted up to
+    ``cap + 1`` rows (one query): a committee's register of a million need not count them all
+    to show its first page. Beyond ``cap``, ``total`` is ``cap + 1`` and the split is not given
+    (None); the reports count the whole scope."""
+    rows = results.order_by().values("status")[: cap + 1]
+    totals = rows.aggregate(
+        total=Count("status"),
+        official=Count("status", filter=Q(status=Status.OFFICIAL)),
+        probationary=Count("status", filter=Q(status=Status.PROBATIONARY)),
+    )
+    if totals["total"] > cap:
+        totals.update(official=None, probationary=None)
+    return totals
 
 
 # A member's record --------------------------------------------------------------------------

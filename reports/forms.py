@@ -2,7 +2,8 @@
 
 Read from the query string (a GET form): ``as_of``, ``from``, ``to`` as ISO dates
 (``2020-02-05``, the public contract) or typed dd/mm/yyyy, and ``chapter`` / ``cell`` by public
-id, chosen among those ``members.access`` lets the user see.
+id, chosen among those ``members.access`` lets the user see (a searchable picker when there are
+many, ``members.pickers``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from chapter.dates import DATE_PLACEHOLDER, DAY_MONTH_YEAR
 from chapter.forms import BoundedDateField, DateKind
 from members import access
 from members.models import Cell, Chapter, Member
+from members.pickers import CellPicker, ChapterPicker, swap_in
 from reports.queries import quarter_start
 
 # Accepted as typed; ISO first so the documented ?as_of=YYYY-MM-DD never reads as day-first.
@@ -82,6 +84,9 @@ class ReportForm(forms.Form):
             empty_label=_("All cells"),
             help_text=_("Members now in the cell."),
         )
+        # A committee's thousands of chapters and cells: searchable pickers (a few: drop-downs).
+        swap_in(self.fields["chapter"], ChapterPicker)
+        swap_in(self.fields["cell"], CellPicker, chapter_field="chapter")
         self.helper = self._helper()
 
     def _helper(self, *, several_chapters: bool = True) -> FormHelper:

@@ -606,8 +606,9 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
     return person
 
 
-# The same whatever the number of members (the header's chapter links are one of them).
-LIST_QUERIES = 10  # with the party ages of the page (one prefetch)
+# The same whatever the number of members: session, user, roles, the header's chapter links,
+# the cells offered, the (capped) count, the page, its party ages (one prefetch), can manage.
+LIST_QUERIES = 9
 DETAIL_QUERIES = 8  # with the yearly ratings (ratings_tags.member_ratings)
 
 
@@ -620,6 +621,57 @@ def test_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(LIST_URL, {"status": "ALL", "sort": "cell"})
     assert response.context["totals"]["total"] == size
+
+
+# A committee officer's register, with a drop-down of a few chapters or a picker of many
+# (members/pickers.py): the chapters offered take the place of "can manage" (no chapter to manage
+# is no query).
+OFFICER_LIST_QUERIES = LIST_QUERIES
+
+
+@pytest.mark.parametrize("chapters", [2, 40])
+def test_an_officers_list_runs_a_fixed_number_of_queries(
+    client, cell, committee_officer, chapters, django_assert_num_queries
+):
+    for _i in range(chapters - 1):
+        other = CellFactory(chapter=ChapterFactory(committee=cell.chapter.committee))
+        register_member(cell=other)
+    register_member(cell=cell)
+    client.force_login(committee_officer)
+    with django_assert_num_queries(OFFICER_LIST_QUERIES):
+        response = client.get(LIST_URL)
+    assert response.context["totals"]["total"] == chapters
+    assert ('role="combobox"' in response.text) is (chapters > 30)
+
+
+def test_each_member_is_rendered_once(login, member, other_member):
+    """One row per member, a table on a screen and a card on a phone (app.css .reg-table)."""
+    page = login("secretary").get(LIST_URL).text
+    for person in (member, other_member):
+        assert page.count(detail_url(person)) == 1
+        assert page.count(person.full_name) == 1
+    assert page.count('<table class="table') == 1
+    assert 'data-label="Party age"' in page  # the label a phone shows beside the value
+
+
+def test_the_count_stops_at_the_cap(login, chapter, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for _i in range(5):
+        register_member(chapter)
+    response = login("secretary").get(LIST_URL)
+    assert response.context["capped"]
+    assert response.context["totals"] == {"total": 4, "official": None, "probationary": None}
+    assert "more than 3 members" in response.text
+    assert response.context["page"].paginator.num_pages == 2  # the pages reach the first 3
+    assert "search or filter to find the others" in response.text
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    response = login("secretary").get(LIST_URL)
+    assert not response.context["capped"]
+    assert response.context["totals"]["total"] == 5
+    assert "5 members" in response.text
 
 
 @pytest.mark.parametrize("moves", [1, 8])
