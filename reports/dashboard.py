@@ -1,9 +1,11 @@
 """What the dashboard (``/``) shows for the user's scope today, each number with its link.
 
-A fixed number of queries whatever the size of the scope: the roll counts (one aggregate), the
-roll by cell (a GROUP BY and the cells' names), this year's movements (one GROUP BY),
-admissions per quarter (one aggregate), candidates by stage (one GROUP BY) and the due-soon
-deadlines (``admissions.queries.due_soon``, prefetched).
+A fixed number of queries whatever the size of the scope: the roll counts with the roll by
+child unit of the committee tree, by chapter or by cell (``queries.roll_and_units``: one grouped
+query and the names; never a list of every chapter), this year's movements (one GROUP BY),
+admissions per quarter (one aggregate), candidates by stage (one GROUP BY) and the first
+due-soon deadlines with their count (``admissions.queries.due_soon``: two queries on the stored
+due dates).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from admissions import access as admissions_access
 from admissions.forms import BEFORE_CEREMONY
@@ -42,14 +45,20 @@ def _quarter_label(first: date) -> str:
 
 def summary(user, today: date) -> dict[str, Any]:
     scope = access.members_visible_to(user)
-    chapters = list(access.chapters_visible_to(user).order_by("name"))
-    counts = queries.roll_counts(scope, today)
+    visible = access.chapters_visible_to(user).order_by("name")
+    chapters = list(visible[: queries.MAX_LISTED_CHAPTERS + 1])
+    chapter_count = len(chapters)
+    if chapter_count > queries.MAX_LISTED_CHAPTERS:
+        chapter_count = visible.count()
+    counts, units = queries.roll_and_units(
+        scope, today, chapter_count=chapter_count, units=queries.unit_tops(user)
+    )
     year = queries.in_period(scope, date(today.year, 1, 1), today)
     return {
-        "scope_label": access.describe_scope(user, chapters),
+        "scope_label": _scope_label(user, chapters, chapter_count),
         "today": today,
         "roll": _roll(counts, today),
-        **_units(scope, today, several_chapters=len(chapters) > 1),
+        **_units(units, today),
         "ages": charts.bars(
             (capfirst(str(label)), counts[f"age:{band}"], _people("age", as_of=today, value=band))
             for band, label in queries.AGE_BAND_CHOICES
@@ -95,17 +104,33 @@ def _roll(counts: dict[str, int], today: date) -> list[tuple[str, int, str, str]
     ]
 
 
-def _units(scope, today: date, *, several_chapters: bool) -> dict[str, Any]:
-    """Members by cell; by chapter for a user who sees several (a committee's cells are many)."""
-    if several_chapters:
-        breakdown, title = queries.by_chapter(scope, today), _("Members by chapter")
-    else:
-        breakdown, title = queries.by_cell(scope, today), _("Members by cell")
+def _scope_label(user, chapters: list, chapter_count: int) -> str:
+    if chapter_count > len(chapters) and not access.reach_of(user).is_superuser:
+        return ngettext("%(count)d chapter", "%(count)d chapters", chapter_count) % {
+            "count": chapter_count
+        }
+    return access.describe_scope(user, chapters)
+
+
+UNIT_TITLES = {
+    "by_unit": gettext_lazy("Members by unit"),
+    "by_chapter": gettext_lazy("Members by chapter"),
+    "by_cell": gettext_lazy("Members by cell"),
+}
+
+
+def _units(breakdown: queries.Breakdown, today: date) -> dict[str, Any]:
+    """Members by child unit of the officer's committees (each bar links to the unit's page),
+    by chapter for a user who sees a few, by cell for one chapter."""
     bars = charts.bars(
-        (row.label, row.count, _people(breakdown.figure, as_of=today, value=row.value))
+        (
+            row.label,
+            row.count,
+            row.url or _people(breakdown.figure, as_of=today, value=row.value),
+        )
         for row in breakdown.rows
     )
-    return {"cells": bars, "cells_title": title}
+    return {"cells": bars, "cells_title": str(UNIT_TITLES[breakdown.figure])}
 
 
 def _quarters(rows) -> list[charts.Bar]:

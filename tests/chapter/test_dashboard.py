@@ -171,11 +171,11 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     client, size, candidates, django_assert_num_queries
 ):
     client.force_login(_scope_of(size, candidates))
-    # session, user, roles, chapters; roll; year; by cell + names; quarters; stages;
-    # due soon: the first rows and their count (stored due dates), the working-day calendar;
-    # next year's badges: members + their ledger entries (ratings.badges); temporary transfers
-    # overstayed
-    with django_assert_num_queries(16):
+    # session, user, roles, chapters; the roll with its cells (one grouped query) + the cells'
+    # names; year; quarters; stages; due soon: the first rows and their count (stored due
+    # dates), the working-day calendar; next year's badges: members + their ledger entries
+    # (ratings.badges); temporary transfers overstayed
+    with django_assert_num_queries(15):
         response = client.get("/")
     assert response.context["roll"][0][1] == size + 3
     assert response.context["candidates_open"] == candidates
