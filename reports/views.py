@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
 from members import access
@@ -62,9 +62,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _form(request: HttpRequest) -> tuple[ReportForm, list]:
-    """The bound parameters form, the user's chapters; 404 for a chapter or cell out of scope."""
+    """The bound parameters form, the user's chapters (all of them only for a scope of at most
+    ``queries.MAX_LISTED_CHAPTERS``: ``form.chapter_count`` says how many); 404 for a chapter or
+    cell out of scope."""
     form = ReportForm(request.GET, user=request.user)
-    chapters = list(access.chapters_visible_to(request.user).order_by("name"))
+    visible = access.chapters_visible_to(request.user).order_by("name")
+    chapters = list(visible[: queries.MAX_LISTED_CHAPTERS + 1])
+    form.chapter_count = len(chapters)
+    if len(chapters) > queries.MAX_LISTED_CHAPTERS:
+        form.chapter_count = visible.count()
     form.show_chapter_choice(len(chapters) > 1)
     if not form.is_valid():
         form.raise_if_out_of_scope()
@@ -77,20 +83,32 @@ def _scope_label(form: ReportForm, chapters: list) -> str:
         return f"{data['cell'].name} · {data['cell'].chapter.name}"
     if data.get("chapter"):
         return data["chapter"].name
+    if form.chapter_count > len(chapters) and not access.reach_of(form.user).is_superuser:
+        count = form.chapter_count
+        return ngettext("%(count)d chapter", "%(count)d chapters", count) % {"count": count}
     return access.describe_scope(form.user, chapters)
 
 
 def _figures(form: ReportForm) -> dict:
     """What the page and the figures workbook show: the roll on the day, the period's
-    movements, and the roll at the period's start and end."""
+    movements, and the roll at the period's start and end. A scope of many chapters is shown
+    by child unit of the committee tree, its cells only for a scope of a few chapters."""
     data, scope = form.cleaned_data, form.scope()
     opening_day = data["from"] - timedelta(days=1)
+    narrowed = bool(data.get("chapter") or data.get("cell"))
+    units = None
+    if not narrowed and form.chapter_count > queries.MAX_LISTED_CHAPTERS:
+        units = queries.unit_tops(form.user) or None
+    with_cells = narrowed or form.chapter_count <= queries.MAX_CELL_CHAPTERS
+    snapshot = queries.as_of(
+        scope, data["as_of"], access.cells_visible_to(form.user), units=units, with_cells=with_cells
+    )
     return {
-        "snapshot": queries.as_of(scope, data["as_of"], access.cells_visible_to(form.user)),
+        "snapshot": snapshot,
         "period": queries.in_period(scope, data["from"], data["to"]),
         "opening_day": opening_day,
-        "opening": queries.on_roll(scope, opening_day).count(),
-        "closing": queries.on_roll(scope, data["to"]).count(),
+        "opening": queries.roll_count(scope, opening_day),
+        "closing": queries.roll_count(scope, data["to"]),
     }
 
 
@@ -135,7 +153,7 @@ def _value(figure: str, raw: str | None) -> str | None:
     value = raw or queries.NO_VALUE
     if "\x00" in value or len(value) > MAX_VALUE_LENGTH:
         raise Http404
-    if figure == "by_chapter" or (
+    if figure in ("by_chapter", "by_unit") or (
         figure == "by_cell" and value not in (queries.NO_VALUE, queries.OTHER_VALUE)
     ):
         try:
@@ -158,6 +176,11 @@ def _value_label(user, figure: str, value: str | None) -> str:
         return ""
     if figure == "by_chapter":
         found = access.chapters_visible_to(user).filter(public_id=value).values_list("name")
+    elif figure == "by_unit":
+        found = access.committees_visible_to(user).filter(public_id=value).values_list("name")
+        found = found.union(
+            access.chapters_visible_to(user).filter(public_id=value).values_list("name")
+        )
     elif figure == "by_cell" and value not in (queries.NO_VALUE, queries.OTHER_VALUE):
         found = access.cells_visible_to(user).filter(public_id=value).values_list("name")
     else:
