@@ -102,6 +102,11 @@ class CommitteeAdmin(AuditedAdmin):
     def tree_name(self, obj: Committee) -> str:
         return indented(obj)
 
+    def get_fields(self, request, obj=None):
+        # The parent chooser lists every committee: only for those who may change the tree.
+        fields = super().get_fields(request, obj)
+        return fields if request.user.is_superuser else [f for f in fields if f != "parent"]
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # treebeard deletes a node's whole subtree: only a committee with none under it goes.
         if obj is not None and obj.numchild:

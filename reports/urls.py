@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import unit_views, views
 
 app_name = "reports"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("figures.xlsx", views.export_figures, name="export-figures"),
     path("register.xlsx", views.export_register, name="export-register"),
+    path("units/", unit_views.unit_index, name="units"),
+    path("units/<uuid:public_id>/", unit_views.unit_detail, name="unit"),
 ]

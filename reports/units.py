@@ -1,0 +1,203 @@
+"""Committee unit pages (issue 14): a committee's child units with today's figures.
+
+The child units of a committee are the committees directly under it and the chapters hanging
+directly on it; each unit's figures cover its whole subtree. Everything is set-based and the
+page runs a fixed number of queries whatever the size of the tree:
+
+- the child committees and the chapters, counted and sliced for the page (four queries);
+- the members on the roll of the whole subtree, one GROUP BY on the chapter's committee path
+  (and on the chapter for the chapters listed on the page); a unit's figures are the sum of the
+  rows whose committee path starts with the unit's path;
+- the open admission cases, the same GROUP BY.
+
+Today's figures come from ``Member.status`` and ``Candidate.stage``: the services keep them equal
+to the ledger for today (figures as of a past date are the report's, ``reports.queries``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.utils.translation import gettext_lazy as _
+
+from admissions.models import Candidate
+from members.access import Reach, in_subtrees
+from members.models import Chapter, Committee, Member
+
+St = Candidate.Stage
+PER_PAGE = 50
+
+# The open cases in four groups, in the order of the pipeline.
+CANDIDATE_GROUPS = {
+    "pool": (_("Pool and awareness course"), (St.POOL, St.SYMPATHISER, St.COURSE_DONE)),
+    "dossier": (
+        _("Dossier and chapter vote"),
+        (St.DOSSIER_OPEN, St.BACKGROUND_VERIFIED, St.INTRODUCED),
+    ),
+    "committee": (
+        _("Awaiting the committee's decision"),
+        (St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED, St.CONFIRMATION_VOTED),
+    ),
+    "probation": (_("Admitted, on probation"), (St.ADMISSION_DECIDED, St.ADMITTED)),
+}
+OPEN_STAGES = tuple(stage for _label, stages in CANDIDATE_GROUPS.values() for stage in stages)
+FIGURES = ("roll", "official", "probationary", *CANDIDATE_GROUPS, "overdue")
+
+
+@dataclass
+class Figures:
+    values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIGURES, 0))
+
+    def add(self, row: dict) -> None:
+        for name in FIGURES:
+            self.values[name] += row.get(name, 0)
+
+    def __getitem__(self, name: str) -> int:
+        return self.values[name]
+
+    @property
+    def by_group(self) -> list[int]:
+        """The open cases of each group of CANDIDATE_GROUPS, in order."""
+        return [self.values[name] for name in CANDIDATE_GROUPS]
+
+
+@dataclass
+class Unit:
+    """A row of the table: a committee (its whole subtree) or a chapter."""
+
+    obj: Committee | Chapter
+    figures: Figures = field(default_factory=Figures)
+
+    @property
+    def is_committee(self) -> bool:
+        return isinstance(self.obj, Committee)
+
+
+class ChildUnits(Sequence):
+    """The child committees, then the chapters, each by name: sliced by the paginator with one
+    query per kind of unit (and one count each)."""
+
+    def __init__(self, committees: QuerySet[Committee], chapters: QuerySet[Chapter]) -> None:
+        self.committees = committees.order_by("name", "pk")
+        self.chapters = chapters.order_by("name", "pk")
+        self._counts: tuple[int, int] | None = None
+
+    def counts(self) -> tuple[int, int]:
+        if self._counts is None:
+            self._counts = (self.committees.count(), self.chapters.count())
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        committees, _chapters = self.counts()
+        rows: list[Committee | Chapter] = list(
+            self.committees[min(start, committees) : min(stop, committees)]
+        )
+        rows += list(self.chapters[max(start - committees, 0) : max(stop - committees, 0)])
+        return rows
+
+
+def child_units(node: Committee, search: str = "") -> ChildUnits:
+    """The units directly under ``node``; with ``search``, the committees and chapters of its
+    whole subtree whose name contains it."""
+    committees = Committee.objects.filter(path__startswith=node.path, depth__gt=node.depth)
+    chapters = Chapter.objects.select_related("committee")
+    if search:
+        committees = committees.filter(name__icontains=search)
+        chapters = chapters.filter(committee__path__startswith=node.path, name__icontains=search)
+    else:
+        committees = committees.filter(depth=node.depth + 1)
+        chapters = chapters.filter(committee=node)
+    return ChildUnits(committees, chapters)
+
+
+def top_units(reach: Reach) -> ChildUnits:
+    """The officer's own committees (none inside another), or every root for a superuser."""
+    if reach.is_superuser:
+        committees = Committee.objects.filter(depth=1)
+    else:
+        committees = Committee.objects.filter(path__in=reach.committee_paths)
+    return ChildUnits(committees, Chapter.objects.none())
+
+
+def _counts_by_unit(
+    queryset: QuerySet, counts: dict, subtrees: tuple[str, ...], chapter_ids: list[int]
+) -> list[dict]:
+    """Rows of ``counts`` grouped by the chapter's committee path, and by the chapter for the
+    chapters listed."""
+    listed = Case(
+        When(chapter_id__in=chapter_ids, then=F("chapter_id")),
+        default=None,
+        output_field=IntegerField(),
+    )
+    return list(
+        queryset.filter(in_subtrees(subtrees, "chapter__committee__path"))
+        .annotate(unit_path=F("chapter__committee__path"), unit_chapter=listed)
+        .order_by()
+        .values("unit_path", "unit_chapter")
+        .annotate(**counts)
+    )
+
+
+def figures_for(
+    units: Iterable[Committee | Chapter], subtrees: tuple[str, ...], today: date
+) -> tuple[list[Unit], Figures]:
+    """Each unit with its figures, and the total of ``subtrees``; two queries."""
+    rows = [Unit(obj) for obj in units]
+    chapter_ids = [u.obj.pk for u in rows if not u.is_committee]
+    members = _counts_by_unit(
+        Member.objects.filter(status__in=Member.ACTIVE_STATUSES),
+        {
+            "roll": Count("pk"),
+            "official": Count("pk", filter=Q(status=Member.Status.OFFICIAL)),
+            "probationary": Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
+        },
+        subtrees,
+        chapter_ids,
+    )
+    counts = {
+        name: Count("pk", filter=Q(stage__in=stages))
+        for name, (_label, stages) in CANDIDATE_GROUPS.items()
+    }
+    # The stored next deadline has passed (``CandidateQuerySet.overdue``).
+    counts["overdue"] = Count("pk", filter=Q(due_on__lt=today, due_excused=False))
+    candidates = _counts_by_unit(
+        Candidate.objects.filter(stage__in=OPEN_STAGES), counts, subtrees, chapter_ids
+    )
+    by_path: dict[str, list[Unit]] = defaultdict(list)
+    by_chapter = {u.obj.pk: u for u in rows if not u.is_committee}
+    for unit in rows:
+        if unit.is_committee:
+            by_path[unit.obj.path].append(unit)
+    lengths = sorted({len(path) for path in by_path})
+    total = Figures()
+    for row in (*members, *candidates):
+        total.add(row)
+        if row["unit_chapter"] in by_chapter:
+            by_chapter[row["unit_chapter"]].figures.add(row)
+        for length in lengths:
+            for unit in by_path.get(row["unit_path"][:length], ()):
+                unit.figures.add(row)
+    return rows, total
+
+
+def ancestors_in_reach(node: Committee, reach: Reach) -> list[Committee]:
+    """The committees above ``node`` that the user reads, top first (breadcrumbs); one query,
+    none at a root."""
+    paths = [node.path[:end] for end in range(node.steplen, len(node.path), node.steplen)]
+    if not paths:
+        return []
+    above = Committee.objects.filter(path__in=paths).order_by("depth")
+    return [c for c in above if reach.is_superuser or reach.oversees(c)]

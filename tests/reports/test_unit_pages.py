@@ -1,0 +1,238 @@
+"""Committee unit pages (issue 14): ``/reports/units/`` and ``/reports/units/<public_id>/``.
+
+The tree:  Tỉnh ủy ─┬─ Xã A ─┬─ Cơ sở A1 ── chapter "deep" (1 official, 1 probationary)
+                    │        └─ chapter "commune" (2 official)
+                    ├─ Xã B ── chapter "sibling" (1 official)
+                    └─ chapter "direct" (1 official)
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from admissions.models import Candidate
+from members.models import Member, RoleAssignment
+from reports import units
+from tests.admissions.factories import PipelineStory
+from tests.members.factories import (
+    ChapterFactory,
+    CommitteeFactory,
+    UserFactory,
+    give_role,
+    register_member,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time("2020-02-05")]
+Role = RoleAssignment.Role
+St = Candidate.Stage
+TODAY = datetime.date(2020, 2, 5)
+
+
+@pytest.fixture
+def tree():
+    top = CommitteeFactory(name="Tỉnh ủy")
+    commune_a = CommitteeFactory(name="Xã A", parent=top)
+    commune_b = CommitteeFactory(name="Xã B", parent=top)
+    grassroots = CommitteeFactory(name="Cơ sở A1", parent=commune_a)
+    chapters = {
+        "deep": ChapterFactory(name="Chi bộ sâu", committee=grassroots),
+        "commune": ChapterFactory(name="Chi bộ thôn", committee=commune_a),
+        "sibling": ChapterFactory(name="Chi bộ xã B", committee=commune_b),
+        "direct": ChapterFactory(name="Chi bộ trực thuộc", committee=top),
+    }
+    register_member(chapters["deep"])
+    register_member(chapters["deep"], status=Member.Status.PROBATIONARY)
+    register_member(chapters["commune"])
+    register_member(chapters["commune"])
+    register_member(chapters["sibling"])
+    register_member(chapters["direct"])
+    gone = register_member(chapters["direct"])
+    Member.objects.filter(pk=gone.pk).update(status=Member.Status.DECEASED)  # off the roll
+    committees = {"top": top, "a": commune_a, "b": commune_b, "grassroots": grassroots}
+    return committees, chapters
+
+
+def candidate(chapter, stage, *, due_on=None) -> Candidate:
+    """A case in ``chapter`` counted at ``stage`` (the counting, not the pipeline, is tested)."""
+    helper = Member.objects.filter(chapter=chapter, status=Member.Status.OFFICIAL).first()
+    story = PipelineStory(chapter=chapter, cell=None, officials=[helper])
+    case = story.candidate_at(St.POOL, full_name="Lê Thị Mai")
+    Candidate.objects.filter(pk=case.pk).update(stage=stage, due_on=due_on, due_excused=False)
+    return case
+
+
+def officer_client(client, committee, username="canbo"):
+    user = UserFactory(username=username)
+    give_role(user, Role.COMMITTEE_OFFICER, committee=committee)
+    client.force_login(user)
+    return client
+
+
+def unit_url(committee) -> str:
+    return reverse("reports:unit", args=[committee.public_id])
+
+
+def figures(response) -> dict[str, dict]:
+    return {row.obj.name: row.figures.values for row in response.context["rows"]}
+
+
+def test_the_top_page_shows_each_child_unit_with_its_whole_subtree(client, tree):
+    committees, chapters = tree
+    candidate(chapters["deep"], St.POOL)
+    candidate(chapters["deep"], St.CHAPTER_APPROVED, due_on=datetime.date(2020, 2, 4))
+    candidate(chapters["commune"], St.ADMISSION_DECIDED, due_on=TODAY)  # due today: not overdue
+    candidate(chapters["sibling"], St.DOSSIER_OPEN)
+    candidate(chapters["direct"], St.WITHDRAWN)  # closed: not counted
+    response = officer_client(client, committees["top"]).get(unit_url(committees["top"]))
+    assert response.status_code == 200
+    assert [row.obj.name for row in response.context["rows"]] == [
+        "Xã A",
+        "Xã B",
+        "Chi bộ trực thuộc",
+    ]
+    got = figures(response)
+    assert got["Xã A"] == {
+        "roll": 4,
+        "official": 3,
+        "probationary": 1,
+        "pool": 1,
+        "dossier": 0,
+        "committee": 1,
+        "probation": 1,
+        "overdue": 1,
+    }
+    assert got["Xã B"]["roll"] == 1 and got["Xã B"]["dossier"] == 1
+    assert got["Chi bộ trực thuộc"]["roll"] == 1  # the deceased member is off the roll
+    assert sum(got["Chi bộ trực thuộc"][g] for g in units.CANDIDATE_GROUPS) == 0
+    total = response.context["total"]
+    assert total["roll"] == 6 and total["overdue"] == 1 and total.by_group == [1, 1, 1, 1]
+    text = response.text
+    assert reverse("members:chapter-detail", args=[chapters["direct"].public_id]) in text
+    assert f"?chapter={chapters['direct'].public_id}" in text  # its reports
+    assert unit_url(committees["a"]) in text
+
+
+def test_drilling_down_to_the_chapters_and_the_breadcrumbs(client, tree):
+    committees, _chapters = tree
+    client = officer_client(client, committees["top"])
+    response = client.get(unit_url(committees["grassroots"]))
+    assert [row.obj.name for row in response.context["rows"]] == ["Chi bộ sâu"]
+    assert [c.name for c in response.context["ancestors"]] == ["Tỉnh ủy", "Xã A"]
+    assert unit_url(committees["a"]) in response.text
+
+
+def test_an_officer_with_one_committee_lands_on_its_page(client, tree):
+    committees, _chapters = tree
+    response = officer_client(client, committees["a"]).get(reverse("reports:units"))
+    assert response.status_code == 302
+    assert response["Location"] == unit_url(committees["a"])
+
+
+def test_an_officer_with_two_committees_sees_both(client, tree):
+    committees, _chapters = tree
+    client = officer_client(client, committees["a"])
+    user = response_user = client.get(unit_url(committees["a"])).wsgi_request.user
+    give_role(user, Role.COMMITTEE_OFFICER, committee=committees["b"])
+    give_role(response_user, Role.COMMITTEE_OFFICER, committee=committees["grassroots"])
+    response = client.get(reverse("reports:units"))
+    assert response.status_code == 200
+    assert [row.obj.name for row in response.context["rows"]] == ["Xã A", "Xã B"]
+    assert figures(response)["Xã A"]["roll"] == 4
+
+
+def test_a_superuser_sees_the_roots(client, tree, admin_user):
+    CommitteeFactory(name="Thành ủy")
+    client.force_login(admin_user)
+    response = client.get(reverse("reports:units"))
+    assert response.status_code == 200
+    assert [row.obj.name for row in response.context["rows"]] == ["Thành ủy", "Tỉnh ủy"]
+
+
+def test_the_middle_officer_never_sees_the_sibling_or_the_top(client, tree):
+    committees, _chapters = tree
+    client = officer_client(client, committees["a"])
+    assert client.get(unit_url(committees["b"])).status_code == 404
+    assert client.get(unit_url(committees["top"])).status_code == 404
+    response = client.get(unit_url(committees["grassroots"]))
+    assert response.status_code == 200
+    assert [c.name for c in response.context["ancestors"]] == ["Xã A"]  # not "Tỉnh ủy"
+    assert "Tỉnh ủy" not in response.text
+
+
+@pytest.mark.parametrize("role", ["secretary", "cell_leader", "user"])
+def test_chapter_roles_and_no_role_get_404(client, tree, role, request):
+    """A secretary's or cell leader's figures are on their chapter's pages, not here: even the
+    committee of their own chapter is not found (its page would list the other chapters)."""
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    assert client.get(reverse("reports:units")).status_code == 404
+    committee = request.getfixturevalue("chapter").committee
+    assert client.get(unit_url(committee)).status_code == 404
+
+
+def test_an_unknown_committee_is_404(client, tree):
+    committees, _chapters = tree
+    client = officer_client(client, committees["top"])
+    url = reverse("reports:unit", args=["00000000-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+    assert client.post(unit_url(committees["top"])).status_code == 405
+
+
+def test_search_finds_a_chapter_two_levels_down(client, tree):
+    committees, _chapters = tree
+    client = officer_client(client, committees["top"])
+    response = client.get(unit_url(committees["top"]), {"q": "sâu"})
+    assert [row.obj.name for row in response.context["rows"]] == ["Chi bộ sâu"]
+    assert figures(response)["Chi bộ sâu"]["roll"] == 2
+    assert response.context["total"]["roll"] == 6  # the committee's total stays whole
+    partial = client.get(unit_url(committees["top"]), {"q": "cơ sở"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.text
+    assert [row.obj.name for row in partial.context["rows"]] == ["Cơ sở A1"]
+    assert figures(partial)["Cơ sở A1"]["roll"] == 2
+
+
+def test_search_stays_inside_the_officers_subtree(client, tree):
+    committees, _chapters = tree
+    client = officer_client(client, committees["a"])
+    response = client.get(unit_url(committees["a"]), {"q": "xã B"})
+    assert response.context["rows"] == []
+    assert "Chi bộ xã B" not in response.text
+
+
+def test_fifty_units_a_page(client, tree):
+    committees, _chapters = tree
+    for n in range(units.PER_PAGE):
+        ChapterFactory(name=f"Chi bộ {n:02d}", committee=committees["b"])
+    CommitteeFactory(name="Đảng ủy phụ", parent=committees["b"])
+    client = officer_client(client, committees["top"])
+    first = client.get(unit_url(committees["b"]))
+    assert len(first.context["rows"]) == units.PER_PAGE
+    assert first.context["rows"][0].obj.name == "Đảng ủy phụ"  # committees first
+    second = client.get(unit_url(committees["b"]), {"page": 2})
+    assert [row.obj.name for row in second.context["rows"]] == ["Chi bộ 49", "Chi bộ xã B"]
+
+
+def test_a_fixed_number_of_queries_whatever_the_size(client, tree, django_assert_num_queries):
+    committees, _chapters = tree
+    client = officer_client(client, committees["top"])
+    client.get(unit_url(committees["top"]))  # the session is warm
+    with django_assert_num_queries(AT_A_ROOT) as small:
+        client.get(unit_url(committees["top"]))
+    for n in range(5):
+        sub = CommitteeFactory(name=f"Xã {n}", parent=committees["top"])
+        deeper = CommitteeFactory(name=f"Cơ sở {n}", parent=sub)
+        chapter = ChapterFactory(committee=deeper)
+        register_member(chapter)
+        candidate(chapter, St.POOL)
+    # Below a root: one more for the breadcrumbs, one less when there is no child committee.
+    with django_assert_num_queries(AT_A_ROOT):
+        client.get(unit_url(committees["grassroots"]))
+    with django_assert_num_queries(AT_A_ROOT):
+        response = client.get(unit_url(committees["top"]))
+    assert len(response.context["rows"]) == 8
+    assert len(small.captured_queries) == AT_A_ROOT
+
+
+# session, user, reach, the committee, two counts, two slices, members, cases
+AT_A_ROOT = 10
