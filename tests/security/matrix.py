@@ -887,6 +887,25 @@ def _everyone(get: set | int | str, post: set | int | str) -> Expect:
     return expect
 
 
+def _pickers(world: World, url: str) -> list[Case]:
+    """A picker's matches (members/pickers.py): the units the user reads, names checked for
+    leaks like every page; the cells of a chapter out of reach are not found (404)."""
+    cases = [
+        Case(url, "all", safe_only(lambda role: 200)),
+        Case(f"{url}?q=zzleak", "query", safe_only(lambda role: 200), (GET,)),
+        Case(f"{url}?key=pk", "integer keys", safe_only(lambda role: 200), (GET,)),
+    ]
+    if not url.endswith("/cells/"):
+        return cases
+    for key, chapter in world.chapters.items():
+        scope = scope_of(world, chapter)
+        rule = safe_only(lambda role, scope=scope: 200 if reads(role, scope) else 404)
+        cases.append(Case(f"{url}?chapter={chapter.public_id}", f"chapter {key}", rule, (GET,)))
+        url_pk = f"{url}?key=pk&chapter={chapter.pk}"
+        cases.append(Case(url_pk, f"chapter {key} by pk", rule, (GET,), roles=SAMPLE))
+    return cases
+
+
 def _url_cases(generate):
     """For patterns with arguments: ``generate(world, url_for)``."""
     return ("args", generate)
@@ -898,6 +917,8 @@ APP_RULES: dict[str, object] = {
     "members:member-create": _managers_page(),
     "members:member-detail": _url_cases(_member_detail),
     "members:member-edit": _url_cases(_member_edit),
+    "members:pick-chapters": _pickers,
+    "members:pick-cells": _pickers,
     "members:import": _managers_page(),
     "members:import-template": _managers_page(safe=True),
     "members:import-preview": _url_cases(_import_preview),
