@@ -75,6 +75,7 @@ class Summary:
     user_count: int = 0
     seconds: float = 0.0
     write_seconds: float = 0.0
+    rebuild_seconds: float = 0.0
 
     def lines(self) -> list[str]:
         sizes = sorted(self.sizes)
@@ -83,7 +84,8 @@ class Summary:
         per_level = ", ".join(f"depth {depth}: {count}" for depth, count in self.levels.items())
         cases = ", ".join(f"{stage} {count}" for stage, count in sorted(self.cases.items()))
         return [
-            f"Time: {self.seconds:.0f} s, of which {self.write_seconds:.0f} s writing rows",
+            f"Time: {self.seconds:.0f} s, of which {self.write_seconds:.0f} s writing rows "
+            f"({self.rebuild_seconds:.0f} s making indexes and foreign keys again)",
             f"Committees: {per_level}",
             f"Chapters: {self.chapters}; members per chapter (rows): min {sizes[0]}, "
             f"median {statistics.median(sizes):.0f}, 90th percentile "
@@ -135,15 +137,17 @@ class ProvinceBuilder:
         self.slots = [plan.size // 5 for plan in plans]
         self.progress.start(members)
         done = 0
-        for index, plan in enumerate(plans):
-            self.chapter(index, plan, plans, picks)
-            done += plan.size
-            if self.writer.pending() > FLUSH_ROWS:
-                self.writer.flush()
-                self.progress.show(done)
+        with self.writer.loading():
+            for index, plan in enumerate(plans):
+                self.chapter(index, plan, plans, picks)
+                done += plan.size
+                if self.writer.pending() > FLUSH_ROWS:
+                    self.writer.flush()
+                    self.progress.show(done)
         self.writer.finish()
         self.progress.show(done, final=True)
         self.summary.write_seconds = self.writer.seconds
+        self.summary.rebuild_seconds = self.writer.rebuild_seconds
         summary = self.summary
         summary.levels = {
             d: sum(u.depth == d for u in units) for d in sorted({u.depth for u in units})
