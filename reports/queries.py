@@ -2,15 +2,16 @@
 
 Every function takes a ``scope`` — a ``Member`` queryset that starts from
 ``members.access.members_visible_to(user)``, perhaps narrowed to a chapter or a cell — and reads
-the ledger (``MemberEvent``) through ``MemberQuerySet.as_of``, so a past day gives the figures as
-they stood that day, not as the rows stand now.
+the roll on a day set-based (``reports.roll``: the rows' stored state, the ledger ``MemberEvent``
+for those who moved after the day), so a past day gives the figures as they stood that day.
 
 Each figure has a name (``FIGURES``) and ``people()`` returns the members behind it, built from
 the same condition the count uses: the list always equals the number.
 
-Cost: ``as_of`` runs a fixed number of queries (one aggregate for the counts, sex and age, one
-GROUP BY per other dimension, one for the cells' names, two for party age: ten in all);
-``in_period`` one GROUP BY on the ledger.
+Cost: ``as_of`` runs one grouped query for every figure and breakdown (``reports.tally``) and one
+or two for the names of the cells, chapters or units it shows: three in all, whatever the size;
+``in_period`` one GROUP BY on the ledger. A scope of many chapters is broken down by child unit
+of the committee tree (``by_unit``), never chapter by chapter or cell by cell.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 from members import access
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
 from members.models import Cell, Chapter, Committee, Member, MemberEvent
-from members.models.party_age import band_sql
 from reports import roll, tally
 
 Status = Member.Status
@@ -247,7 +247,7 @@ def _party_age_band(months: int | None) -> str:
 def _party_age_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     """``SELECT id, band`` of those on the roll on ``day`` (``party_age.band_sql``)."""
     rolled, params = roll.roll_sql(scope, day)
-    bands, band_params = band_sql(roll.vendor(scope), "roll", roll.adapt_date(scope, day))
+    bands, band_params = roll.bands_sql(scope, day)
     return f"WITH roll AS ({rolled}) {bands}", [*params, *band_params]
 
 
@@ -562,7 +562,7 @@ def _people_on(
         value = value or NO_VALUE
         if value not in dict(PARTY_AGE_BAND_CHOICES):
             raise ValueError(value)
-        bands, band_params = band_sql(roll.vendor(scope), "roll", roll.adapt_date(scope, day))
+        bands, band_params = roll.bands_sql(scope, day)
         sql = f"WITH roll AS ({rolled}) SELECT pa.id FROM ({bands}) pa WHERE pa.band = %s"
         ids = RawSQL(sql, (*params, *band_params, value))
         return scope.filter(pk__in=ids).as_of(day)

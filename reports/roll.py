@@ -22,11 +22,13 @@ earlier entries (the index on member and date).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from members.models import Member, MemberEvent
+from members.models.party_age import band_sql
 
 ACTIVE = tuple(Member.ACTIVE_STATUSES)
 KEY_LENGTH = 22  # "YYYY-MM-DD" + 12 digits of the id
@@ -148,6 +150,12 @@ def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
         WHERE ao.status_on IN ({quoted(ACTIVE)})
     """
     return sql, [*params, adapt_date(scope, day), *ledger_params]
+
+
+def bands_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+    """``SELECT id, band`` of party age (``members.models.party_age.band_sql``) for the members
+    of a relation named ``roll`` (a CTE of ``roll_sql``)."""
+    return band_sql(vendor(scope), "roll", day, partial(adapt_date, scope))
 
 
 # PostgreSQL, for these reporting queries only: the grouped roll of a province (a few hundred MB

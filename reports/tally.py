@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 
 from members.filters import AGE_BANDS, latest_birth_date
 from members.models import Chapter, Member
-from members.models.party_age import band_sql
 from reports import roll
 
 GROUP_COLUMNS = (
@@ -123,7 +122,7 @@ def tally(
         )
         part_params += unit_params * 2
     if party_age:
-        bands, band_params = band_sql(roll.vendor(scope), "roll", roll.adapt_date(scope, day))
+        bands, band_params = roll.bands_sql(scope, day)
         parts.append(
             f"SELECT 'p', {empty}, NULL, pa.band, COUNT(*) FROM ({bands}) pa GROUP BY pa.band"
         )

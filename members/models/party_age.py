@@ -33,7 +33,7 @@ from typing import Any
 
 from django.utils.translation import ngettext
 
-from chapter.dates import completed_months
+from chapter.dates import add_months, completed_months
 
 # Ledger kinds after which party age stops growing (the member left the roll).
 AGE_EXIT_KINDS = frozenset(
@@ -162,7 +162,16 @@ def _completed_months(vendor: str, start: str, end: str) -> str:
     )
 
 
-def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
+def latest_start(day: date, months: int) -> date:
+    """The latest start from which ``completed_months(start, day) >= months``: a band's lower
+    bound as a date, for everyone whose party age runs from the start to the day."""
+    start = add_months(day, -months)
+    while add_months(start + timedelta(days=1), months) <= day:
+        start += timedelta(days=1)
+    return start
+
+
+def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str, list]:
     """``SELECT id, band`` for each member of the relation ``roll`` (those on the roll at the end
     of ``day``: ``id``, ``status_on`` and the member's ``first_admission_decision_date``,
     ``admission_decision_date``, ``ceremony_date``, ``earlier_interruption_months``): the band
@@ -172,7 +181,9 @@ def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
     entry up to the day, found by the index on kind and date) read the ledger: their entries are
     numbered into spans ending at each re-admission (a window's running count); a closed span
     gives the days off the roll between its first exit and the re-admission's decision, the
-    open one the day party age stopped. Everyone else counts from the start to the day."""
+    open one the day party age stopped. Everyone else (no such entry, no manual adjustment)
+    counts from the start to the day: a band is a range of start dates (``latest_start``).
+    ``adapt`` turns a date into the database's parameter."""
     f = _dates(vendor)
     exits = ", ".join(f"'{kind}'" for kind in sorted(AGE_EXIT_KINDS))
     returns = ", ".join(f"'{kind}'" for kind in sorted(RETURN_KINDS))
@@ -194,19 +205,27 @@ def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
         f"WHEN q.months < {bound} THEN '{previous}'"
         for (previous, _low), (_name, bound) in pairwise(BAND_MONTHS)
     )
+    by_start = " ".join(
+        f"WHEN q.start_on > %s THEN '{previous}'"
+        for (previous, _low), (_name, _bound) in pairwise(BAND_MONTHS)
+    )
+    thresholds = [adapt(latest_start(day, bound)) for _name, bound in BAND_MONTHS[1:]]
     sql = f"""
         SELECT q.id AS id, CASE
           WHEN q.status_on <> 'OFFICIAL' OR q.start_on IS NULL OR q.start_on > %s
             THEN '{NO_BAND}'
+          WHEN q.plain = 1 THEN CASE {by_start} ELSE '{BAND_MONTHS[-1][0]}' END
           WHEN q.end_on < q.start_on THEN '{BAND_MONTHS[0][0]}'
           {bands}
           ELSE '{BAND_MONTHS[-1][0]}' END AS band
         FROM (
-          SELECT p.id, p.status_on, p.start_on, p.end_on,
-            CASE WHEN p.end_on < p.start_on THEN 0 ELSE {months} END AS months
+          SELECT p.id, p.status_on, p.start_on, p.end_on, p.plain,
+            CASE WHEN p.plain = 1 OR p.end_on < p.start_on THEN 0 ELSE {months} END AS months
           FROM (
             SELECT r.id AS id, r.status_on AS status_on, {start("r")} AS start_on,
-              COALESCE(r.earlier_interruption_months, 0) AS adjustment, {end} AS end_on
+              COALESCE(r.earlier_interruption_months, 0) AS adjustment, {end} AS end_on,
+              CASE WHEN g.member_id IS NULL AND COALESCE(r.earlier_interruption_months, 0) = 0
+                THEN 1 ELSE 0 END AS plain
             FROM {roll} r
             LEFT JOIN (
               SELECT s.member_id,
@@ -235,10 +254,11 @@ def band_sql(vendor: str, roll: str, day) -> tuple[str, list]:
                 ) w
                 GROUP BY w.member_id, w.span
               ) s
-              JOIN members_member mm ON mm.id = s.member_id
+              JOIN {roll} mm ON mm.id = s.member_id
               GROUP BY s.member_id
             ) g ON g.member_id = r.id
           ) p
         ) q
     """
-    return sql, [day, day, day, day]
+    day = adapt(day)
+    return sql, [day, *thresholds, day, day, day]

@@ -11,10 +11,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chapter.dates import completed_months
 from members import services
 from members.models import Member, MemberEvent
 from members.models.member import party_age_events
 from members.models.party_age import compute as compute_party_age
+from members.models.party_age import latest_start
 from reports import queries, roll
 from tests.members.factories import FOUNDED, UserFactory
 from tests.members.test_ledger import _step, admit, register, steps
@@ -137,3 +139,15 @@ def test_random_histories(
     for offset in offsets:
         agree(min(FOUNDED + datetime.timedelta(days=offset), today))
     agree(today)
+
+
+@given(
+    day=st.dates(min_value=D(1990, 1, 1), max_value=D(2060, 12, 31)),
+    months=st.sampled_from([120, 240, 360, 480, 1, 12, 13]),
+)
+def test_a_band_is_a_range_of_start_dates(day, months):
+    """``latest_start``: the last start from which the party age on ``day`` reaches ``months``
+    (the SQL compares the start with it for everyone counted from the start to the day)."""
+    start = latest_start(day, months)
+    assert completed_months(start, day) >= months
+    assert completed_months(start + datetime.timedelta(days=1), day) < months
