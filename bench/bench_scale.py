@@ -119,55 +119,63 @@ def current(roles):
 
 
 def find_actors(overrides: dict[str, str]) -> list[dict]:
-    """The five users of the issue, found in the data (``--user name=username`` overrides)."""
-    sizes = dict(
-        Member.objects.active().values_list("chapter_id").annotate(n=Count("id")).order_by()
-    )
-    ordered = sorted(sizes, key=lambda pk: (sizes[pk], pk))
-    typical, largest = ordered[len(ordered) // 2], ordered[-1]
-    cells = dict(
-        Member.objects.active()
-        .filter(cell__leader__isnull=False)
-        .values_list("cell_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    """The five users of the issue: ``--user name=username``, else the role users seed_scale
+    names (demo.scale.USERS), else found in the data (median and largest chapter's secretary,
+    largest cell's leader, officers at the smallest depth and one level below)."""
+    User, Role = get_user_model(), RoleAssignment.Role
+    named = {}
+    try:
+        from demo.scale import USER_PREFIX, USERS
+    except ImportError:
+        USER_PREFIX, USERS = "", {}
+    keys = {"typical": "secretary", "largest": "largest", "cell": "cell_leader"}
+    for name in ("typical", "largest", "cell", "top", "middle"):
+        username = overrides.get(name) or (
+            USER_PREFIX + USERS[keys.get(name, name)] if keys.get(name, name) in USERS else None
+        )
+        user = User.objects.filter(username=username).first() if username else None
+        named[name] = user or discover(name)
+    actors = []
+    for name, user in named.items():
+        if user is None:
+            print(f"No user for '{name}': skipped")
+            continue
+        officer = current(RoleAssignment.objects.filter(user=user, role=Role.COMMITTEE_OFFICER))
+        on_roll = access.members_visible_to(user).active().count()
+        unit = officer.committee if officer else None
+        actors.append({"name": name, "user": user, "on_roll": on_roll, "unit": unit})
+        print(f"{name}: {user.username}, {on_roll:,} members on the roll")
+    return actors
+
+
+def discover(name: str):
+    """A user for ``name`` found in the data, or None."""
     Role = RoleAssignment.Role
-    found = {
-        "typical": current(RoleAssignment.objects.filter(role=Role.SECRETARY, chapter=typical)),
-        "largest": current(RoleAssignment.objects.filter(role=Role.SECRETARY, chapter=largest)),
-        "cell": None,
-    }
-    for cell_id in sorted(cells, key=lambda pk: -cells[pk]):
-        found["cell"] = current(RoleAssignment.objects.filter(role=Role.CELL_LEADER, cell=cell_id))
-        if found["cell"]:
-            break
+    active = Member.objects.active()
+    if name in ("typical", "largest"):
+        sizes = dict(active.values_list("chapter_id").annotate(n=Count("id")).order_by())
+        ordered = sorted(sizes, key=lambda pk: (sizes[pk], pk))
+        chapter = ordered[len(ordered) // 2] if name == "typical" else ordered[-1]
+        role = current(RoleAssignment.objects.filter(role=Role.SECRETARY, chapter=chapter))
+        return role.user if role else None
+    if name == "cell":
+        cells = dict(active.values_list("cell_id").annotate(n=Count("id")).order_by())
+        for cell_id in sorted(cells, key=lambda pk: -cells[pk]):
+            role = current(RoleAssignment.objects.filter(role=Role.CELL_LEADER, cell=cell_id))
+            if role:
+                return role.user
+        return None
     officers = list(
         RoleAssignment.objects.filter(role=Role.COMMITTEE_OFFICER, end_date__isnull=True)
         .select_related("user", "committee")
-        .order_by("pk")
+        .order_by("committee__depth", "pk")
     )
-    depth = (lambda r: r.committee.depth) if hasattr(Committee, "depth") else (lambda r: 1)
-    officers.sort(key=lambda r: (depth(r), r.pk))
-    found["top"] = officers[0] if officers else None
-    middle = [r for r in officers if depth(r) == depth(officers[0]) + 1] if officers else []
-    found["middle"] = middle[len(middle) // 2] if middle else None
-    User = get_user_model()
-    actors = []
-    for name in ("typical", "largest", "cell", "top", "middle"):
-        if name in overrides:
-            user = User.objects.get(username=overrides[name])
-        elif found[name] is None:
-            print(f"No user for '{name}': skipped")
-            continue
-        else:
-            user = found[name].user
-        members = access.members_visible_to(user).active()
-        actors.append({"name": name, "user": user, "on_roll": members.count()})
-        unit = found.get(name)
-        actors[-1]["unit"] = unit.committee if name in ("top", "middle") and unit else None
-        print(f"{name}: {user.username}, {actors[-1]['on_roll']:,} members on the roll")
-    return actors
+    if not officers:
+        return None
+    if name == "top":
+        return officers[0].user
+    middle = [r for r in officers if r.committee.depth == officers[0].committee.depth + 1]
+    return middle[len(middle) // 2].user if middle else None
 
 
 def describe(actor: dict) -> str:
@@ -189,7 +197,6 @@ def pages(actor: dict) -> list[tuple[str, str]]:
         members.filter(chapter=chapter).annotate(n=Count("events")).order_by("-n", "pk").first()
     )
     two_years_ago = add_months(timezone.localdate(), -24).isoformat()
-    unit = actor["unit"].public_id if actor["unit"] else chapter.public_id
     result = [
         ("dashboard", "/"),
         ("register", "/members/"),
@@ -198,7 +205,7 @@ def pages(actor: dict) -> list[tuple[str, str]]:
         ("board", "/admissions/"),
         ("reports today", "/reports/"),
         ("reports 2 years ago", f"/reports/?as_of={two_years_ago}"),
-        ("unit page", f"/reports/units/{unit}/"),
+        ("unit page", f"/reports/units/{actor['unit'].public_id}/" if actor["unit"] else None),
         ("bare ListView", "/bench/bare/"),
     ]
     if actor["name"] in CHAPTER_ACTORS:  # a chapter's export stays below the background size
@@ -307,7 +314,8 @@ def explain(sql: str) -> str:
 
 
 def export_worker(username: str) -> None:
-    """Child process: the whole scope's register export as the background task writes it."""
+    """Child process: the whole scope's register export as the background task writes it (its
+    writer called directly: the task itself needs a job row, and the database stays read-only)."""
     import tempfile
 
     from reports import exports
@@ -318,7 +326,14 @@ def export_worker(username: str) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     seen = []
     started = time.perf_counter()
-    if hasattr(exports, "register_workbook"):  # what the background task writes
+    if hasattr(exports, "register_stream"):  # what reports.tasks.register_export writes
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "register.xlsx"
+            exports.register_stream(
+                scope, day, target, scope_label="bench", progress=lambda rows: seen.append(rows)
+            )
+            size = target.stat().st_size
+    elif hasattr(exports, "register_workbook"):
         workbook = exports.register_workbook(
             scope, day, scope_label="bench", progress=lambda rows: seen.append(rows)
         )
@@ -520,8 +535,8 @@ def background_table(export: dict | None, imported: dict | None, top: dict | Non
     if export:
         rate = export["rows"] / export["seconds"] if export["seconds"] else 0
         print(
-            f"| register export, whole scope of {describe(top)} (the background job's "
-            f"`register_workbook` + save, subprocess) | {export['rows']:,} rows in "
+            f"| register export, whole scope of {describe(top)} (the background "
+            f"task's writer, in a subprocess) | {export['rows']:,} rows in "
             f"{export['seconds']:.0f} s = {rate:,.0f} rows/s; peak RSS {export['rss_mb']:.0f} MB "
             f"({export['rss_before_mb']:.0f} MB before); file {export['file_mb']:.0f} MB "
             f"| ≥ {EXPORT_ROWS_S:,} rows/s, < {EXPORT_MB} MB "
