@@ -25,7 +25,7 @@ from datetime import date
 from functools import partial
 
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Value, When
 
 from members.models import Member, MemberEvent
 from members.models.party_age import band_sql
@@ -125,31 +125,49 @@ MEMBER_COLUMNS = (
 )
 
 
+def stored_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+    """The scope's members on the roll by their rows' stored state, those with no ledger entry
+    dated after ``day`` only: the scope's own query (its conditions on the same scan of the
+    member table), with the roll's columns."""
+    later = MemberEvent.objects.filter(member=OuterRef("pk"), effective_date__gt=day)
+    rows = (
+        scope.order_by()
+        .filter(status__in=ACTIVE)
+        .filter(~Exists(later))
+        .annotate(
+            status_on=F("status"),
+            cell_on_id=F("cell_id"),
+            temporary_on=Case(When(is_temporarily_out=True, then=Value(1)), default=Value(0)),
+            exemption_on=Case(When(is_exempted=True, then=Value(1)), default=Value(0)),
+        )
+        .values(*MEMBER_COLUMNS, *LEDGER_COLUMNS)
+    )
+    sql, params = rows.query.get_compiler(using=scope.db).as_sql()
+    columns = ", ".join(f"s.{column}" for column in (*MEMBER_COLUMNS, *LEDGER_COLUMNS))
+    return f"SELECT {columns} FROM ({sql}) s", list(params)
+
+
+LEDGER_COLUMNS = ("status_on", "cell_on_id", "temporary_on", "exemption_on")
+
+
 def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     """Those of the scope on the roll at the end of ``day`` (see the module's docstring): the
-    member rows' stored state for members with no ledger entry dated after the day, the ledger
-    for the others (``ledger_sql``), as one UNION ALL."""
+    member rows' stored state for members with no ledger entry dated after the day
+    (``stored_sql``), the ledger for the others (``ledger_sql``), as one UNION ALL."""
     columns = ", ".join(f"m.{column}" for column in MEMBER_COLUMNS)
-    table, events = Member._meta.db_table, MemberEvent._meta.db_table
-    members, params = scope_sql(scope)
+    stored, params = stored_sql(scope, day)
     ledger, ledger_params = ledger_sql(scope, day)
     sql = f"""
-        SELECT {columns}, m.status AS status_on, m.cell_id AS cell_on_id,
-          CASE WHEN m.is_temporarily_out THEN 1 ELSE 0 END AS temporary_on,
-          CASE WHEN m.is_exempted THEN 1 ELSE 0 END AS exemption_on
-        FROM {table} m
-        WHERE m.status IN ({quoted(ACTIVE)}) AND m.id IN ({members})
-          AND NOT EXISTS (
-            SELECT 1 FROM {events} l WHERE l.member_id = m.id AND l.effective_date > %s)
+        {stored}
         UNION ALL
         SELECT {columns}, ao.status_on AS status_on,
           CAST(NULLIF(ao.cell_on, '') AS BIGINT) AS cell_on_id,
           CASE WHEN ao.temporary_kind_on = 'TEMPORARY_OUT' THEN 1 ELSE 0 END AS temporary_on,
           CASE WHEN ao.exemption_kind_on = 'EXEMPTED' THEN 1 ELSE 0 END AS exemption_on
-        FROM ({ledger}) ao JOIN {table} m ON m.id = ao.member_id
+        FROM ({ledger}) ao JOIN {Member._meta.db_table} m ON m.id = ao.member_id
         WHERE ao.status_on IN ({quoted(ACTIVE)})
     """
-    return sql, [*params, adapt_date(scope, day), *ledger_params]
+    return sql, [*params, *ledger_params]
 
 
 def bands_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
