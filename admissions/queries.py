@@ -1,5 +1,6 @@
-"""Reads of the admissions pages that span several models: board columns, due-soon deadlines,
-probation tracking, the dossier checklist and vote figures.
+"""Reads of the admissions pages that span several models: a case's row (the board's cards live
+in ``admissions.board``), due-soon deadlines, probation tracking, the dossier checklist and vote
+figures.
 
 Everything here works on rows loaded by ``Candidate.objects.for_board()`` (or the detail page's
 prefetches), so a page costs a fixed number of queries whatever the number of candidates.
@@ -10,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,42 +67,6 @@ def case_row(candidate: Candidate, today: date) -> CaseRow:
         # prefetched papers and checks.
         freshness=case_freshness(candidate, today),
     )
-
-
-@dataclass(frozen=True)
-class Column:
-    stage: str
-    label: str
-    rows: list[CaseRow]
-    total: int = 0
-
-    @property
-    def hidden(self) -> int:
-        """Cases of this stage not shown as cards (the list shows them all)."""
-        return self.total - len(self.rows)
-
-
-# A committee-wide board holds hundreds of open cases; each column shows its longest-waiting
-# cards and a link to the rest, so the page stays the same size whatever the scope.
-CARDS_PER_COLUMN = 25
-
-
-def board_columns(candidates: QuerySet[Candidate], today: date) -> list[Column]:
-    """One column per forward stage (models.BOARD_STAGES): its count, and the cards of the
-    CARDS_PER_COLUMN cases longest in that stage. Two queries plus the board's prefetches."""
-    totals = dict(candidates.order_by().values_list("stage").annotate(n=Count("pk")))
-    rank = Window(
-        RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").asc(), F("pk").asc()]
-    )
-    shown = candidates.for_board().annotate(rank=rank).filter(rank__lte=CARDS_PER_COLUMN)
-    by_stage: dict[str, list[CaseRow]] = {stage: [] for stage in BOARD_STAGES}
-    for candidate in shown.order_by("stage_since", "pk"):
-        if candidate.stage in by_stage:
-            by_stage[candidate.stage].append(case_row(candidate, today))
-    return [
-        Column(stage, St(stage).label, rows, totals.get(stage, 0))
-        for stage, rows in by_stage.items()
-    ]
 
 
 def closed_count(candidates: QuerySet[Candidate]) -> tuple[int, list[tuple[str, int]]]:

@@ -6,6 +6,7 @@ app_name = "admissions"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("board/<str:stage>/", views.board_column, name="board-column"),
     path("list/", views.candidate_list, name="candidate-list"),
     path("deadlines/", views.deadline_list, name="deadlines"),
     path("probation/", views.probation_list, name="probation"),

@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from admissions import access, annul_views, checks, forms, queries, services, steps
+from admissions import board as board_queries
 from admissions.checks import RuleViolated, Violation
 from admissions.models import (
+    BOARD_STAGES,
     CandidateEvent,
     Introduction,
     MentorAssignment,
@@ -37,6 +39,7 @@ from chapter.dates import completed_months
 from chapter.files import private_file_response
 from members import access as member_access
 from members.access import reach_of
+from members.models import Committee
 
 PER_PAGE = 50
 VOTE_STEPS = {"vote", "confirmation-vote"}
@@ -50,13 +53,55 @@ def _can_create(user) -> bool:
     return reach.is_superuser or reach.is_secretary
 
 
-@require_safe
-def board(request: HttpRequest) -> HttpResponse:
+# The board's filters a "more" link and a unit's link keep.
+BOARD_KEEPS = ("q", "chapter", "cell", "unit")
+
+
+def _board_unit(request: HttpRequest, reach) -> Committee | None:
+    """The committee of ``?unit=`` (its public id): one the user reads, else 404."""
+    value = request.GET.get("unit", "")
+    if not value:
+        return None
+    try:
+        node = Committee.objects.filter(public_id=UUID(value)).first()
+    except ValueError:
+        node = None
+    if node is None or not (reach.is_superuser or reach.oversees(node)):
+        raise Http404
+    return node
+
+
+def _board_scope(request: HttpRequest):
+    """(filterset, the open cases it and ``?unit=`` select, the unit, the reach)."""
+    reach = reach_of(request.user)
+    node = _board_unit(request, reach)
     scope = access.candidates_visible_to(request.user)
     filterset = forms.BoardFilter(request.GET, queryset=scope, request=request)
-    cases = filterset.qs
-    columns = queries.board_columns(cases.open(), timezone.localdate())
-    filters = {k: v for k, v in request.GET.items() if k in filterset.filters and v}
+    return filterset, board_queries.in_unit(filterset.qs, node), node, reach
+
+
+@require_safe
+def board(request: HttpRequest) -> HttpResponse:
+    """The pipeline's columns for the user's scope. A scope of several chapters (an officer,
+    none chosen) also lists its units, each with its counts, to drill down to a chapter: one
+    GROUP BY gives the columns' counts and the units'; each column shows its first cards."""
+    filterset, cases, node, reach = _board_scope(request)
+    today = timezone.localdate()
+    open_cases = cases.open()
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    wide = filterset.several_chapters and not (data.get("chapter") or data.get("cell"))
+    units_page, units = None, []
+    if wide:
+        listing = board_queries.units_under(node, reach, filterset.filters["chapter"].queryset)
+        units_page = Paginator(listing, board_queries.UNITS_PER_PAGE).get_page(
+            request.GET.get("units")
+        )
+        totals, units = board_queries.tally(open_cases, units_page.object_list, today)
+    else:
+        totals = board_queries.stage_counts(open_cases)
+    columns = board_queries.board_columns(open_cases, today, totals)
+    kept = {k: v for k in BOARD_KEEPS if (v := request.GET.get(k))}
+    listed = {k: v for k, v in kept.items() if k != "unit"}
     context = {
         "filterset": filterset,
         "columns": columns,
@@ -64,10 +109,40 @@ def board(request: HttpRequest) -> HttpResponse:
         "closed": queries.closed_count(cases),  # (total, [(label, count)])
         "closed_url": reverse("admissions:candidate-list")
         + "?"
-        + urlencode({**filters, "stage": forms.CLOSED}),
+        + urlencode({**listed, "stage": forms.CLOSED}),
         "can_create": _can_create(request.user),
+        "node": node,
+        "ancestors": board_queries.ancestors_in_reach(node, reach) if node else [],
+        "units": units,
+        "units_page": units_page,
+        "unit_query": urlencode({k: v for k, v in listed.items() if k == "q"}),
+        "column_query": urlencode(kept),
+        "list_query": urlencode(listed),
     }
     return render(request, "admissions/board.html", context)
+
+
+@require_safe
+def board_column(request: HttpRequest, stage: str) -> HttpResponse:
+    """The next cards of one column of the board (its "more" link, htmx): the same scope and
+    filters as the board, from ``?offset=``; the first new card takes the focus."""
+    if stage not in BOARD_STAGES:
+        raise Http404
+    filterset, cases, _node, _reach = _board_scope(request)
+    try:
+        offset = max(int(request.GET.get("offset", "0")), 0)
+    except ValueError:
+        offset = 0
+    column = board_queries.column_page(cases.open(), stage, offset, timezone.localdate())
+    kept = {k: v for k in BOARD_KEEPS if (v := request.GET.get(k))}
+    context = {
+        "column": column,
+        "filterset": filterset,
+        "focus_first": True,
+        "column_query": urlencode(kept),
+        "list_query": urlencode({k: v for k, v in kept.items() if k != "unit"}),
+    }
+    return render(request, "admissions/_board_cards.html", context)
 
 
 @require_safe

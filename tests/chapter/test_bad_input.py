@@ -52,7 +52,8 @@ def secretary_client(client, secretary, member, story):
 
 LISTS = {
     "/members/": ["year_admitted", "page", "sort", "status", "gender", "age", "cell", "q"],
-    "/admissions/": ["chapter", "cell", "q"],
+    "/admissions/": ["chapter", "cell", "q", "unit", "units"],
+    "/admissions/board/POOL/": ["offset", "chapter", "cell", "q", "unit"],
     "/admissions/list/": ["stage", "source", "page", "cell", "q"],
     "/admissions/deadlines/": ["page"],
     "/admissions/probation/": ["page"],

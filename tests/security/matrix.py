@@ -906,6 +906,32 @@ def _pickers(world: World, url: str) -> list[Case]:
     return cases
 
 
+def _board_units(world: World, url: str) -> list[Case]:
+    """The board of a unit of the committee tree (``?unit=``): the officer's committees and
+    those under them, every one for a superuser; 404 for anyone else."""
+    cases = _lists("q=zzleak")(world, url)
+    for key, committee in world.committees.items():
+
+        def rule(role, key=key):
+            officer = role.startswith("committee_officer") and key in REACHES[role].committees
+            return 200 if role == "superuser" or officer else 404
+
+        unit = f"{url}?unit={committee.public_id}"
+        cases.append(Case(unit, f"unit {key}", safe_only(rule), (GET,)))
+    return cases
+
+
+def _board_column(world: World, url_for) -> list[Case]:
+    """A board column's next cards (htmx): the board's scope; only a board column has one."""
+    column = url_for(stage=Candidate.Stage.POOL)
+    hx = {"HX-Request": "true"}
+    return [
+        Case(column, "column", safe_only(lambda role: 200)),
+        Case(f"{column}?offset=20&q=zzleak", "more", safe_only(lambda r: 200), (GET,), hx),
+        Case(url_for(stage="OFFICIAL"), "closed stage", safe_only(lambda r: 404), (GET,)),
+    ]
+
+
 def _url_cases(generate):
     """For patterns with arguments: ``generate(world, url_for)``."""
     return ("args", generate)
@@ -933,7 +959,8 @@ APP_RULES: dict[str, object] = {
     "members:cell-edit": _url_cases(_cell_edit),
     "members:role-create": _url_cases(lambda w, u: _chapter_cases(w, u, manage=True)),
     "members:role-end": _url_cases(_role_end),
-    "admissions:board": _lists("q=zzleak"),
+    "admissions:board": _board_units,
+    "admissions:board-column": _url_cases(_board_column),
     "admissions:candidate-list": _lists("q=zzleak", "stage=closed", "page=2"),
     "admissions:deadlines": _fixed(safe_only(lambda role: 200)),
     "admissions:probation": _fixed(safe_only(lambda role: 200)),
