@@ -323,7 +323,7 @@ def export_worker(username: str) -> None:
     user = get_user_model().objects.get(username=username)
     scope = access.members_visible_to(user)
     day = timezone.localdate()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_rss_mb()
     seen = []
     started = time.perf_counter()
     if hasattr(exports, "register_stream"):  # what reports.tasks.register_export writes
@@ -345,19 +345,29 @@ def export_worker(username: str) -> None:
         size = sum(len(part) for part in response.streaming_content)
         seen.append(scope.count())
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_mb()
     rows = seen[-1] if seen else 0
     print(
         json.dumps(
             {
                 "rows": rows,
                 "seconds": seconds,
-                "rss_mb": peak / 1024,
-                "rss_before_mb": before / 1024,
+                "rss_mb": peak,
+                "rss_before_mb": before,
                 "file_mb": size / 2**20,
             }
         )
     )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ``ru_maxrss`` would carry the parent's peak
+    across ``exec`` on Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024
+    except (OSError, TypeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_export(username: str) -> dict | None:
