@@ -75,8 +75,8 @@ def _latest(rows, **match):
     return max(found, key=lambda r: (r.date, r.pk or 0)) if found else None
 
 
-def _extended(candidate: Candidate, kind: str) -> bool:
-    return any(e.kind == kind for e in candidate.extensions.all())
+def _extended(extensions, kind: str) -> bool:
+    return any(e.kind == kind for e in extensions)
 
 
 def awareness_expires(certificate: CandidateDocument) -> date:
@@ -113,35 +113,64 @@ def stored_deadline(candidate: Candidate) -> Deadline | None:
     return Deadline.of(candidate.due_kind, candidate.due_on, candidate.due_excused)
 
 
+# The stages whose deadline reads each kind of the case's rows (a batch loads only those).
+AWARENESS_STAGES = frozenset(
+    {St.COURSE_DONE, St.DOSSIER_OPEN, St.BACKGROUND_VERIFIED, St.INTRODUCED}
+)
+DECISION_VOTES = frozenset({St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED, St.CONFIRMATION_VOTED})
+READS = {
+    "resolutions": DECISION_VOTES,
+    "decisions": frozenset({St.ADMISSION_DECIDED}),
+    "extensions": DECISION_VOTES | {St.ADMISSION_DECIDED},
+    "documents": AWARENESS_STAGES,
+}
+
+
 def next_deadline(candidate: Candidate) -> Deadline | None:
-    """The one date the secretary must watch for this case now, or None."""
-    stage = candidate.stage
-    resolutions, decisions = candidate.resolutions.all(), candidate.decisions.all()
+    """The one date the secretary must watch for this case now, or None. Reads the case's
+    prefetched rows (or queries them, lazily, only those its stage needs)."""
+    official = None
+    if candidate.stage == St.ADMITTED and candidate.member:
+        official = candidate.member.official_date
+    return deadline_of(
+        candidate.stage,
+        resolutions=candidate.resolutions.all(),
+        decisions=candidate.decisions.all(),
+        extensions=candidate.extensions.all(),
+        documents=candidate.documents.all(),
+        official_date=official,
+    )
+
+
+def deadline_of(
+    stage: str, *, resolutions, decisions, extensions, documents, official_date
+) -> Deadline | None:
+    """``next_deadline`` on plain rows: anything with the fields it reads (resolutions: pk,
+    kind, passed, date; decisions: pk, kind, date, received_on; extensions: kind; documents: pk,
+    form, date), iterated only when the stage needs them (``READS``)."""
     if stage in (St.CHAPTER_APPROVED, St.GRASSROOTS_APPROVED):
         vote = _latest(resolutions, kind=Resolution.Kind.ADMISSION_CHAPTER, passed=True)
         if vote:
             due = admission_decision_due(
-                vote, _extended(candidate, Extension.Kind.ADMISSION_DECISION)
+                vote, _extended(extensions, Extension.Kind.ADMISSION_DECISION)
             )
             return Deadline.of(Due.ADMISSION_DECISION, due)
     elif stage == St.ADMISSION_DECIDED:
         decision = _latest(decisions, kind=Decision.Kind.ADMISSION)
         if decision and decision.received_on:
-            excused = _extended(candidate, Extension.Kind.CEREMONY)
+            excused = _extended(extensions, Extension.Kind.CEREMONY)
             return Deadline.of(Due.CEREMONY, ceremony_due(decision), excused=excused)
-    elif stage == St.ADMITTED and candidate.member and candidate.member.official_date:
-        return Deadline.of(
-            Due.CONFIRMATION_VOTE, confirmation_vote_due(candidate.member.official_date)
-        )
+    elif stage == St.ADMITTED and official_date:
+        return Deadline.of(Due.CONFIRMATION_VOTE, confirmation_vote_due(official_date))
     elif stage == St.CONFIRMATION_VOTED:
         vote = _latest(resolutions, kind=Resolution.Kind.CONFIRMATION_CHAPTER, passed=True)
         if vote:
             due = confirmation_decision_due(
-                vote, _extended(candidate, Extension.Kind.CONFIRMATION_DECISION)
+                vote, _extended(extensions, Extension.Kind.CONFIRMATION_DECISION)
             )
             return Deadline.of(Due.CONFIRMATION_DECISION, due)
-    elif stage in (St.COURSE_DONE, St.DOSSIER_OPEN, St.BACKGROUND_VERIFIED, St.INTRODUCED):
-        newest = _latest(candidate.documents.all(), form=Form.AWARENESS)
+    elif stage in AWARENESS_STAGES:
+        newest = _latest(documents, form=Form.AWARENESS)
         if newest:
             return Deadline.of(Due.AWARENESS, awareness_expires(newest))
     return None

@@ -17,13 +17,13 @@ Kept equal to ``next_deadline`` by three writers, and by no one else:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict, namedtuple
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from admissions.deadlines import KINDS, Deadline, next_deadline
+from admissions.deadlines import KINDS, READS, Deadline, deadline_of
 from admissions.models import CLOSED_STAGES, Candidate, Form
 
 FIELDS = ("due_on", "due_rule", "due_kind", "due_excused")
@@ -43,42 +43,70 @@ def stored_values(deadline: Deadline | None) -> dict:
     }
 
 
-def _loaded(queryset: QuerySet) -> QuerySet:
-    """What ``next_deadline`` reads, one query per kind of row (works on the migration's
-    historical models too: only field names)."""
-    model = queryset.model
-    documents = model._meta.get_field("documents").related_model
-    return queryset.select_related("member").prefetch_related(
-        "resolutions",
-        "decisions",
-        "extensions",
-        Prefetch("documents", queryset=documents.objects.filter(form=Form.AWARENESS)),
-    )
+# What ``deadlines.deadline_of`` reads of each kind of row (plain tuples: no model instance).
+ROW_FIELDS = {
+    "resolutions": ("pk", "kind", "passed", "date"),
+    "decisions": ("pk", "kind", "date", "received_on"),
+    "extensions": ("kind",),
+    "documents": ("pk", "form", "date"),
+}
+ROWS = {name: namedtuple(f"{name}_row", fields) for name, fields in ROW_FIELDS.items()}
+CASE = ("pk", "stage", "member__official_date", *FIELDS)
 
 
-def _compute(candidates: Iterable) -> list:
-    """The candidates whose stored fields differ from their next deadline, updated in memory."""
+def _related_rows(model, name: str, cases: list[tuple]) -> dict[int, list]:
+    """The ``name`` rows of the cases whose stage reads them, grouped by case: one query, none
+    when no case needs them."""
+    ids = [case[0] for case in cases if case[1] in READS[name]]
+    if not ids:
+        return {}
+    related = model._meta.get_field(name).related_model.objects.filter(candidate_id__in=ids)
+    if name == "documents":
+        related = related.filter(form=Form.AWARENESS)
+    grouped: dict[int, list] = defaultdict(list)
+    for candidate_id, *values in related.values_list("candidate_id", *ROW_FIELDS[name]):
+        grouped[candidate_id].append(ROWS[name](*values))
+    return grouped
+
+
+def _changed(model, ids: list[int]) -> list[dict]:
+    """The cases of ``ids`` whose stored fields differ from their next deadline: their pk and
+    new values. One query for the cases and one per kind of row their stages read; works on
+    the migration's historical models too (field names only)."""
+    cases = list(model.objects.filter(pk__in=ids).values_list(*CASE))
+    rows = {name: _related_rows(model, name, cases) for name in ROW_FIELDS}
     changed = []
-    for candidate in candidates:
-        is_open = candidate.stage not in CLOSED_STAGES
-        values = stored_values(next_deadline(candidate) if is_open else None)
-        if any(getattr(candidate, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(candidate, name, value)
-            changed.append(candidate)
+    for pk, stage, official_date, *stored in cases:
+        deadline = None
+        if stage not in CLOSED_STAGES:
+            deadline = deadline_of(
+                stage,
+                official_date=official_date,
+                **{name: rows[name].get(pk, ()) for name in ROW_FIELDS},
+            )
+        values = stored_values(deadline)
+        if list(values.values()) != stored:
+            changed.append({"pk": pk, **values})
     return changed
 
 
+def _write(model, changed: list[dict]) -> None:
+    """One UPDATE per distinct set of values (cases moved by the same change mostly share
+    their new date): far cheaper than ``bulk_update``'s CASE per row and field."""
+    by_values: dict[tuple, list[int]] = defaultdict(list)
+    for values in changed:
+        by_values[tuple(values[name] for name in FIELDS)].append(values["pk"])
+    for values, pks in by_values.items():
+        model.objects.filter(pk__in=pks).update(**dict(zip(FIELDS, values, strict=True)))
+
+
 def refresh_case(candidate_id: int) -> dict | None:
-    """Store one case's next deadline: five reads and, if it moved, one update. Called at the
-    end of every service that changes a case, inside its transaction. Returns the stored
-    values (None if the case is gone)."""
-    candidate = _loaded(Candidate.objects.filter(pk=candidate_id)).first()
-    if candidate is None:
-        return None
-    for row in _compute([candidate]):
-        Candidate.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in FIELDS})
-    return {name: getattr(candidate, name) for name in FIELDS}
+    """Store one case's next deadline: a read of the case, one of each kind of row its stage
+    reads and, if it moved, one update. Called at the end of every service that changes a
+    case, inside its transaction. Returns the changed values (None when nothing moved)."""
+    changed = _changed(Candidate, [candidate_id])
+    _write(Candidate, changed)
+    return {k: changed[0][k] for k in FIELDS} if changed else None
 
 
 def refresh_due_dates(queryset: QuerySet | None = None, *, batch_size: int = BATCH) -> int:
@@ -105,8 +133,8 @@ def refresh_due_dates(queryset: QuerySet | None = None, *, batch_size: int = BAT
             if not ids:
                 return changed
             last = ids[-1]
-            rows = _compute(_loaded(model.objects.filter(pk__in=ids)))
-            model.objects.bulk_update(rows, FIELDS, batch_size=500)
+            rows = _changed(model, ids)
+            _write(model, rows)
             changed += len(rows)
 
 
