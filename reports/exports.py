@@ -18,10 +18,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import FileResponse
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,12 +32,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chapter.xlsx import safe_value, text_cell
+from chapter.xlsx_stream import TEXT_FORMAT as TEXT_FORMAT_STYLE
+from chapter.xlsx_stream import Styled
 from members.importing import COLUMNS as IMPORT_COLUMNS
 from members.importing import TEMPLATE_SHEET
 from members.importing.columns import (
     CHAPTER_HEADER,
     CODE,
-    DATE,
     DIGITS,
     PARTY_AGE_HEADER,
     PHONE,
@@ -268,6 +271,13 @@ def register_workbook(
     return workbook
 
 
+def book_note() -> str:
+    return _(
+        "Members on the roll on this day, and those who left the roll from 1 January "
+        "of the same year to this day."
+    )
+
+
 def _book_sheet(workbook: Workbook, day: date, scope_label: str) -> Worksheet:
     ws = workbook.create_sheet(_("Register"))
     _widths(ws, REGISTER_WIDTHS)
@@ -281,17 +291,7 @@ def _book_sheet(workbook: Workbook, day: date, scope_label: str) -> Worksheet:
     ws.append([_cell(ws, _("Member register (7-HSĐV)"), font=TITLE)])
     ws.append([_cell(ws, scope_label, font=BOLD)])
     ws.append([_cell(ws, _("As of"), font=BOLD), _cell(ws, day, font=BOLD)])
-    ws.append(
-        [
-            _cell(
-                ws,
-                _(
-                    "Members on the roll on this day, and those who left the roll from 1 January "
-                    "of the same year to this day."
-                ),
-            )
-        ]
-    )
+    ws.append([_cell(ws, book_note())])
     ws.append(_header_row(ws, register_headers(day)))
     return ws
 
@@ -301,7 +301,9 @@ def _latest(events, kinds) -> MemberEvent | None:
     return found[-1] if found else None
 
 
-def register_row(ws, number: int, member: Member, day: date) -> list:
+def register_values(number: int, member: Member, day: date) -> list:
+    """One member's row of the book as plain values (dates, numbers, text; "" for empty)."""
+    labels = _labels(get_language())
     events = member.register_events
     age = member.party_age(day, events=[event for event in events if event.status])
     out = _latest(events, (Kind.TRANSFERRED_OUT,))
@@ -316,12 +318,12 @@ def register_row(ws, number: int, member: Member, day: date) -> list:
         number,
         member.full_name,
         member.other_names,
-        capfirst(str(member.get_gender_display())),
+        _label(labels["gender"], member.gender),
         member.ethnicity,
         member.religion,
         member.hometown,
         member.general_education,
-        capfirst(str(member.get_political_theory_display())) if member.political_theory else "",
+        _label(labels["theory"], member.political_theory) if member.political_theory else "",
         member.qualification,
         member.foreign_language,
         member.occupation_before,
@@ -331,29 +333,70 @@ def register_row(ws, number: int, member: Member, day: date) -> list:
         member.card_number,
         member.dossier_number,
         member.badge_number,
-        capfirst(str(member.get_service_display())) if member.service else "",
+        _label(labels["service"], member.service) if member.service else "",
         out.effective_date if out else None,
         out.counterpart if out else "",
         came.effective_date if came else None,
         came.counterpart if came else "",
         death.effective_date if death else None,
         leaving.effective_date if leaving else None,
-        capfirst(str(leaving.get_kind_display())) if leaving else "",
+        _label(labels["kind"], leaving.kind) if leaving else "",
         leaving.note if leaving else "",
         member.note,
-        capfirst(str(Status(member.status_on).label)) if member.status_on else "",
+        labels["status"][member.status_on] if member.status_on else "",
         member.cell_on_name or "",
-        member.chapter.name,
+        _chapter_name(member),
         # Party age (R16): the member's one answer, from the entries loaded above.
-        describe_party_age(age.months if age else None),
-        str(Level(member.rating_level).label) if member.rating_level else "",
+        _party_age(labels, age.months if age else None),
+        labels["level"][member.rating_level] if member.rating_level else "",
     ]
+    return values
+
+
+@lru_cache(maxsize=4)
+def _labels(language: str | None) -> dict:
+    """The choices' labels in ``language``, capitalised as the book shows them (a dict lookup
+    per cell instead of ``get_FOO_display``, which costs a third of a large register's time)."""
+
+    def table(choices) -> dict:
+        return {value: capfirst(str(label)) for value, label in choices}
+
+    field = Member._meta.get_field
+    return {
+        "gender": table(field("gender").choices),
+        "theory": table(field("political_theory").choices),
+        "service": table(field("service").choices),
+        "kind": table(Kind.choices),
+        "status": table(Status.choices),
+        "level": {value: str(label) for value, label in Level.choices},
+        "party_age": {},  # months -> text, filled as met
+    }
+
+
+def _chapter_name(member: Member) -> str:
+    name = getattr(member, "chapter_name", None)  # annotated by stream_members
+    return name if name is not None else member.chapter.name
+
+
+def _label(table: dict, value) -> str:
+    found = table.get(value)
+    return found if found is not None else capfirst(str(value))
+
+
+def _party_age(labels: dict, months: int | None) -> str:
+    cache = labels["party_age"]
+    if months not in cache:
+        cache[months] = describe_party_age(months)
+    return cache[months]
+
+
+def register_row(ws, number: int, member: Member, day: date) -> list:
     # Empty values stay unwritten: a third fewer cells to serialise in a typical register.
     return [
         _cell(ws, value)
         if isinstance(value, date)
         else (None if value == "" else safe_value(ws, value))
-        for value in values
+        for value in register_values(number, member, day)
     ]
 
 
@@ -395,9 +438,11 @@ def _entry_date(events) -> date | None:
     return entry.effective_date if entry else None
 
 
-def list_row(ws, number: int, member: Member, day: date) -> list:
+def list_values(number: int, member: Member, day: date) -> list:
     """One member in the import's columns: what the import reads back as this very member.
-    Status and cell are the ledger's on the day (``as_of``); the rest is the register's."""
+    Status and cell are the ledger's on the day (``as_of``); the rest is the register's.
+    Identifiers are ``Styled(text, TEXT_FORMAT)``: text cells that stay text when edited."""
+    labels = _labels(get_language())
     events = member.register_events
     ledger = ("status", "cell", "effective_date")  # as on the day, not the row's (no query)
     values = {
@@ -408,23 +453,34 @@ def list_row(ws, number: int, member: Member, day: date) -> list:
         "cell": member.cell_on_name or "",
         "effective_date": _entry_date(events),
     }
-    row = [number]
+    row: list = [number]
     for column in IMPORT_COLUMNS:
         value = values[column.key]
         if value in (None, ""):
             row.append(None)
-        elif column.kind == DATE:
-            row.append(_cell(ws, value))
         elif column.kind in (DIGITS, PHONE, CODE):
-            cell = text_cell(ws, str(value))
-            cell.number_format = TEXT_FORMAT
-            row.append(cell)
+            row.append(Styled(str(value), TEXT_FORMAT_STYLE))
         else:
-            row.append(safe_value(ws, value))
+            row.append(value)
     age = member.party_age(day, events=[event for event in events if event.status])
     row += [
-        safe_value(ws, member.chapter.name),
-        describe_party_age(age.months if age else None) or None,
-        str(Level(member.rating_level).label) if member.rating_level else None,
+        _chapter_name(member),
+        _party_age(labels, age.months if age else None) or None,
+        labels["level"][member.rating_level] if member.rating_level else None,
     ]
+    return row
+
+
+def list_row(ws, number: int, member: Member, day: date) -> list:
+    """``list_values`` as openpyxl cells (dates shown dd/mm/yyyy, identifiers as text)."""
+    row = []
+    for value in list_values(number, member, day):
+        if type(value) is Styled:
+            cell = text_cell(ws, value.value)
+            cell.number_format = TEXT_FORMAT
+            row.append(cell)
+        elif isinstance(value, date):
+            row.append(_cell(ws, value))
+        else:
+            row.append(safe_value(ws, value))
     return row

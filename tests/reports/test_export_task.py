@@ -156,6 +156,36 @@ def test_a_name_like_a_formula_stays_text_in_the_background_file(settings, provi
     assert cell.data_type == "s"
 
 
+@pytest.mark.freeze_time("2026-03-15")
+def test_the_background_file_holds_what_the_download_holds(client, settings, province):
+    """The streaming writer of the task and openpyxl's of the download: the same sheets, rows
+    and values, dates as dates, identifiers as text, the book's panes and print titles."""
+    settings.TASKS = IMMEDIATE
+    first, _second, officer, _role = province
+    register_member(first, full_name="+84 nhầm", card_number="01234567", other_names="A & <B>")
+    client.force_login(officer)
+    settings.BACKGROUND_ROWS = 10_000
+    download = client.get(REGISTER + "?as_of=2026-03-15")
+    direct = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    settings.BACKGROUND_ROWS = 3
+    client.get(REGISTER + "?as_of=2026-03-15")
+    background = book(Job.objects.get())
+    assert background.sheetnames == direct.sheetnames
+    for mine, theirs in zip(background.worksheets, direct.worksheets, strict=True):
+        assert list(mine.values) == list(theirs.values)
+        assert mine.freeze_panes == theirs.freeze_panes
+    sheet = background.worksheets[0]
+    assert sheet.print_title_rows == direct.worksheets[0].print_title_rows == "$5:$5"
+    assert sheet.page_setup.orientation == "landscape"
+    risky = next(c for row in sheet.iter_rows() for c in row if c.value == "+84 nhầm")
+    assert risky.data_type == "s" and risky.quotePrefix
+    listing = background.worksheets[1]
+    card = next(c for row in listing.iter_rows() for c in row if c.value == "01234567")
+    assert card.number_format == "@"
+    dated = next(c for row in sheet.iter_rows(min_row=HEADER_ROW + 1) for c in row if c.is_date)
+    assert dated.number_format == "DD/MM/YYYY"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_writes_the_register(client, settings, province):
     settings.TASKS = DATABASE

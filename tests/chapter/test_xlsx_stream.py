@@ -1,0 +1,47 @@
+"""The streaming .xlsx writer (chapter/xlsx_stream.py): text stays text, XML stays valid, and
+openpyxl reads back what was written."""
+
+import datetime
+
+from openpyxl import load_workbook
+
+from chapter.xlsx_stream import HEADER, TEXT_FORMAT, SheetSetup, StreamingWorkbook, Styled
+
+
+def test_values_read_back_as_written(tmp_path):
+    path = tmp_path / "book.xlsx"
+    setups = [SheetSetup("Sổ", (6, 20), freeze=(2, 1), print_rows=(1, 1), landscape_a3=True),
+              SheetSetup("Danh sách")]  # fmt: skip
+    with StreamingWorkbook(path, setups) as book:
+        first, second = book.sheets
+        first.append([Styled("STT", HEADER), Styled("Họ và tên", HEADER)])
+        first.append([1, "Nguyễn Thị A & <B>", datetime.date(2010, 1, 20), None, 2.5])
+        first.append([2, '=HYPERLINK("http://x","y")', "#N/A", "-1", "tab\x00\x07bell"])
+        second.append([Styled("012345", TEXT_FORMAT), "", None, "x"])
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Sổ", "Danh sách"]
+    sheet = workbook["Sổ"]
+    rows = list(sheet.values)
+    assert rows[1][:3] == (1, "Nguyễn Thị A & <B>", datetime.datetime(2010, 1, 20))
+    assert rows[1][4] == 2.5
+    assert rows[2][1:] == ('=HYPERLINK("http://x","y")', "#N/A", "-1", "tabbell")
+    formula, error, minus = sheet["B3"], sheet["C3"], sheet["D3"]
+    assert formula.data_type == "s" and formula.quotePrefix  # text, and stays text when edited
+    assert error.data_type == "s" and error.quotePrefix and minus.quotePrefix
+    assert sheet["C2"].number_format == "DD/MM/YYYY" and sheet["A1"].font.b
+    assert sheet.freeze_panes == "C2" and sheet.print_title_rows == "$1:$1"
+    assert sheet.column_dimensions["B"].width == 20
+    listing = workbook["Danh sách"]
+    assert listing["A1"].value == "012345" and listing["A1"].number_format == "@"
+    assert listing["D1"].value == "x"
+
+
+def test_a_large_sheet_streams(tmp_path):
+    path = tmp_path / "big.xlsx"
+    with StreamingWorkbook(path, [SheetSetup("a"), SheetSetup("b")]) as book:
+        for number in range(3000):
+            book.sheets[0].append([number, f"tên {number}"])
+            book.sheets[1].append([number])
+    workbook = load_workbook(path, read_only=True)
+    assert sum(1 for _row in workbook["a"].values) == 3000
+    assert sum(1 for _row in workbook["b"].values) == 3000
