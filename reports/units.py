@@ -5,10 +5,10 @@ directly on it; each unit's figures cover its whole subtree. Everything is set-b
 page runs a fixed number of queries whatever the size of the tree:
 
 - the child committees and the chapters, counted and sliced for the page (four queries);
-- the members on the roll of the whole subtree, one GROUP BY on the chapter's committee path
-  (and on the chapter for the chapters listed on the page); a unit's figures are the sum of the
-  rows whose committee path starts with the unit's path;
-- the open admission cases, the same GROUP BY.
+- the members on the roll of the whole subtree, one GROUP BY on the chapter's committee path; a
+  committee's figures are the sum of the rows whose committee path starts with its own path;
+- the open admission cases, the same GROUP BY (these two are kept a minute: ``subtree_rows``);
+- the chapters listed on the page, the same two counts grouped by chapter.
 
 Today's figures come from ``Member.status`` and ``Candidate.stage``: the services keep them equal
 to the ledger for today (figures as of a past date are the report's, ``reports.queries``).
@@ -16,12 +16,15 @@ to the ledger for today (figures as of a past date are the report's, ``reports.q
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Candidate
@@ -30,6 +33,7 @@ from members.models import Chapter, Committee, Member
 
 St = Candidate.Stage
 PER_PAGE = 50
+FIGURES_SECONDS = getattr(settings, "UNIT_FIGURES_SECONDS", 60)
 
 # The open cases in four groups, in the order of the pipeline.
 CANDIDATE_GROUPS = {
@@ -132,64 +136,95 @@ def top_units(reach: Reach) -> ChildUnits:
     return ChildUnits(committees, Chapter.objects.none())
 
 
-def _counts_by_unit(
-    queryset: QuerySet, counts: dict, subtrees: tuple[str, ...], chapter_ids: list[int]
-) -> list[dict]:
-    """Rows of ``counts`` grouped by the chapter's committee path, and by the chapter for the
-    chapters listed."""
-    listed = Case(
-        When(chapter_id__in=chapter_ids, then=F("chapter_id")),
-        default=None,
-        output_field=IntegerField(),
-    )
-    return list(
-        queryset.filter(in_subtrees(subtrees, "chapter__committee__path"))
-        .annotate(unit_path=F("chapter__committee__path"), unit_chapter=listed)
-        .order_by()
-        .values("unit_path", "unit_chapter")
-        .annotate(**counts)
-    )
+def _member_counts() -> dict:
+    return {
+        "roll": Count("pk"),
+        "official": Count("pk", filter=Q(status=Member.Status.OFFICIAL)),
+        "probationary": Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
+    }
 
 
-def figures_for(
-    units: Iterable[Committee | Chapter], subtrees: tuple[str, ...], today: date
-) -> tuple[list[Unit], Figures]:
-    """Each unit with its figures, and the total of ``subtrees``; two queries."""
-    rows = [Unit(obj) for obj in units]
-    chapter_ids = [u.obj.pk for u in rows if not u.is_committee]
-    members = _counts_by_unit(
-        Member.objects.filter(status__in=Member.ACTIVE_STATUSES),
-        {
-            "roll": Count("pk"),
-            "official": Count("pk", filter=Q(status=Member.Status.OFFICIAL)),
-            "probationary": Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
-        },
-        subtrees,
-        chapter_ids,
-    )
+def _case_counts(today: date) -> dict:
     counts = {
         name: Count("pk", filter=Q(stage__in=stages))
         for name, (_label, stages) in CANDIDATE_GROUPS.items()
     }
     # The stored next deadline has passed (``CandidateQuerySet.overdue``).
     counts["overdue"] = Count("pk", filter=Q(due_on__lt=today, due_excused=False))
-    candidates = _counts_by_unit(
-        Candidate.objects.filter(stage__in=OPEN_STAGES), counts, subtrees, chapter_ids
-    )
+    return counts
+
+
+def _on_roll() -> QuerySet[Member]:
+    return Member.objects.filter(status__in=Member.ACTIVE_STATUSES).order_by()
+
+
+def _open_cases() -> QuerySet[Candidate]:
+    return Candidate.objects.filter(stage__in=OPEN_STAGES).order_by()
+
+
+def _kinds(today: date) -> tuple:
+    """What is counted: the members on the roll, and the open cases."""
+    return ((_on_roll(), _member_counts()), (_open_cases(), _case_counts(today)))
+
+
+def subtree_rows(subtrees: tuple[str, ...], today: date) -> list[dict]:
+    """The figures of ``subtrees`` by committee path (``unit_path``): one GROUP BY over the
+    members on the roll, one over the open cases. At the top of a province they read every
+    member, so they are kept for ``FIGURES_SECONDS`` (the page may be that much behind, as a
+    replica may be; ``settings.UNIT_FIGURES_SECONDS``, 0 to compute on every request)."""
+    digest = hashlib.sha256(",".join(subtrees).encode()).hexdigest()
+    key = f"reports.units:{today.isoformat()}:{digest}"
+    rows = cache.get(key) if FIGURES_SECONDS else None
+    if rows is None:
+        where = in_subtrees(subtrees, "chapter__committee__path")
+        rows = []
+        for queryset, counts in _kinds(today):
+            grouped = (
+                queryset.filter(where)
+                .values(unit_path=F("chapter__committee__path"))
+                .annotate(**counts)
+            )
+            rows += list(grouped)
+        if FIGURES_SECONDS:
+            cache.set(key, rows, FIGURES_SECONDS)
+    return rows
+
+
+def chapter_rows(chapter_ids: list[int], today: date) -> list[dict]:
+    """The figures of a few chapters, by ``chapter_id`` (two small queries, none without any)."""
+    if not chapter_ids:
+        return []
+    rows = []
+    for queryset, counts in _kinds(today):
+        rows += list(
+            queryset.filter(chapter_id__in=chapter_ids).values("chapter_id").annotate(**counts)
+        )
+    return rows
+
+
+def figures_for(
+    units: Iterable[Committee | Chapter], subtrees: tuple[str, ...], today: date
+) -> tuple[list[Unit], Figures]:
+    """Each unit with its figures, and the total of ``subtrees``: a committee's from
+    ``subtree_rows`` (the rows whose committee path starts with its own), a chapter's from
+    ``chapter_rows``."""
+    rows = [Unit(obj) for obj in units]
     by_path: dict[str, list[Unit]] = defaultdict(list)
-    by_chapter = {u.obj.pk: u for u in rows if not u.is_committee}
+    by_chapter: dict[int, Unit] = {}
     for unit in rows:
         if unit.is_committee:
             by_path[unit.obj.path].append(unit)
+        else:
+            by_chapter[unit.obj.pk] = unit
     lengths = sorted({len(path) for path in by_path})
     total = Figures()
-    for row in (*members, *candidates):
+    for row in subtree_rows(subtrees, today):
         total.add(row)
-        if row["unit_chapter"] in by_chapter:
-            by_chapter[row["unit_chapter"]].figures.add(row)
         for length in lengths:
             for unit in by_path.get(row["unit_path"][:length], ()):
                 unit.figures.add(row)
+    for row in chapter_rows(list(by_chapter), today):
+        by_chapter[row["chapter_id"]].figures.add(row)
     return rows, total
 
 

@@ -9,6 +9,7 @@ The tree:  Tỉnh ủy ─┬─ Xã A ─┬─ Cơ sở A1 ── chapter "dee
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from admissions.models import Candidate
@@ -51,6 +52,14 @@ def tree():
     Member.objects.filter(pk=gone.pk).update(status=Member.Status.DECEASED)  # off the roll
     committees = {"top": top, "a": commune_a, "b": commune_b, "grassroots": grassroots}
     return committees, chapters
+
+
+@pytest.fixture(autouse=True)
+def no_kept_figures():
+    """The subtree's figures are kept a minute (reports.units.subtree_rows), not across tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def candidate(chapter, stage, *, due_on=None) -> Candidate:
@@ -217,7 +226,10 @@ def test_a_fixed_number_of_queries_whatever_the_size(client, tree, django_assert
     committees, _chapters = tree
     client = officer_client(client, committees["top"])
     client.get(unit_url(committees["top"]))  # the session is warm
-    with django_assert_num_queries(AT_A_ROOT) as small:
+    cache.clear()
+    with django_assert_num_queries(AT_A_ROOT):
+        client.get(unit_url(committees["top"]))
+    with django_assert_num_queries(AT_A_ROOT - 2):  # the subtree's figures are kept
         client.get(unit_url(committees["top"]))
     for n in range(5):
         sub = CommitteeFactory(name=f"Xã {n}", parent=committees["top"])
@@ -225,14 +237,28 @@ def test_a_fixed_number_of_queries_whatever_the_size(client, tree, django_assert
         chapter = ChapterFactory(committee=deeper)
         register_member(chapter)
         candidate(chapter, St.POOL)
+    cache.clear()
     # Below a root: one more for the breadcrumbs, one less when there is no child committee.
     with django_assert_num_queries(AT_A_ROOT):
         client.get(unit_url(committees["grassroots"]))
     with django_assert_num_queries(AT_A_ROOT):
         response = client.get(unit_url(committees["top"]))
     assert len(response.context["rows"]) == 8
-    assert len(small.captured_queries) == AT_A_ROOT
+    assert response.context["total"]["roll"] == 11
 
 
-# session, user, reach, the committee, two counts, two slices, members, cases
-AT_A_ROOT = 10
+def test_the_subtree_figures_are_kept_a_minute_or_not_at_all(client, tree, monkeypatch):
+    committees, chapters = tree
+    client = officer_client(client, committees["top"])
+    assert figures(client.get(unit_url(committees["top"])))["Xã A"]["roll"] == 4
+    register_member(chapters["deep"])
+    assert figures(client.get(unit_url(committees["top"])))["Xã A"]["roll"] == 4  # kept
+    # A chapter's own row is always read afresh.
+    assert figures(client.get(unit_url(committees["grassroots"])))["Chi bộ sâu"]["roll"] == 3
+    monkeypatch.setattr(units, "FIGURES_SECONDS", 0)
+    assert figures(client.get(unit_url(committees["top"])))["Xã A"]["roll"] == 5
+
+
+# session, user, reach, the committee, two counts, two slices, the subtree's members and
+# cases (kept a minute), the listed chapters' members and cases
+AT_A_ROOT = 12
