@@ -225,8 +225,8 @@ class People:
             "is_exempted": outcome[2],
             "is_temporarily_out": outcome[3],
         }
-        if values["status"] == "PROBATIONARY":
-            values["card_number"] = ""
+        if values["status"] in ("PROBATIONARY", "REMOVED_FROM_PROBATIONARY_LIST"):
+            values["card_number"] = ""  # a card only once official
         return values, events, outcome[4], confirmed
 
     def life(self, events, status, cell, unit: Unit):

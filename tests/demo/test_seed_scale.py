@@ -64,6 +64,8 @@ def test_seed_scale_ledger_as_of_today_is_the_register():
         assert member.search_key == fold(member.full_name)
         assert member.sort_key == name_sort_key(member.full_name)
         assert member.cell is None or member.cell.chapter_id == member.chapter_id
+        never_official = member.status in ("PROBATIONARY", "REMOVED_FROM_PROBATIONARY_LIST")
+        assert bool(member.card_number) is not never_official
     first_events = {}
     for event in MemberEvent.objects.order_by("effective_date", "id"):
         first_events.setdefault(event.member_id, event)
