@@ -27,6 +27,7 @@ import math
 import os
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,13 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.generic import ListView  # noqa: E402
+from scale_tables import (  # noqa: E402  (bench/, beside this script)
+    CHAPTER_ACTORS,
+    background_table,
+    comparison_table,
+    describe,
+    page_table,
+)
 
 from chapter.dates import add_months  # noqa: E402
 from members import access  # noqa: E402
@@ -70,20 +78,8 @@ BENCH_SETTINGS = {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     },
 }
-CHAPTER_ACTORS = ("typical", "largest", "cell")
-OFFICER_PAGES = {  # issue #14 targets for an officer's page: p95 in ms
-    "dashboard": 250,
-    "register": 250,
-    "board": 250,
-    "search": 150,
-    "reports today": 500,
-    "reports 2 years ago": 1500,
-    "unit page": 250,
-}
 STATEMENT_TIMEOUT = "60s"  # PostgreSQL: a page whose query runs longer is reported, not waited for
-CHAPTER_P95, MAX_KB, EXPORT_ROWS_S, EXPORT_MB = 25, 300, 10_000, 300
-
-
+PAGE_TIMEOUT = 120  # seconds: a page slower than this is stopped (SIGALRM) and reported
 # The bare ListView: same rows and order as the register's first page, a trivial template -----
 
 BARE_TEMPLATE = engines["django"].from_string(
@@ -178,17 +174,6 @@ def discover(name: str):
     return middle[len(middle) // 2].user if middle else None
 
 
-def describe(actor: dict) -> str:
-    label = {
-        "typical": "secretary, typical chapter",
-        "largest": "secretary, largest chapter",
-        "cell": "cell leader",
-        "top": "officer, top of the tree",
-        "middle": "officer, middle level",
-    }[actor["name"]]
-    return f"{label} ({actor['on_roll']:,})"
-
-
 def pages(actor: dict) -> list[tuple[str, str]]:
     user = actor["user"]
     members = access.members_visible_to(user).active()
@@ -222,19 +207,35 @@ def body(response) -> bytes:
     return response.content
 
 
+class PageTimeout(Exception):
+    pass
+
+
+def _page_timeout(signum, frame):
+    raise PageTimeout
+
+
 def measure(client: Client, url: str, runs: int, budget: float) -> dict:
     """A warm-up request (captured: queries, slowest query), then ``runs`` timed requests, or
     as many as fit in ``budget`` seconds (at least 3; none when the warm-up alone is over the
-    budget: the warm-up is then the one sample). A query over STATEMENT_TIMEOUT stops the page."""
+    budget: the warm-up is then the one sample). A query over STATEMENT_TIMEOUT, or a warm-up
+    over PAGE_TIMEOUT seconds, stops the page: it is reported, not waited for."""
     connection.queries_log.clear()  # the log keeps 9,000 queries: never let it fill up
+    signal.signal(signal.SIGALRM, _page_timeout)
     try:
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            signal.setitimer(signal.ITIMER_REAL, PAGE_TIMEOUT)
             started = time.perf_counter()
             response = client.get(url, secure=True)
             content = body(response)
             first = time.perf_counter() - started
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except OperationalError as error:  # statement_timeout
         return {"status": f"query over {STATEMENT_TIMEOUT} ({str(error).splitlines()[0]})"}
+    except PageTimeout:
+        return {"status": f"over {PAGE_TIMEOUT} s, stopped"}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     if response.status_code != 200:
         return {"status": response.status_code}
     captured = list(queries.captured_queries)  # read now: each request clears the log
@@ -396,45 +397,6 @@ def run_import(rows: int) -> dict | None:
 # Report --------------------------------------------------------------------------------------
 
 
-def target(actor: dict, label: str) -> int | None:
-    if label in ("bare ListView", "register export .xlsx", "member page"):
-        return None
-    if actor["name"] in CHAPTER_ACTORS:
-        return CHAPTER_P95
-    return OFFICER_PAGES.get(label)
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "**not met**"
-
-
-def page_table(results: list[tuple[dict, str, dict]]) -> None:
-    print(
-        "| as (members on the roll) | page | p50 ms | p95 ms | app CPU p50 ms | runs | queries "
-        "| slowest query ms | HTML KB | target p95 | met |"
-    )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for actor, label, r in results:
-        who = describe(actor)
-        if r["status"] != 200:
-            status = f"HTTP {r['status']}" if isinstance(r["status"], int) else r["status"]
-            print(f"| {who} | {label} | — | — | — | — | — | — | — | — | skipped ({status}) |")
-            continue
-        goal = target(actor, label)
-        html = label != "register export .xlsx"
-        ok = (goal is None or r["p95"] <= goal) and (not html or r["kb"] <= MAX_KB)
-        size_note = "" if not html or r["kb"] <= MAX_KB else f" (> {MAX_KB} KB)"
-        slow = float(r["slowest"]["time"]) * 1000 if r["slowest"] else 0
-        cpu = f"{r['cpu']:.0f}" if r["cpu"] is not None else "—"
-        print(
-            f"| {who} | {label} | {r['p50']:.0f} | {r['p95']:.0f} | {cpu} | {r['runs']} "
-            f"| {r['queries']} "
-            f"| {slow:.0f} | {r['kb']:.0f}{' (xlsx)' if not html else ''} "
-            f"| {goal if goal else '—'} | "
-            f"{verdict(ok) + size_note if goal or html else '—'} |"
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page (30)")
@@ -513,56 +475,6 @@ def bench(actors: list[dict], options, plans: list[str]):
             plans.append(f"-- {describe(actor)}, register main query\n{sql}\n{plan}")
         compare.append(row)
     return results, compare
-
-
-def comparison_table(compare: list[dict]) -> None:
-    print(
-        "| as | register p50 / p95 ms | bare ListView p50 / p95 | admin changelist p50 / p95 "
-        "| main query alone ms | register / bare (p50) | register / admin (p50) | target |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for row in compare:
-        reg, bare, admin = row["register"], row["bare"], row["admin"]
-        if not reg or reg["status"] != 200:
-            continue
-        cells = [f"{reg['p50']:.0f} / {reg['p95']:.0f}"]
-        for other in (bare, admin):
-            ok = other and other["status"] == 200
-            cells.append(f"{other['p50']:.0f} / {other['p95']:.0f}" if ok else "—")
-        cells.append(f"{row['raw']:.1f}" if "raw" in row else "—")
-        to_bare = reg["p50"] / bare["p50"] if bare and bare["status"] == 200 else None
-        to_admin = reg["p50"] / admin["p50"] if admin and admin["status"] == 200 else None
-        cells.append(f"{to_bare:.2f}x" if to_bare else "—")
-        cells.append(f"{to_admin:.2f}x" if to_admin else "—")
-        if row["actor"]["name"] in CHAPTER_ACTORS:
-            goal = f"≤ 1.5x bare: {verdict(to_bare <= 1.5)}" if to_bare else "≤ 1.5x bare"
-        else:
-            goal = f"≤ 0.5x admin: {verdict(to_admin <= 0.5)}" if to_admin else "≤ 0.5x admin"
-        print(f"| {describe(row['actor'])} | " + " | ".join(cells) + f" | {goal} |")
-
-
-def background_table(export: dict | None, imported: dict | None, top: dict | None) -> None:
-    print("| work | result | target | met |")
-    print("|---|---|---|---|")
-    if export:
-        rate = export["rows"] / export["seconds"] if export["seconds"] else 0
-        print(
-            f"| register export, whole scope of {describe(top)} (the background "
-            f"task's writer, in a subprocess) | {export['rows']:,} rows in "
-            f"{export['seconds']:.0f} s = {rate:,.0f} rows/s ({export['cpu_seconds']:.0f} s of "
-            f"the process's CPU); peak RSS {export['rss_mb']:.0f} MB "
-            f"({export['rss_before_mb']:.0f} MB before); file {export['file_mb']:.0f} MB "
-            f"| ≥ {EXPORT_ROWS_S:,} rows/s, < {EXPORT_MB} MB "
-            f"| {verdict(rate >= EXPORT_ROWS_S and export['rss_mb'] < EXPORT_MB)} |"
-        )
-    if imported:
-        per_row = imported["queries"] / imported["rows"]
-        print(
-            f"| import of {imported['rows']:,} rows (bench_import.py, plan + write) "
-            f"| {imported['seconds']:.1f} s, {imported['queries']:,} queries "
-            f"({per_row:.1f} a row) | ≤ 8 s, ≤ 2 queries a row "
-            f"| {verdict(imported['seconds'] <= 8 and per_row <= 2)} |"
-        )
 
 
 def header(options) -> None:
