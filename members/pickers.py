@@ -193,12 +193,16 @@ class Picker(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         field = self._field()
         if field is not None:
-            units = list(field.queryset[: SELECT_AT_MOST + 1])
+            # Unordered, so the database stops at the first rows (ordered, it sorted all of a
+            # province's cells first); a few are sorted here, by their label without diacritics.
+            units = list(field.queryset.order_by()[: SELECT_AT_MOST + 1])
             if len(units) <= SELECT_AT_MOST:
                 select = forms.Select(attrs=self.select_attrs)
                 empty = [] if field.empty_label is None else [("", field.empty_label)]
+                labelled = [(field.label_from_instance(unit), unit) for unit in units]
+                labelled.sort(key=lambda pair: (fold(pair[0]), pair[0]))
                 select.choices = empty + [
-                    (field.prepare_value(unit), field.label_from_instance(unit)) for unit in units
+                    (field.prepare_value(unit), label) for label, unit in labelled
                 ]
                 return select.render(name, value, attrs, renderer)
         return super().render(name, value, attrs, renderer)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from chapter.dates import format_date
 from chapter.forms import add_service_error
-from members import access, services, transfers
+from members import access, register_table, services, transfers
 from members.actions import buttons
 from members.filters import MemberFilter
 from members.forms import SECTIONS, MemberCreateForm, MemberEditForm
@@ -43,6 +43,7 @@ HISTORY_SKIPPED = {"id", "public_id", "created_at", "updated_at"}
 
 @require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
+    reach = access.reach_of(request.user)
     members = access.members_visible_to(request.user).for_register()
     filterset = MemberFilter(request.GET, queryset=members, request=request)
     results = filterset.qs
@@ -53,12 +54,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "page": page,
+        "rows": register_table.rows(
+            page.object_list, start=page.start_index(), several_chapters=filterset.several_chapters
+        ),
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "totals": totals,
         "capped": totals["total"] > COUNT_CAP,
         "cap": COUNT_CAP,
         "sort": filterset.form.cleaned_data.get("sort") or "name",
-        "can_manage": access.chapters_managed_by(request.user).exists(),
+        # A secretary or deputy of some chapter (chapters_managed_by, read from the roles).
+        "can_manage": reach.is_superuser or reach.is_secretary,
         # The chapter page is one click away when the user sees one or a few chapters.
         "chapters": filterset.chapters,
     }
