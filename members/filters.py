@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chapter.dates import add_months
 from chapter.forms import FIRST_YEAR, LAST_YEAR, YearFilter
+from chapter.text import fold
 from members import access
 from members.models import Member
 from members.pickers import CellPicker, ChapterPicker, swap_in
@@ -124,7 +125,9 @@ class MemberFilter(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user
         chapters = access.chapters_visible_to(user).order_by("name")
-        self.chapters = list(chapters[:4])  # the chapter links of the page's header
+        # The chapter links of the page's header (a few, sorted here: unordered, the database
+        # stops at the fourth row instead of sorting a province's chapters).
+        self.chapters = sorted(chapters.order_by()[:4], key=lambda c: (fold(c.name), c.name))
         self.several_chapters = len(self.chapters) > 1
         cells = access.cells_visible_to(user)
         if self.several_chapters:

@@ -289,6 +289,9 @@ class Member(SearchKeyMixin, PublicIdModel):
             models.Index(
                 fields=["chapter", "status", "sort_key"], name="members_member_register_vi"
             ),
+            # A committee's register walks its members in name order, the first page stopping
+            # after 50 (without it, a province's members were sorted for each page).
+            models.Index(fields=["sort_key", "id"], name="members_member_by_name"),
             # Duplicate checks and import matching look members up by these identifiers.
             models.Index(fields=["citizen_id"], name="members_member_citizen_id"),
             models.Index(fields=["card_number"], name="members_member_card_number"),
