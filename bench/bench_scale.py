@@ -79,6 +79,7 @@ BENCH_SETTINGS = {
     },
 }
 STATEMENT_TIMEOUT = "60s"  # PostgreSQL: a page whose query runs longer is reported, not waited for
+MEMORY_LIMIT_GB = 6  # address space of this process: a page loading a province fails alone
 PAGE_TIMEOUT = 120  # seconds: a page slower than this is stopped (SIGALRM) and reported
 # The bare ListView: same rows and order as the register's first page, a trivial template -----
 
@@ -234,6 +235,8 @@ def measure(client: Client, url: str, runs: int, budget: float) -> dict:
         return {"status": f"query over {STATEMENT_TIMEOUT} ({str(error).splitlines()[0]})"}
     except PageTimeout:
         return {"status": f"over {PAGE_TIMEOUT} s, stopped"}
+    except MemoryError:
+        return {"status": f"over the {MEMORY_LIMIT_GB} GB memory limit, stopped"}
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     if response.status_code != 200:
@@ -411,6 +414,8 @@ def main() -> None:
     options = parser.parse_args()
     if options.export_worker:
         return export_worker(options.export_worker)
+    limit = MEMORY_LIMIT_GB * 2**30  # the machine is shared: never let one page swallow it
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     overrides = dict(item.split("=", 1) for item in options.user)
     header(options)
     plans = []

@@ -22,6 +22,7 @@ import http.client
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -192,7 +193,7 @@ class User:
         return [(page, weight) for page, weight in mix if self.spec["urls"].get(page)]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, memory_mb: int) -> subprocess.Popen:
     env = os.environ | {
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_PROXY_SSL": "True",
@@ -208,7 +209,12 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         str(gunicorn), "chapter.wsgi:application", "--bind", f"{HOST}:{port}",
         "--workers", str(workers), "--timeout", "120", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    limit = memory_mb * 2**20  # per process (each worker): a runaway page fails alone
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    server = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=cap)
     for _ in range(120):
         try:
             probe = http.client.HTTPConnection(HOST, port, timeout=2)
@@ -256,6 +262,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--memory-mb", type=int, default=2048, help="address-space limit of each worker (2048)"
+    )
     parser.add_argument("--password", default="demo", help="the seeded users' password")
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
@@ -265,7 +274,7 @@ def main() -> None:
     for spec in specs:
         kinds[spec["kind"]] += 1
     print("Users: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()))
-    server = start_server(options.port, options.workers)
+    server = start_server(options.port, options.workers, options.memory_mb)
     results: list = []
     users = [User(spec, options.port, options.password, results) for spec in specs]
     try:
