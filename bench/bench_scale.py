@@ -307,7 +307,7 @@ def raw_sql(sql: str, runs: int) -> tuple[float, str]:
 
 
 def explain(sql: str) -> str:
-    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
+    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith(("SELECT", "WITH")):
         return ""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
