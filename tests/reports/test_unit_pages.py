@@ -262,3 +262,12 @@ def test_the_subtree_figures_are_kept_a_minute_or_not_at_all(client, tree, monke
 # session, user, reach, the committee, two counts, two slices, the subtree's members and
 # cases (kept a minute), the listed chapters' members and cases
 AT_A_ROOT = 12
+
+
+def test_the_navbar_and_the_dashboard_link_the_pages_for_officers_only(client, tree, secretary):
+    committees, _chapters = tree
+    units_url = reverse("reports:units")
+    officer = officer_client(client, committees["a"])
+    assert officer.get(reverse("dashboard")).text.count(f'href="{units_url}"') == 2
+    client.force_login(secretary)
+    assert units_url not in client.get(reverse("dashboard")).text
