@@ -282,10 +282,12 @@ def admin_url(actor: dict) -> str | None:
 
 
 def register_sql(actor_result: dict) -> str | None:
-    """The register's main query: the page of members (LIMIT 50) from the captured ones."""
+    """The register's main query: the page of members (``LIMIT`` 50, or the count when it is
+    smaller) from the captured ones."""
     for query in actor_result.get("all_queries", []):
         sql = query["sql"]
-        if 'FROM "members_member"' in sql and f"LIMIT {PER_PAGE}" in sql and "COUNT(" not in sql:
+        page = re.search(r'ORDER BY "members_member"\."sort_key" ASC.* LIMIT \d+$', sql)
+        if sql.startswith("SELECT") and 'FROM "members_member"' in sql and page:
             return sql
     return None
 
