@@ -5,13 +5,17 @@ memory by default, PostgreSQL when DATABASE_URL is set):
 
     .venv/bin/python bench/bench_import.py                 # 5,000 rows, .xlsx
     .venv/bin/python bench/bench_import.py --rows 10000 --format csv
+    .venv/bin/python bench/bench_import.py --row-by-row    # each row through the services
 
-It times each step (read the file, plan, plan + write in one transaction, and the same file
-again, which must change nothing) and counts the queries. Table and notes: bench/README.md.
+It times each step (read the file, plan, plan + write in one transaction, the same file again,
+which must change nothing, and the file with every phone changed) with the wall time, the
+process's CPU time and the queries. Table and notes: bench/README.md.
 
-Result, 2-core reference machine, 27/11/2026, on commit 0cfa887: 5,000 rows (.xlsx) plan in
-0.8 s (4 queries) and import in 15.5 s on SQLite, 26.6 s on PostgreSQL 15 (~7 queries a row);
-the same file again: 1.2 s, nothing written.
+Result, 2-core reference machine, 07/12/2026, on commit 53a7485, under a load average of 10-15
+(other sessions' tests): 5,000 rows (.xlsx) plan + write in batches in 18.6 s wall, 4.4 s CPU,
+582 queries on SQLite; 19.4 s, 4.0 s CPU, 31 queries on PostgreSQL 15; the row-by-row write
+at the same moment took 122 s (22 s CPU) and 125 s (23 s CPU), 34,807 queries. Idle, before
+the batches (27/11, commit 0cfa887): 15.5 s on SQLite, 26.6 s on PostgreSQL.
 """
 
 import argparse
@@ -97,17 +101,48 @@ def timed(label: str, action):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = action()
-        seconds = time.perf_counter() - start
-    print(f"{label:<34} {seconds:7.2f} s  {len(queries):7d} queries")
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    # bench_scale.py reads "<label> <seconds> s <n> queries": the CPU time comes after.
+    print(f"{label:<34} {seconds:7.2f} s  {len(queries):7d} queries  (CPU {cpu:6.2f} s)")
     return result
+
+
+def row_by_row(table, *, chapter, actor):
+    """The import before batches (``--row-by-row``): plan, then each row through the public
+    services, in one transaction."""
+    from django.db import transaction
+
+    from members import services
+    from members.importing import CREATE, plan_import, write
+
+    with transaction.atomic():
+        plan = plan_import(table, chapter)
+        for row in plan.to_write:
+            note = write.source(plan, row)
+            if row.action == CREATE:
+                services.member_register(
+                    chapter=chapter, cell=row.cell, actor=actor, effective_date=row.effective_date,
+                    status=row.status, details=row.details, note=note, imported=True,
+                )  # fmt: skip
+            else:
+                services.member_update_details(
+                    member_id=row.member.pk, actor=actor, changes=row.changes,
+                    reason=services.history_reason(note),
+                )  # fmt: skip
+    return plan
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument(
+        "--row-by-row",
+        action="store_true",
+        help="write each row through the public services (the import before batches), to compare",
+    )
     args = parser.parse_args()
 
     from django.contrib.auth import get_user_model
@@ -132,18 +167,23 @@ def main() -> None:
         table = timed("read_table", lambda: importer.read_table(name, data))
         plan = timed("plan_import (preview)", lambda: importer.plan_import(table, chapter))
         assert plan.ok, plan.errors[:5]
-        timed(
-            "import_table (plan + write)",
-            lambda: importer.import_table(table, chapter=chapter, actor=actor),
-        )
+        write = row_by_row if args.row_by_row else importer.import_table
+        timed("import_table (plan + write)", lambda: write(table, chapter=chapter, actor=actor))
         assert Member.objects.filter(chapter=chapter).count() == args.rows
         events = MemberEvent.objects.count()
         again = timed(
             "same file again (nothing to write)",
-            lambda: importer.import_table(table, chapter=chapter, actor=actor),
+            lambda: write(table, chapter=chapter, actor=actor),
         )
         assert again.counts()["unchanged"] == args.rows
         assert MemberEvent.objects.count() == events
+        changed = [{**row, "phone": f"08{n:08d}"} for n, row in enumerate(rows(args.rows))]
+        table = importer.read_table(name, content(changed, args.format))
+        again = timed(
+            "every phone changed (updates)", lambda: write(table, chapter=chapter, actor=actor)
+        )
+        assert again.counts()["update"] == args.rows
+        assert Member.history.filter(history_type="~").count() == args.rows
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
