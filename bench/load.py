@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -279,7 +280,9 @@ def main() -> None:
     users = [User(spec, options.port, options.password, results) for spec in specs]
     try:
         started = time.perf_counter()
-        failed = [user.spec["username"] for user in users if not user.login()]
+        with ThreadPoolExecutor(max_workers=options.workers) as pool:  # hashing is slow
+            logged = list(pool.map(User.login, users))
+        failed = [user.spec["username"] for user, ok in zip(users, logged, strict=True) if not ok]
         print(f"{len(users) - len(failed)} logged in in {time.perf_counter() - started:.0f} s")
         if failed:
             print(f"Login failed for {', '.join(failed)}")
