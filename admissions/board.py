@@ -29,6 +29,9 @@ from members.models import Chapter, Committee
 
 St = Candidate.Stage
 CARDS_PER_COLUMN = 20
+# A board of several chapters (an officer's unit) opens with fewer cards a column: the longest
+# waiting of the whole unit; "more" brings CARDS_PER_COLUMN at a time.
+CARDS_WIDE = 6
 UNITS_PER_PAGE = 50
 COLUMN_ORDER = ("stage_since", "pk")
 
@@ -84,15 +87,18 @@ def _cards(candidates: QuerySet[Candidate], ids: list[int], today: date) -> list
 
 
 def board_columns(
-    candidates: QuerySet[Candidate], today: date, totals: dict[str, int] | None = None
+    candidates: QuerySet[Candidate],
+    today: date,
+    totals: dict[str, int] | None = None,
+    cards: int = CARDS_PER_COLUMN,
 ) -> list[Column]:
     """One column per forward stage (models.BOARD_STAGES): its count (``totals``, or one GROUP
-    BY) and the cards of its CARDS_PER_COLUMN cases longest in that stage."""
+    BY) and the cards of its ``cards`` cases longest in that stage."""
     if totals is None:
         totals = stage_counts(candidates)
     stages = [stage for stage in BOARD_STAGES if totals.get(stage)]
     by_stage: dict[str, list[CaseRow]] = {stage: [] for stage in BOARD_STAGES}
-    for row in _cards(candidates, column_heads(candidates, stages, CARDS_PER_COLUMN), today):
+    for row in _cards(candidates, column_heads(candidates, stages, cards), today):
         by_stage[row.candidate.stage].append(row)
     return [
         Column(stage, St(stage).label, rows, totals.get(stage, 0))

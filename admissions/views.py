@@ -99,7 +99,8 @@ def board(request: HttpRequest) -> HttpResponse:
         totals, units = board_queries.tally(open_cases, units_page.object_list, today)
     else:
         totals = board_queries.stage_counts(open_cases)
-    columns = board_queries.board_columns(open_cases, today, totals)
+    cards = board_queries.CARDS_WIDE if wide else board_queries.CARDS_PER_COLUMN
+    columns = board_queries.board_columns(open_cases, today, totals, cards)
     kept = {k: v for k in BOARD_KEEPS if (v := request.GET.get(k))}
     listed = {k: v for k, v in kept.items() if k != "unit"}
     context = {
