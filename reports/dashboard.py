@@ -82,16 +82,17 @@ def summary(user, today: date) -> dict[str, Any]:
         # Temporary transfers past their planned end (R23; members.transfers): one query.
         "overstays": overstays(scope, today),
         "report_url": reverse("reports:report"),
-        **_badges(scope, today),
+        **_badges(scope, today, count=chapter_count <= queries.MAX_LISTED_CHAPTERS),
     }
 
 
-def _badges(scope, today: date) -> dict[str, Any]:
-    """Members due a Party badge next year (R26; ``ratings.badges``): two queries."""
+def _badges(scope, today: date, *, count: bool) -> dict[str, Any]:
+    """Members due a Party badge next year (R26; ``ratings.badges``): two queries, or none and
+    only the link for a scope of many chapters (the list computes each member's party age)."""
     year = today.year + 1
     return {
         "badge_year": year,
-        "badge_count": badge_list(scope, year).total,
+        "badge_count": badge_list(scope, year).total if count else None,
         "badge_url": f"{reverse('ratings:badges')}?{urlencode({'year': year})}",
     }
 
@@ -130,7 +131,11 @@ def _units(breakdown: queries.Breakdown, today: date) -> dict[str, Any]:
         )
         for row in breakdown.rows
     )
-    return {"cells": bars, "cells_title": str(UNIT_TITLES[breakdown.figure])}
+    return {
+        "cells": bars,
+        "cells_title": str(UNIT_TITLES[breakdown.figure]),
+        "cells_more": breakdown.more,
+    }
 
 
 def _quarters(rows) -> list[charts.Bar]:

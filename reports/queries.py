@@ -28,7 +28,6 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from members import access
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
 from members.models import Cell, Chapter, Committee, Member, MemberEvent
 from reports import roll, tally
@@ -131,6 +130,8 @@ class Breakdown:
     figure: str
     title: str
     rows: list[Row]
+    #: units not listed (the largest ``MAX_UNIT_ROWS`` are), each on the tree's unit pages
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,8 @@ def roll_count(scope: QuerySet[Member], day: date) -> int:
 
 # Chapters listed one by one up to this many; above, the scope's child units of the tree.
 MAX_LISTED_CHAPTERS = 30
+# Child units listed at most (the largest): a flat tree may hang hundreds under one committee.
+MAX_UNIT_ROWS = 50
 # Cells listed only for a scope of at most this many chapters.
 MAX_CELL_CHAPTERS = 3
 
@@ -337,19 +340,16 @@ def by_chapter(scope: QuerySet[Member], day: date) -> Breakdown:
     return _chapter_breakdown(found.chapters)
 
 
-def unit_tops(user) -> tuple[str, ...]:
-    """The tree paths whose child units a user's report shows: the officer's committees (the
-    tops of their subtrees), every root for a superuser; none for anyone else."""
-    reach = access.reach_of(user)
-    if reach.is_superuser:
-        roots = Committee.objects.filter(depth=1).order_by("path")
-        return tuple(roots.values_list("path", flat=True))
-    return tuple(reach.committee_paths)
+unit_tops = tally.unit_tops  # the tree paths whose child units a user's report shows
 
 
 def _unit_breakdown(counts: dict) -> Breakdown:
     """By child unit of the scope's committees: each committee under a top with everything
     below it, each chapter directly under a top; two queries for the names."""
+    more = max(len(counts) - MAX_UNIT_ROWS, 0)
+    if more:  # a flat tree: a committee with hundreds of chapters directly under it
+        largest = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_UNIT_ROWS]
+        counts = dict(largest)
     paths = [key for key in counts if not key.startswith("ch:")]
     chapter_ids = [int(key[3:]) for key in counts if key.startswith("ch:")]
     rows = []
@@ -366,7 +366,7 @@ def _unit_breakdown(counts: dict) -> Breakdown:
         url = f"{reverse('reports:report')}?{urlencode({'chapter': chapter.public_id})}"
         rows.append(Row(str(chapter.public_id), chapter.name, counts[f"ch:{chapter.pk}"], url))
     rows.sort(key=lambda row: (row.label, row.value))
-    return Breakdown("by_unit", str(DIMENSIONS["by_unit"][0]), rows)
+    return Breakdown("by_unit", str(DIMENSIONS["by_unit"][0]), rows, more)
 
 
 def _unit_url(committee) -> str:

@@ -12,8 +12,9 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from members import access
 from members.filters import AGE_BANDS, latest_birth_date
-from members.models import Chapter, Member
+from members.models import Chapter, Committee, Member
 from reports import roll
 
 GROUP_COLUMNS = (
@@ -143,3 +144,13 @@ def tally(
         else:
             found.party_age[row[-2]] = row[-1]
     return found
+
+
+def unit_tops(user) -> tuple[str, ...]:
+    """The tree paths whose child units a user's report shows: the officer's committees (the
+    tops of their subtrees), every root for a superuser; none for anyone else."""
+    reach = access.reach_of(user)
+    if reach.is_superuser:
+        roots = Committee.objects.filter(depth=1).order_by("path")
+        return tuple(roots.values_list("path", flat=True))
+    return tuple(reach.committee_paths)
