@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 
 from admissions.models import BOARD_STAGES, Candidate
 from admissions.queries import CaseRow, case_row
@@ -206,14 +207,23 @@ def tally(
         default=None,
         output_field=IntegerField(),
     )
+    # Grouped by the units' own path prefix (one length for the children of a committee): a row
+    # per unit and stage, not per committee of the subtree.
+    lengths = sorted({len(path) for path in committees})
+    path = F("chapter__committee__path")
+    if not lengths:  # chapters only: no committee to group by
+        unit_path = Value("", output_field=CharField())
+    elif len(lengths) == 1:
+        unit_path = Substr(path, 1, lengths[0])
+    else:
+        unit_path = path
     groups = (
-        candidates.annotate(unit_path=F("chapter__committee__path"), unit_chapter=listed)
+        candidates.annotate(unit_path=unit_path, unit_chapter=listed)
         .order_by()
         .values("unit_path", "unit_chapter", "stage")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today, due_excused=False)))
     )
     totals: dict[str, int] = defaultdict(int)
-    lengths = sorted({len(path) for path in committees})
     for group in groups:
         totals[group["stage"]] += group["n"]
         found = [chapters[group["unit_chapter"]]] if group["unit_chapter"] in chapters else []
