@@ -59,7 +59,8 @@ PLANTED = (
     Observation,
     Position,
 )
-SKIPPED = {"search_key", "short_code"}  # derived from the name; a code of the numbering
+# Derived from the name; a code of the numbering; the committee tree's path (treebeard's own).
+SKIPPED = {"search_key", "short_code", "path"}
 
 
 def payload_for(field: models.Field, pk: int) -> str:
