@@ -710,6 +710,20 @@ def test_the_count_stops_at_the_cap(login, chapter, monkeypatch):
     assert "5 members" in response.text
 
 
+def test_a_search_counts_up_to_its_own_cap(login, chapter, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    for _i in range(3):
+        register_member(chapter, full_name="Nguyễn Văn Ba")
+    register_member(chapter, full_name="Lê Thị Tư")
+    client = login("secretary")
+    response = client.get(LIST_URL, {"q": "nguyen van"})
+    assert response.context["capped"] and "more than 2 members" in response.text
+    response = client.get(LIST_URL)  # no search: the register's own cap
+    assert not response.context["capped"] and response.context["totals"]["total"] == 4
+
+
 @pytest.mark.parametrize("moves", [1, 8])
 def test_detail_runs_a_fixed_number_of_queries(
     client, cell, other_cell, secretary, moves, django_assert_num_queries
