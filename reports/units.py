@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from admissions.models import Candidate
 from members.access import Reach
 from members.models import Chapter, Committee, Member
+from members.pickers import Folded, matching
 
 St = Candidate.Stage
 PER_PAGE = 50
@@ -120,8 +121,12 @@ def child_units(node: Committee, search: str = "") -> ChildUnits:
     committees = Committee.objects.filter(path__startswith=node.path, depth__gt=node.depth)
     chapters = Chapter.objects.select_related("committee")
     if search:
-        committees = committees.filter(name__icontains=search)
-        chapters = chapters.filter(committee__path__startswith=node.path, name__icontains=search)
+        # Without diacritics, as the register and the pickers match ("hung thinh" finds
+        # "Hưng Thịnh").
+        committees = matching(committees, Folded("name"), search)
+        chapters = matching(
+            chapters.filter(committee__path__startswith=node.path), Folded("name"), search
+        )
     else:
         committees = committees.filter(depth=node.depth + 1)
         chapters = chapters.filter(committee=node)

@@ -199,6 +199,12 @@ def test_search_finds_a_chapter_two_levels_down(client, tree):
     assert "<html" not in partial.text
     assert [row.obj.name for row in partial.context["rows"]] == ["Cơ sở A1"]
     assert figures(partial)["Cơ sở A1"]["roll"] == 2
+    # Typed without diacritics, as on a phone: the same rows.
+    folded = client.get(unit_url(committees["top"]), {"q": "CHI BO SAU"})
+    assert [row.obj.name for row in folded.context["rows"]] == ["Chi bộ sâu"]
+    assert [
+        r.obj.name for r in client.get(unit_url(committees["top"]), {"q": "co so"}).context["rows"]
+    ] == ["Cơ sở A1"]
 
 
 def test_search_stays_inside_the_officers_subtree(client, tree):
