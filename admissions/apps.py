@@ -11,6 +11,7 @@ class AdmissionsConfig(AppConfig):
         # Registers the pipeline's rule values (chapter.rules) before any page lists them.
         import admissions.rules  # noqa: F401
         from admissions import due
+        from admissions.models import CandidateDocument, Decision, Extension, Resolution
         from chapter.models import CalendarOverride, RuleValue
         from members.models import Member
 
@@ -23,3 +24,7 @@ class AdmissionsConfig(AppConfig):
             signal.connect(due.override_changed, CalendarOverride, dispatch_uid=f"{uid}.day.{name}")
             signal.connect(due.rule_value_changed, RuleValue, dispatch_uid=f"{uid}.rule.{name}")
         post_save.connect(due.member_saved, Member, dispatch_uid=f"{uid}.member")
+        for model in (CandidateDocument, Decision, Extension, Resolution):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                key = f"{uid}.{model.__name__}.{name}"
+                signal.connect(due.row_changed, model, dispatch_uid=key)

@@ -7,8 +7,9 @@ Kept equal to ``next_deadline`` by three writers, and by no one else:
 
 - every service that changes a case runs ``refresh_case`` at its end, in its own transaction
   (``admissions.services.common.case_write``);
-- a change of a member's official date (``members.services``) refreshes that member's case
-  (a ``post_save`` receiver connected in ``AdmissionsConfig.ready``);
+- a change of a member's official date (``members.services``) refreshes that member's case,
+  and so does a paper, vote, decision or extension saved outside the services (the admin's
+  corrections): ``post_save``/``post_delete`` receivers connected in ``AdmissionsConfig.ready``;
 - a change of the calendar (``CalendarOverride``) or of a deadline's rule value (``RuleValue``)
   refreshes the open cases it can move, in batches, in the transaction of the change
   (receivers below); ``manage.py refresh_due_dates`` and the migration that added the fields
@@ -17,6 +18,7 @@ Kept equal to ``next_deadline`` by three writers, and by no one else:
 
 from __future__ import annotations
 
+import contextvars
 from collections import defaultdict, namedtuple
 from datetime import date
 
@@ -186,6 +188,20 @@ def rule_value_changed(sender, instance, raw=False, **kwargs) -> None:
     keys = {instance.key, getattr(instance, "_due_former", None) or instance.key}
     if kinds := [kind for key in keys for kind in kinds_reading(key)]:
         refresh_due_dates(Candidate.objects.filter(due_kind__in=kinds))
+
+
+# Set while a pipeline service runs (``services.common.case_write``): its own refresh at the
+# end covers every row it writes, so the row receivers below stay quiet.
+IN_SERVICE: contextvars.ContextVar[bool] = contextvars.ContextVar("in_case_service", default=False)
+
+
+def row_changed(sender, instance, raw=False, **kwargs) -> None:
+    """post_save/post_delete of a case's paper, vote, decision or extension written outside the
+    pipeline services — the admin's corrections of a date, a received-on day: refresh its
+    case in the same transaction."""
+    if raw or IN_SERVICE.get():
+        return
+    refresh_case(instance.candidate_id)
 
 
 def member_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from admissions.due import refresh_case
+from admissions.due import IN_SERVICE, refresh_case
 from admissions.models import (
     CLOSED_STAGES,
     STAGE_TRANSITIONS,
@@ -52,15 +52,19 @@ def case_write(service: Callable) -> Callable:
 
     @functools.wraps(service)
     def step(*args, **kwargs):
-        with transaction.atomic():
-            result = service(*args, **kwargs)
-            returned = result[0] if isinstance(result, tuple) else result
-            case_id = kwargs.get("candidate_id") or getattr(returned, "pk", None)
-            if case_id is not None:
-                values = refresh_case(case_id)
-                if isinstance(returned, Candidate) and returned.pk == case_id and values:
-                    for name, value in values.items():
-                        setattr(returned, name, value)
+        token = IN_SERVICE.set(True)
+        try:
+            with transaction.atomic():
+                result = service(*args, **kwargs)
+                returned = result[0] if isinstance(result, tuple) else result
+                case_id = kwargs.get("candidate_id") or getattr(returned, "pk", None)
+                if case_id is not None:
+                    values = refresh_case(case_id)
+                    if isinstance(returned, Candidate) and returned.pk == case_id and values:
+                        for name, value in values.items():
+                            setattr(returned, name, value)
+        finally:
+            IN_SERVICE.reset(token)
         return result
 
     step.writes_case = True  # tests/admissions/test_due_dates.py: every service is one

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from admissions import services
 from admissions.deadlines import next_deadline, stored_deadline
 from admissions.due import refresh_due_dates
-from admissions.models import Candidate, Extension
+from admissions.models import Candidate, Extension, Form
 from chapter.documents import Document
 from chapter.models import CalendarOverride, RuleValue
 from tests.admissions.factories import PipelineStory
@@ -138,6 +138,23 @@ def test_a_changed_official_date_moves_the_confirmation_vote(story):
     member.official_date = D(2020, 6, 3)
     member.save(update_fields=["official_date"])
     assert stored(candidate).due_on == D(2020, 7, 15)
+    assert_all_stored()
+
+
+def test_a_date_corrected_outside_the_services_moves_the_stored_date(story):
+    """The admin corrects a decision's received-on day or a certificate's date directly."""
+    decided = story.candidate_at(St.ADMISSION_DECIDED, full_name="Nguyễn Văn An")
+    building = story.candidate_at(St.DOSSIER_OPEN, full_name="Trần Thị Bình")
+    decision = decided.decisions.get()
+    decision.received_on = D(2019, 5, 27)
+    decision.save()
+    assert stored(decided).due_on == D(2019, 7, 8)  # 30 WD after 27/05/2019
+    certificate = building.documents.get(form=Form.AWARENESS)
+    certificate.date = D(2019, 3, 1)
+    certificate.save()
+    assert stored(building).due_on == D(2024, 3, 1)
+    certificate.delete()
+    assert stored(building).due_on is None
     assert_all_stored()
 
 
