@@ -176,11 +176,11 @@ def _value_label(user, figure: str, value: str | None) -> str:
         return ""
     if figure == "by_chapter":
         found = access.chapters_visible_to(user).filter(public_id=value).values_list("name")
-    elif figure == "by_unit":
-        found = access.committees_visible_to(user).filter(public_id=value).values_list("name")
-        found = found.union(
-            access.chapters_visible_to(user).filter(public_id=value).values_list("name")
-        )
+    elif figure == "by_unit":  # a committee, else a chapter
+        committees = access.committees_visible_to(user).filter(public_id=value)
+        found = committees.values_list("name")
+        if not committees.exists():
+            found = access.chapters_visible_to(user).filter(public_id=value).values_list("name")
     elif figure == "by_cell" and value not in (queries.NO_VALUE, queries.OTHER_VALUE):
         found = access.cells_visible_to(user).filter(public_id=value).values_list("name")
     else:

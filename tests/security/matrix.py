@@ -364,6 +364,10 @@ def _drill_down_values(world: World, figure: str) -> list[tuple[str, Scope | Non
     """Every value a drill-down takes, with the unit it names (None: no unit)."""
     if figure == "by_chapter":
         return [(str(c.public_id), scope_of(world, c)) for c in world.chapters.values()]
+    if figure == "by_unit":  # a child unit of the tree: a committee or a chapter
+        units = [*world.committees.values(), *world.chapters.values()]
+        values = [(str(unit.public_id), scope_of(world, unit)) for unit in units]
+        return [*values, *((str(c.pk), INTEGER_KEY) for c in world.committees.values())]
     if figure == "by_cell":
         values = [(queries.NO_VALUE, None)]
         for cell in world.cells.values():
@@ -390,7 +394,9 @@ def _people(world: World, url: str) -> list[Case]:
         for value, scope in _drill_down_values(world, figure):
             query = urlencode({"figure": figure, "value": value})
             roles = (
-                None if figure in ("by_chapter", "by_cell") and scope is not INTEGER_KEY else SAMPLE
+                None
+                if figure in ("by_chapter", "by_cell", "by_unit") and scope is not INTEGER_KEY
+                else SAMPLE
             )
             case = Case(
                 f"{url}?{query}", f"{figure}={value}", _value_rule(scope), (GET,), roles=roles
