@@ -32,7 +32,7 @@ PER_PAGE = 50
 # The register counts its matches up to this many; beyond, "more than 10,000" and the pages up to
 # there (a narrower filter or the search reaches the others).
 COUNT_CAP = 10_000
-SEARCH_COUNT_CAP = 1_000
+SEARCH_COUNT_CAP = 500  # ten pages of matches; a longer list wants a narrower search
 Status = Member.Status
 
 # Row history: bookkeeping columns that are not the member's data.
