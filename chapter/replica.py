@@ -29,6 +29,9 @@ REPLICATED_APPS = frozenset(
     {"chapter", "members", "admissions", "ratings", "reports", "documents", "simple_history"}
 )
 
+# ... except the background jobs' own rows, which a page reads right after writing them.
+PRIMARY_ONLY_MODELS = frozenset({"chapter.job"})
+
 _reading_replica: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "reading_replica", default=False
 )
@@ -70,6 +73,7 @@ class ReplicaRouter:
         if (
             _reading_replica.get()
             and model._meta.app_label in REPLICATED_APPS
+            and model._meta.label_lower not in PRIMARY_ONLY_MODELS
             and replica_configured()
         ):
             return REPLICA

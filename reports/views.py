@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
+from chapter.replica import reads_from_replica
 from members import access
 from members.models import Member
 from ratings import queries as rating_queries
@@ -113,6 +114,7 @@ def _figures(form: ReportForm) -> dict:
 
 
 @require_safe
+@reads_from_replica
 def report(request: HttpRequest) -> HttpResponse:
     if not access.has_reach(request.user):
         return render(request, "reports/report.html", {"no_role": True})
@@ -192,6 +194,7 @@ def _value_label(user, figure: str, value: str | None) -> str:
 
 
 @require_safe
+@reads_from_replica
 def people(request: HttpRequest) -> HttpResponse:
     figure = request.GET.get("figure", "")
     if figure not in queries.FIGURES or not access.has_reach(request.user):
@@ -244,6 +247,7 @@ def _export_form(request: HttpRequest) -> tuple[ReportForm, list]:
 
 
 @require_safe
+@reads_from_replica
 def export_figures(request: HttpRequest) -> HttpResponse:
     form, chapters = _export_form(request)
     figures = _figures(form)
@@ -252,6 +256,7 @@ def export_figures(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def export_register(request: HttpRequest) -> HttpResponse:
     """The register workbook. A scope of several chapters with more than
     ``settings.BACKGROUND_ROWS`` members is a background job (``reports.tasks``) whose page shows

@@ -7,6 +7,7 @@ same, the connection is another one, so the queries it runs can be told apart.
 """
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
@@ -84,3 +85,32 @@ def test_the_view_decorator_marks_safe_methods_only(replica, rf):
     view(rf.head("/"))
     view(rf.post("/"))  # a POST reads what it is about to change: the primary
     assert seen == [REPLICA, REPLICA, None]
+
+
+def _tables(captured) -> str:
+    return " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def test_a_report_reads_the_register_from_the_replica(replica, client, secretary, member):
+    client.force_login(secretary)
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = client.get("/reports/")
+    assert response.status_code == 200
+    assert "members_member" in _tables(on_replica)
+    # The primary answers the session and the user only.
+    assert "members_member" not in _tables(on_primary)
+    assert "django_session" in _tables(on_primary)
+
+
+def test_the_register_page_and_the_jobs_stay_on_the_primary(replica, client, secretary, member):
+    """A secretary who has just recorded a change reads the primary (not marked), and a job's
+    own row is read right after it is written."""
+    client.force_login(secretary)
+    with CaptureQueriesContext(replica) as on_replica:
+        assert client.get("/members/").status_code == 200
+    assert on_replica.captured_queries == []
+    with reading_from_replica():
+        assert router.db_for_read(apps.get_model("chapter", "Job")) is None
