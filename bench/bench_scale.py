@@ -22,6 +22,7 @@ Prints Markdown for bench/RESULTS.md; ``--explain FILE`` writes the query plans.
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -332,10 +333,18 @@ def export_worker(username: str) -> None:
     before = peak_rss_mb()
     seen = []
     started, cpu_started = time.perf_counter(), time.process_time()
-    if hasattr(exports, "register_stream"):  # what reports.tasks.register_export writes
-        with tempfile.TemporaryDirectory() as folder:
+    try:  # what reports.tasks.register_export writes, in the task's own setting (JIT off)
+        from reports.export_stream import register_stream
+    except ImportError:
+        register_stream = getattr(exports, "register_stream", None)
+    try:
+        from reports.tasks import _without_jit
+    except ImportError:
+        _without_jit = contextlib.nullcontext
+    if register_stream is not None:
+        with tempfile.TemporaryDirectory() as folder, _without_jit():
             target = Path(folder) / "register.xlsx"
-            exports.register_stream(
+            register_stream(
                 scope, day, target, scope_label="bench", progress=lambda rows: seen.append(rows)
             )
             size = target.stat().st_size
@@ -413,9 +422,13 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=5000)
     parser.add_argument("--explain", help="write the EXPLAIN ANALYZE plans to this file")
     parser.add_argument("--export-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--export-only", metavar="USERNAME", help="only the export, as this user")
     options = parser.parse_args()
     if options.export_worker:
         return export_worker(options.export_worker)
+    if options.export_only:
+        print(json.dumps(run_export(options.export_only)))
+        return None
     limit = MEMORY_LIMIT_GB * 2**30  # the machine is shared: never let one page swallow it
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     overrides = dict(item.split("=", 1) for item in options.user)
