@@ -1,9 +1,10 @@
 """Who may see and act on candidates (DESIGN.md roles), the one place it is decided.
 
 Secretary or deputy: every step for their chapter. Committee officer: reads every chapter under
-the committee and records the committee's decisions (admission, rejection, confirmation,
-removal). Cell leader: reads their own cell's candidates and adds observations and mentor
-comments, nothing else.
+the committee, at any depth, and records the committee's decisions (admission, rejection,
+confirmation, removal) for the chapters of its own committee and of the committees directly
+under it (``Reach.decides_for``). Cell leader: reads their own cell's candidates and adds
+observations and mentor comments, nothing else.
 """
 
 from uuid import UUID
@@ -31,7 +32,7 @@ def can_run_step(user, candidate: Candidate, step: str) -> bool:
     reach = reach_of(user)
     if reach.manages(candidate.chapter_id):
         return True
-    return step in COMMITTEE_STEPS and reach.oversees(candidate.chapter.committee)
+    return step in COMMITTEE_STEPS and reach.decides_for(candidate.chapter.committee)
 
 
 def can_observe(user, candidate: Candidate) -> bool:

@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 
 from admissions.deadlines import KINDS, READS, Deadline, deadline_of
 from admissions.models import CLOSED_STAGES, Candidate, Form
+from chapter.freshness import read_fresh
 
 FIELDS = ("due_on", "due_rule", "due_kind", "due_excused")
 BATCH = 2000
@@ -106,7 +107,10 @@ def refresh_case(candidate_id: int) -> dict | None:
     """Store one case's next deadline: a read of the case, one of each kind of row its stage
     reads and, if it moved, one update. Called at the end of every service that changes a
     case, inside its transaction. Returns the changed values (None when nothing moved)."""
-    changed = _changed(Candidate, [candidate_id])
+    # Stored: computed from the calendar and rule values as the database has them now, not
+    # from this process's copy of a minute ago (chapter/freshness.py).
+    with read_fresh():
+        changed = _changed(Candidate, [candidate_id])
     _write(Candidate, changed)
     return {k: changed[0][k] for k in FIELDS} if changed else None
 
@@ -135,7 +139,8 @@ def refresh_due_dates(queryset: QuerySet | None = None, *, batch_size: int = BAT
             if not ids:
                 return changed
             last = ids[-1]
-            rows = _changed(model, ids)
+            with read_fresh():
+                rows = _changed(model, ids)
             _write(model, rows)
             changed += len(rows)
 

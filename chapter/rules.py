@@ -15,6 +15,7 @@ from datetime import date
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from chapter.freshness import fresh_or_none
 from chapter.models import RuleValue
 
 __all__ = [
@@ -70,11 +71,18 @@ _loaded_at = 0.0
 CACHE_SECONDS = 60
 
 
+def _load() -> RuleBook:
+    return RuleBook(list(RuleValue.objects.values_list("key", "effective_from", "value")))
+
+
 def rule_book() -> RuleBook:
     global _book, _loaded_at
+    fresh = fresh_or_none("rules", _load)
+    if fresh is not None:
+        return fresh  # chapter/freshness.py: for a value that is stored
     with _lock:
         if _book is None or time.monotonic() - _loaded_at >= CACHE_SECONDS:
-            _book = RuleBook(list(RuleValue.objects.values_list("key", "effective_from", "value")))
+            _book = _load()
             _loaded_at = time.monotonic()
         return _book
 

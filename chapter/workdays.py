@@ -20,6 +20,7 @@ from types import MappingProxyType
 import holidays
 from django.db import transaction
 
+from chapter.freshness import fresh_or_none
 from chapter.models import CalendarOverride
 
 ONE_DAY = timedelta(days=1)
@@ -128,10 +129,17 @@ _cached_at = 0.0
 _generation = 0
 
 
+def _load() -> Calendar:
+    return Calendar.from_overrides(CalendarOverride.objects.all())
+
+
 def get_calendar() -> Calendar:
     """The calendar with every ``CalendarOverride`` applied: one query, then cached for this
     process (a change made in another process is seen within CACHE_SECONDS)."""
     global _cached, _cached_at
+    fresh = fresh_or_none("calendar", _load)
+    if fresh is not None:
+        return fresh  # chapter/freshness.py: for a value that is stored
     with _lock:
         if _cached is not None and time.monotonic() - _cached_at < CACHE_SECONDS:
             return _cached

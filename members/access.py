@@ -30,6 +30,8 @@ class Reach:
     committee_ids: frozenset[int] = field(default_factory=frozenset)  # committee officer
     #: the tree paths of those committees, none under another: the officer reads each subtree
     committee_paths: tuple[str, ...] = ()
+    #: every one of those committees' paths, one under another included
+    own_committee_paths: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_secretary(self) -> bool:
@@ -52,8 +54,18 @@ class Reach:
         return self.is_superuser or chapter_id in self.chapter_ids
 
     def oversees(self, committee: Committee) -> bool:
-        """Whether ``committee`` is one of the officer's committees or anywhere under one."""
+        """Whether ``committee`` is one of the officer's committees or anywhere under one: the
+        officer reads its chapters."""
         return committee.path.startswith(self.committee_paths) if self.committee_paths else False
+
+    def decides_for(self, committee: Committee) -> bool:
+        """Whether the officer records the committee's decisions on the cases of chapters hanging
+        on ``committee`` (admission, rejection, confirmation, removal, extension): an officer of
+        that committee itself, or of the committee directly above it — the directly superior
+        committee (Điều lệ Đảng, Điều 4), or the committee above a grassroots committee — never
+        one further up, who only reads."""
+        parent_path = committee.path[: -Committee.steplen]
+        return committee.pk in self.committee_ids or parent_path in self.own_committee_paths
 
 
 def reach_of(user) -> Reach:
@@ -84,6 +96,7 @@ def reach_of(user) -> Reach:
         frozenset(cells),
         frozenset(committees),
         subtree_tops(paths),
+        frozenset(paths),
     )
     user._members_reach = reach
     return reach

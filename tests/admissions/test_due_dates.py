@@ -280,3 +280,22 @@ def test_the_demo_cases_store_their_computed_deadlines():
         day=D(2026, 3, 20), kind=CalendarOverride.Kind.DAY_OFF, name="Thử"
     )
     assert_all_stored()
+
+
+def test_a_step_in_another_process_stores_the_calendar_as_the_database_has_it(story):
+    """A day off saved in another gunicorn worker reaches this one's cached calendar only within
+    a minute; a step recorded here meanwhile must not store a due date from the old copy."""
+    from admissions.due import refresh_case
+    from chapter.workdays import add_working_days, get_calendar
+
+    approved = story.candidate_at(St.CHAPTER_APPROVED, full_name="Nguyễn Văn An")
+    assert stored(approved).due_on == D(2019, 7, 23)
+    get_calendar()  # this process's copy, before the other worker's change
+    # The other worker's save: no signal reaches this process.
+    CalendarOverride.objects.bulk_create(
+        [CalendarOverride(day=D(2019, 7, 1), kind=CalendarOverride.Kind.DAY_OFF, name="Nghỉ bù")]
+    )
+    assert add_working_days(D(2019, 6, 28), 1) == D(2019, 7, 1)  # pages: the cached copy
+    refresh_case(approved.pk)  # what every service runs at its end
+    assert stored(approved).due_on == D(2019, 7, 24)
+    assert add_working_days(D(2019, 6, 28), 1) == D(2019, 7, 1)  # the cache was left alone

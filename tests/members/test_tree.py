@@ -242,3 +242,32 @@ def test_the_migration_breaks_a_loop_into_a_root():
 def test_the_step_is_treebeards():
     assert migration.step(1) == Committee._get_path(None, 1, 1)
     assert migration.step(36) == Committee._get_path(None, 1, 36) == "0010"
+
+
+@pytest.mark.parametrize(
+    ("holder", "decides"),
+    [
+        ("section", True),  # the chapter's own committee
+        ("grassroots", True),  # the committee directly above it
+        ("commune_a", False),  # further up: reads, does not decide
+        ("top", False),
+        ("commune_b", False),  # beside: neither
+    ],
+)
+def test_decisions_belong_to_the_chapters_committee_or_the_one_directly_above(
+    tree, holder, decides
+):
+    """Reading goes down the whole subtree; recording the committee's decisions (admission,
+    confirmation, removal) does not: a Tỉnh ủy officer cannot decide for a chapter three
+    committees down."""
+    from admissions.access import can_run_step
+    from tests.admissions.factories import PipelineStory
+
+    committees, chapters = tree
+    user = officer(committees[holder], f"uy-{holder}")
+    reach = access.reach_of(user)
+    assert reach.decides_for(committees["section"]) is decides
+    candidate = PipelineStory.build(officials=1, chapter=chapters["deep"]).candidate_at("POOL")
+    assert can_run_step(user, candidate, "decide") is decides
+    assert can_run_step(user, candidate, "confirm") is decides
+    assert not can_run_step(user, candidate, "vote")  # the chapter's own step
