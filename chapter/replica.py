@@ -29,8 +29,10 @@ REPLICATED_APPS = frozenset(
     {"chapter", "members", "admissions", "ratings", "reports", "documents", "simple_history"}
 )
 
-# ... except the background jobs' own rows, which a page reads right after writing them.
-PRIMARY_ONLY_MODELS = frozenset({"chapter.job"})
+# ... except the background jobs' own rows, which a page reads right after writing them, and
+# the role assignments every access decision starts from: a role ended on the primary ends
+# there, however far behind a replica is.
+PRIMARY_ONLY_MODELS = frozenset({"chapter.job", "members.roleassignment"})
 
 _reading_replica: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "reading_replica", default=False

@@ -47,18 +47,31 @@ class Styled:
 
 
 def _text(value: str) -> str:
+    """``value`` without the characters XML cannot hold, escaped (a string whose risk was
+    judged after those characters were dropped: see ``_clean``)."""
     if NEEDS_WORK.search(value) is None:
         return value
-    return escape(ILLEGAL.sub("", value))
+    return escape(value)
+
+
+def _clean(value: str) -> str:
+    """The text a spreadsheet will hold: without the characters XML cannot carry. Its first
+    character decides whether it is risky ("\x01=HYPERLINK(…)" arrives as "=HYPERLINK(…)")."""
+    return ILLEGAL.sub("", value) if NEEDS_WORK.search(value) is not None else value
+
+
+def _risky(value: str) -> bool:  # chapter.xlsx.is_risky, on the cleaned text
+    return value[0] in RISKY_FIRST or value in ERROR_CODES
 
 
 def cell(value) -> str:
     """One ``<c>`` element (no reference: cells follow each other from column A)."""
     kind = type(value)
     if kind is str:
+        value = _clean(value)
         if not value:
             return "<c/>"
-        if value[0] in RISKY_FIRST or value in ERROR_CODES:  # chapter.xlsx.is_risky
+        if _risky(value):
             return f'<c t="inlineStr" s="{QUOTED}">{OPEN}{_text(value)}{CLOSE}'
         return f'<c t="inlineStr">{OPEN}{_text(value)}{CLOSE}'
     if value is None:
@@ -78,6 +91,11 @@ def _styled(value, style: int) -> str:
     if value is None or value == "":
         return f'<c s="{style}"/>'
     if isinstance(value, str):
+        value = _clean(value)
+        if not value:
+            return f'<c s="{style}"/>'
+        if _risky(value):
+            style = QUOTED  # text, never a formula, rather than bold
         return (
             f'<c t="inlineStr" s="{style}"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
         )

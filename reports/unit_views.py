@@ -44,8 +44,8 @@ def unit_index(request: HttpRequest) -> HttpResponse:
     page = _page(request, tops)
     if page.paginator.count == 1 and not request.GET.get("page"):
         return redirect("reports:unit", public_id=page.object_list[0].public_id)
-    subtrees = tuple(c.path for c in page.object_list)
-    rows, total = units.figures_for(page.object_list, subtrees, timezone.localdate())
+    # The total is the whole reach's, whichever page of committees is shown.
+    rows, total = units.figures_for(page.object_list, list(tops.committees), timezone.localdate())
     context = _context(page, rows, total, node=None, ancestors=[], search="")
     return render(request, "reports/units.html", context)
 
@@ -61,7 +61,7 @@ def unit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     search = request.GET.get("q", "").strip()[:SEARCH_MAX]
     page = _page(request, units.child_units(node, search))
-    rows, total = units.figures_for(page.object_list, (node.path,), timezone.localdate())
+    rows, total = units.figures_for(page.object_list, [node], timezone.localdate())
     ancestors = units.ancestors_in_reach(node, reach)
     context = _context(page, rows, total, node=node, ancestors=ancestors, search=search)
     # An htmx search swaps the table only; a history restore needs the whole page.

@@ -249,13 +249,17 @@ def _subtree_cases(subtrees: tuple[str, ...], today: date) -> list[dict]:
     return _by_committee_path(inner, [*params, *map(str, open_values)], names, subtrees)
 
 
-def subtree_rows(subtrees: tuple[str, ...], today: date) -> list[dict]:
+def subtree_rows(tops: Sequence[Committee], today: date) -> list[dict]:
     """The figures of ``subtrees`` by committee path (``unit_path``): one query over the members
     on the roll, one over the open cases, each counting chapter by chapter then summing by the
     chapter's committee path. At the top of a province they read every member, so they are
     kept for ``FIGURES_SECONDS`` (the page may be that much behind, as a replica may be;
     ``settings.UNIT_FIGURES_SECONDS``, 0 to compute on every request)."""
-    digest = hashlib.sha256(",".join(subtrees).encode()).hexdigest()
+    subtrees = tuple(top.path for top in tops)
+    # Keyed by the committees themselves, not only their paths: a path freed by a move can be
+    # given to a new committee within the minute, which must not get the old one's figures.
+    identity = ",".join(f"{top.pk}:{top.path}" for top in tops)
+    digest = hashlib.sha256(identity.encode()).hexdigest()
     key = f"reports.units:{today.isoformat()}:{digest}"
     rows = cache.get(key) if FIGURES_SECONDS else None
     if rows is None:
@@ -278,9 +282,9 @@ def chapter_rows(chapter_ids: list[int], today: date) -> list[dict]:
 
 
 def figures_for(
-    units: Iterable[Committee | Chapter], subtrees: tuple[str, ...], today: date
+    units: Iterable[Committee | Chapter], tops: Sequence[Committee], today: date
 ) -> tuple[list[Unit], Figures]:
-    """Each unit with its figures, and the total of ``subtrees``: a committee's from
+    """Each unit with its figures, and the total of the subtrees of ``tops``: a committee's from
     ``subtree_rows`` (the rows whose committee path starts with its own), a chapter's from
     ``chapter_rows``."""
     rows = [Unit(obj) for obj in units]
@@ -293,7 +297,7 @@ def figures_for(
             by_chapter[unit.obj.pk] = unit
     lengths = sorted({len(path) for path in by_path})
     total = Figures()
-    for row in subtree_rows(subtrees, today):
+    for row in subtree_rows(tops, today):
         total.add(row)
         for length in lengths:
             for unit in by_path.get(row["unit_path"][:length], ()):

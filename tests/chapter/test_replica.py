@@ -114,3 +114,13 @@ def test_the_register_page_and_the_jobs_stay_on_the_primary(replica, client, sec
     assert on_replica.captured_queries == []
     with reading_from_replica():
         assert router.db_for_read(apps.get_model("chapter", "Job")) is None
+
+
+def test_access_decisions_read_the_roles_from_the_primary(replica, client, secretary, member):
+    """A role ended on the primary ends at once, even on a page that reads the replica."""
+    client.force_login(secretary)
+    with CaptureQueriesContext(replica) as on_replica:
+        assert client.get("/reports/").status_code == 200
+    assert "members_roleassignment" not in _tables(on_replica)
+    with reading_from_replica():
+        assert router.db_for_read(apps.get_model("members", "RoleAssignment")) is None

@@ -45,3 +45,18 @@ def test_a_large_sheet_streams(tmp_path):
     workbook = load_workbook(path, read_only=True)
     assert sum(1 for _row in workbook["a"].values) == 3000
     assert sum(1 for _row in workbook["b"].values) == 3000
+
+
+def test_text_that_becomes_a_formula_once_cleaned_is_still_quoted(tmp_path):
+    """A control character XML cannot hold is dropped: what is left decides the quote prefix;
+    a styled (bold, header) text that could be read as a formula is quoted too."""
+    path = tmp_path / "risky.xlsx"
+    with StreamingWorkbook(path, [SheetSetup("Sổ")]) as book:
+        (sheet,) = book.sheets
+        sheet.append(['\x01=HYPERLINK("http://x","y")', Styled("=1+1", HEADER), "\x02"])
+    cells = load_workbook(path)["Sổ"]
+    hidden, styled = cells["A1"], cells["B1"]
+    assert hidden.value == '=HYPERLINK("http://x","y")'
+    assert hidden.data_type == "s" and hidden.quotePrefix
+    assert styled.value == "=1+1" and styled.data_type == "s" and styled.quotePrefix
+    assert cells["C1"].value is None  # nothing left: an empty cell

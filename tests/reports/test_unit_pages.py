@@ -277,3 +277,18 @@ def test_the_navbar_and_the_dashboard_link_the_pages_for_officers_only(client, t
     assert officer.get(reverse("dashboard")).text.count(f'href="{units_url}"') == 2
     client.force_login(secretary)
     assert units_url not in client.get(reverse("dashboard")).text
+
+
+def test_the_index_total_is_the_whole_reach_on_every_page(client, tree, monkeypatch):
+    """An officer of several committees pages through them; the total stays theirs all."""
+    committees, _chapters = tree
+    user = UserFactory(username="hai-dang-uy")
+    give_role(user, Role.COMMITTEE_OFFICER, committee=committees["a"])
+    give_role(user, Role.COMMITTEE_OFFICER, committee=committees["b"])
+    client.force_login(user)
+    monkeypatch.setattr(units, "PER_PAGE", 1)
+    first = client.get(reverse("reports:units"))
+    second = client.get(reverse("reports:units"), {"page": 2})
+    assert [len(r.context["rows"]) for r in (first, second)] == [1, 1]
+    # Xã A: 2 deep + 2 in its own chapter; Xã B: 1.
+    assert first.context["total"]["roll"] == second.context["total"]["roll"] == 5
