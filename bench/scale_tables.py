@@ -27,9 +27,10 @@ def describe(actor: dict) -> str:
 
 
 def target(actor: dict, label: str) -> int | None:
-    if label in ("bare ListView", "register export .xlsx", "member page"):
+    """The issue's p95 target for the page, in ms (None: the issue sets none)."""
+    if label in ("bare ListView", "register export .xlsx"):
         return None
-    if actor["name"] in CHAPTER_ACTORS:
+    if actor["name"] in CHAPTER_ACTORS:  # every chapter page, the member's own included
         return CHAPTER_P95
     return OFFICER_PAGES.get(label)
 
