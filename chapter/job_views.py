@@ -1,7 +1,8 @@
 """A background job's page, its progress (polled by htmx every two seconds) and its file.
 
 Only the job's owner (and a superuser) sees any of them: for anyone else the job does not exist
-(404), whatever its id.
+(404), whatever its id. The file is offered and served only while the owner's scope still covers
+it (``jobs.may_download``, checked again at every request): a role ended since is a 404.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _job(request: HttpRequest, job_id: UUID) -> Job:
 
 
 def _context(job: Job) -> dict:
-    return {"job": job, "quiet": jobs.quiet(job)}
+    return {"job": job, "quiet": jobs.quiet(job), "downloadable": jobs.may_download(job)}
 
 
 @require_safe
@@ -46,7 +47,7 @@ def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @require_safe
 def job_download(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = _job(request, job_id)
-    if job.status != Job.Status.DONE or not job.file:
+    if not jobs.may_download(job):
         raise Http404
     try:
         handle = job.file.storage.open(job.file.name, "rb")

@@ -15,6 +15,12 @@ Progress inside a transaction (an import writes all or nothing) is invisible to 
 the commit; on PostgreSQL it goes through a second, autocommit connection instead. On SQLite the
 import's transaction holds the write lock, so the page shows "running" until it ends.
 
+A job's file is served only while its owner may still read what it holds: the app that makes a
+kind of file registers ``register_access_check(kind, check)`` (``check(job) -> bool``, the same
+checks its task made when it ran); a file of a kind with no check, or whose check fails, is not
+offered and its download is a 404 (``may_download``). The chapter app imports no other app, so
+the checks come from the apps (``reports.apps``).
+
 A finished job's file is kept ``settings.JOB_FILE_DAYS`` days: ``drop_expired`` deletes older
 jobs and their files; ``start`` calls it, and so does ``manage.py cleanup_jobs`` (run by
 ``make run`` before the worker starts, and daily in production).
@@ -23,7 +29,7 @@ jobs and their files; ``start`` calls it, and so does ``manage.py cleanup_jobs``
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +76,24 @@ def visible_job(user, public_id) -> Job:
     """The job, for its owner or a superuser; ``Job.DoesNotExist`` for anyone else."""
     jobs = Job.objects.all() if user.is_superuser else Job.objects.filter(owner=user)
     return jobs.get(public_id=public_id)
+
+
+# Who may still have the file: kind -> check(job) -> bool, registered by the app of the kind.
+_ACCESS_CHECKS: dict[str, Callable[[Job], bool]] = {}
+
+
+def register_access_check(kind: str, check: Callable[[Job], bool]) -> None:
+    """Serve the files of ``kind`` only while ``check(job)`` is true (the owner's scope then)."""
+    _ACCESS_CHECKS[kind] = check
+
+
+def may_download(job: Job) -> bool:
+    """The job is done, has a file, and its kind's check says its owner may still read it (no
+    check registered: never)."""
+    if job.status != Status.DONE or not job.file:
+        return False
+    check = _ACCESS_CHECKS.get(job.kind)
+    return check is not None and bool(check(job))
 
 
 # In the worker -------------------------------------------------------------------------------

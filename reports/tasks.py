@@ -63,16 +63,34 @@ def _without_jit():
             cursor.execute("RESET jit")
 
 
+def _owners_form(job) -> ReportForm:
+    """The job's report parameters, valid for its owner as the owner's roles are now; else
+    ``JobRefused`` (a role ended, a chapter moved out of the owner's scope)."""
+    owner = job.owner
+    if not owner.is_active or not access.has_reach(owner):
+        raise jobs.JobRefused(_("You no longer have a role that reads this register."))
+    form = ReportForm(job.parameters.get("report", {}), user=owner)
+    if not form.is_valid():
+        raise jobs.JobRefused(_("This chapter or cell is no longer in your scope."))
+    return form
+
+
+def owner_still_reads(job) -> bool:
+    """The download's check (``jobs.register_access_check``, registered in ``reports.apps``): the
+    owner may still read the register the file holds, by the checks the task made."""
+    try:
+        _owners_form(job)
+    except jobs.JobRefused:
+        return False
+    return True
+
+
 @task()
 def register_export(job_id: int) -> int:
     """Write the register of the job's scope; returns the number of rows."""
     with jobs.running(job_id) as job:
-        owner, params = job.owner, job.parameters
-        if not owner.is_active or not access.has_reach(owner):
-            raise jobs.JobRefused(_("You no longer have a role that reads this register."))
-        form = ReportForm(params.get("report", {}), user=owner)
-        if not form.is_valid():
-            raise jobs.JobRefused(_("This chapter or cell is no longer in your scope."))
+        params = job.parameters
+        form = _owners_form(job)
         day = form.cleaned_data["as_of"]
         with tempfile.TemporaryDirectory(prefix="register-") as folder:
             path = Path(folder) / "register.xlsx"

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from chapter.replica import reads_from_replica
 from members import access
@@ -255,19 +255,31 @@ def export_figures(request: HttpRequest) -> HttpResponse:
     return exports.figures_response(scope_label=_scope_label(form, chapters), **figures)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @reads_from_replica
 def export_register(request: HttpRequest) -> HttpResponse:
     """The register workbook. A scope of several chapters with more than
-    ``settings.BACKGROUND_ROWS`` members is a background job (``reports.tasks``) whose page shows
-    its progress and offers the file; one chapter or cell (at most about a thousand members) is
-    written at once, with no count first."""
+    ``settings.BACKGROUND_ROWS`` members is a background job (``reports.tasks``): the GET shows
+    how many rows and a button, only its POST starts the job and goes to the job's page (a link
+    followed never queues a heavy export). One chapter or cell (at most about a thousand
+    members) is written at once, with no count first, on a GET as on a POST."""
     form, chapters = _export_form(request)
     scope_label = _scope_label(form, chapters)
     data = form.cleaned_data
     several = len(chapters) > 1 and not data.get("chapter") and not data.get("cell")
-    if several and form.scope().count() > settings.BACKGROUND_ROWS:
-        return redirect(tasks.start_register_export(request, form, scope_label))
+    if several:
+        rows = form.scope().count()
+        if rows > settings.BACKGROUND_ROWS:
+            if request.method == "POST":
+                return redirect(tasks.start_register_export(request, form, scope_label))
+            context = {
+                "rows": rows,
+                "scope_label": scope_label,
+                "day": data["as_of"],
+                "action": request.get_full_path(),
+                "back_url": reverse("reports:report") + "?" + urlencode(form.params()),
+            }
+            return render(request, "reports/export_confirm.html", context)
     return exports.register_response(
         form.scope(), form.cleaned_data["as_of"], scope_label=scope_label
     )

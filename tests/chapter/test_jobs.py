@@ -58,6 +58,14 @@ def start(owner, task_=write_a_file, **kwargs) -> Job:
     return jobs.start(owner=owner, kind="test", title="Sổ đảng viên", task=task_, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def readable_test_files():
+    """The "test" kind's files: served while the check allows (the apps register theirs)."""
+    jobs.register_access_check("test", lambda job: not job.parameters.get("refused"))
+    yield
+    jobs._ACCESS_CHECKS.pop("test", None)
+
+
 @pytest.fixture
 def immediate(settings):
     settings.TASKS = IMMEDIATE
@@ -151,6 +159,24 @@ def test_the_pages_are_read_only(client, immediate):
     client.force_login(owner)
     for name in ("job", "job-progress", "job-download"):
         assert client.post(reverse(name, args=[job.public_id])).status_code == 405
+
+
+def test_a_file_is_served_only_while_its_kinds_check_allows(client, immediate):
+    """The access check runs again at each request: failing, or no check registered for the
+    kind, the file is neither offered on the page nor served (404)."""
+    owner = make_user("owner")
+    job = start(owner)
+    client.force_login(owner)
+    download = reverse("job-download", args=[job.public_id])
+    assert client.get(download).status_code == 200
+    job.parameters["refused"] = True
+    job.save()
+    page = client.get(job.get_absolute_url())
+    assert page.status_code == 200 and download not in page.content.decode()
+    assert client.get(download).status_code == 404
+    Job.objects.filter(pk=job.pk).update(kind="unchecked", parameters={})
+    assert client.get(download).status_code == 404
+    assert download not in client.get(job.get_absolute_url()).content.decode()
 
 
 # Failures ------------------------------------------------------------------------------------
@@ -269,3 +295,19 @@ def test_a_running_job_without_progress_for_ten_minutes_says_so(client, queued):
     Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
     job.refresh_from_db()
     assert not jobs.quiet(job)
+
+
+def test_a_failed_job_does_not_show_how_far_it_got(client, queued):
+    """An import's progress is committed through a side connection before it fails and rolls
+    everything back: the page says nothing was changed and shows no row count beside it."""
+    owner = make_user("owner")
+    job = start(owner)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.FAILED, done=3000, total=5000, message="Không còn trong phạm vi."
+    )
+    client.force_login(owner)
+    for name in ("job", "job-progress"):
+        text = client.get(reverse(name, args=[job.public_id])).content.decode()
+        assert "Không còn trong phạm vi." in text
+        assert "3,000" not in text and "3.000" not in text and "60%" not in text
+        assert "<progress" not in text

@@ -50,7 +50,7 @@ def test_a_large_scope_is_a_job_with_progress_and_the_file(client, settings, pro
     settings.TASKS = IMMEDIATE
     _first, _second, officer, _role = province
     client.force_login(officer)
-    response = client.get(REGISTER + "?as_of=2026-03-15")
+    response = client.post(REGISTER + "?as_of=2026-03-15")
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert (job.owner, job.kind, job.status) == (officer, tasks.KIND, Job.Status.DONE)
@@ -61,6 +61,72 @@ def test_a_large_scope_is_a_job_with_progress_and_the_file(client, settings, pro
     download = client.get(reverse("job-download", args=[job.public_id]))
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_large_scope_asks_first_and_only_the_post_starts(client, settings, province):
+    """A link followed (a GET) never queues a heavy export: it shows how many rows and a form
+    whose POST (with its CSRF token) starts the job."""
+    settings.TASKS = DATABASE
+    client.force_login(province[2])
+    url = REGISTER + "?as_of=2026-03-15"
+    page = client.get(url)
+    assert page.status_code == 200 and not Job.objects.exists()
+    html = page.content.decode()
+    assert "csrfmiddlewaretoken" in html and 'method="post"' in html
+    assert 'type="submit"' in html and "Bắt đầu xuất" in html
+    assert "<script>" not in html and "<style" not in html  # CSP: no inline script or style
+    assert page.context["rows"] == 5
+    assert client.head(url).status_code == 200 and not Job.objects.exists()
+    for method in (client.put, client.delete, client.patch):
+        assert method(url).status_code == 405
+    assert not Job.objects.exists()
+    started = client.post(url)
+    assert started.status_code == 302 and Job.objects.get().status == Job.Status.QUEUED
+
+
+def test_the_post_checks_the_csrf_token(settings, province):
+    from django.test import Client
+
+    settings.TASKS = DATABASE
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(province[2])
+    assert client.post(REGISTER + "?as_of=2026-03-15").status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_the_kept_file_goes_with_the_owners_role(client, settings, province):
+    """A role ended after the job finished: the file is neither offered nor served (404)."""
+    settings.TASKS = IMMEDIATE
+    _first, _second, officer, role = province
+    client.force_login(officer)
+    client.post(REGISTER + "?as_of=2026-03-15")
+    job = Job.objects.get()
+    download = reverse("job-download", args=[job.public_id])
+    assert job.status == Job.Status.DONE
+    assert download in client.get(job.get_absolute_url()).content.decode()
+    assert client.get(download).status_code == 200
+    role.delete()
+    page = client.get(job.get_absolute_url())
+    assert page.status_code == 200 and download not in page.content.decode()
+    progress = client.get(reverse("job-progress", args=[job.public_id]))
+    assert download not in progress.content.decode()
+    assert client.get(download).status_code == 404
+    job.file.delete(save=False)
+
+
+def test_a_chapter_moved_away_takes_its_kept_file(client, settings, province):
+    settings.TASKS = IMMEDIATE
+    _first, second, officer, _role = province
+    client.force_login(officer)
+    settings.BACKGROUND_ROWS = 0
+    client.post(f"{REGISTER}?as_of=2026-03-15")
+    job = Job.objects.get()
+    job.parameters["report"]["chapter"] = str(second.public_id)
+    job.save()
+    assert client.get(reverse("job-download", args=[job.public_id])).status_code == 200
+    second.committee = ChapterFactory().committee
+    second.save()
+    assert client.get(reverse("job-download", args=[job.public_id])).status_code == 404
 
 
 def test_at_the_threshold_the_download_stays_at_once(client, settings, province):
@@ -81,7 +147,7 @@ def test_the_task_checks_the_scope_again_when_it_runs(client, settings, province
     settings.TASKS = DATABASE  # queued: the role ends before a worker picks it up
     _first, _second, officer, role = province
     client.force_login(officer)
-    client.get(REGISTER + "?as_of=2026-03-15")
+    client.post(REGISTER + "?as_of=2026-03-15")
     job = Job.objects.get()
     assert job.status == Job.Status.QUEUED
     role.delete()
@@ -98,7 +164,7 @@ def test_a_chapter_moved_out_of_scope_is_refused(client, settings, province):
     # A committee officer's register of one chapter is a download at once; ask for the job
     # directly with that chapter, then move the chapter to another committee.
     settings.BACKGROUND_ROWS = 0
-    response = client.get(f"{REGISTER}?as_of=2026-03-15")
+    response = client.post(f"{REGISTER}?as_of=2026-03-15")
     job = Job.objects.get()
     job.parameters["report"]["chapter"] = str(second.public_id)
     job.save()
@@ -170,7 +236,7 @@ def test_the_background_file_holds_what_the_download_holds(client, settings, pro
     download = client.get(REGISTER + "?as_of=2026-03-15")
     direct = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     settings.BACKGROUND_ROWS = 3
-    client.get(REGISTER + "?as_of=2026-03-15")
+    client.post(REGISTER + "?as_of=2026-03-15")
     background = book(Job.objects.get())
     assert background.sheetnames == direct.sheetnames
     for mine, theirs in zip(background.worksheets, direct.worksheets, strict=True):
@@ -192,7 +258,7 @@ def test_the_background_file_holds_what_the_download_holds(client, settings, pro
 def test_the_database_worker_writes_the_register(client, settings, province):
     settings.TASKS = DATABASE
     client.force_login(province[2])
-    client.get(REGISTER + "?as_of=2026-03-15")
+    client.post(REGISTER + "?as_of=2026-03-15")
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command(
