@@ -177,8 +177,9 @@ def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str,
     ``admission_decision_date``, ``ceremony_date``, ``earlier_interruption_months``): the band
     (``BAND_MONTHS``, or ``NO_BAND``) of ``compute``'s party age, set-based.
 
-    Only members who ever left the roll or came back (an ``AGE_EXIT_KINDS`` or ``RETURN_KINDS``
-    entry up to the day, found by the index on kind and date) read the ledger: their entries are
+    Only members of ``roll`` who ever left the roll or came back (an ``AGE_EXIT_KINDS`` or
+    ``RETURN_KINDS`` entry up to the day) read the ledger — a chapter's report reads its own
+    members' entries, not the province's: their entries are
     numbered into spans ending at each re-admission (a window's running count); a closed span
     gives the days off the roll between its first exit and the re-admission's decision, the
     open one the day party age stopped. Everyone else (no such entry, no manual adjustment)
@@ -250,7 +251,8 @@ def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str,
                       SELECT 1 FROM members_memberevent a WHERE a.annuls_id = e.id)
                     AND e.member_id IN (
                       SELECT x.member_id FROM members_memberevent x
-                      WHERE x.kind IN ({exits}, {returns}) AND x.effective_date <= %s)
+                      WHERE x.kind IN ({exits}, {returns}) AND x.effective_date <= %s
+                        AND x.member_id IN (SELECT ro.id FROM {roll} ro))
                 ) w
                 GROUP BY w.member_id, w.span
               ) s
