@@ -27,6 +27,7 @@ from admissions.models import BOARD_STAGES, Candidate
 from admissions.queries import CaseRow, case_row
 from members.access import Reach, in_subtrees
 from members.models import Chapter, Committee
+from members.units import Units
 
 St = Candidate.Stage
 CARDS_PER_COLUMN = 20
@@ -144,38 +145,6 @@ class Unit:
         return sum(self.by_stage.get(stage, 0) for stage in stages)
 
 
-class Units(Sequence):
-    """The committees, then the chapters, each by name: sliced by a paginator with one count
-    and one query per kind of unit."""
-
-    def __init__(self, committees: QuerySet[Committee], chapters: QuerySet[Chapter]) -> None:
-        self.committees = committees.order_by("name", "pk")
-        self.chapters = chapters.order_by("name", "pk")
-        self._counts: tuple[int, int] | None = None
-
-    def counts(self) -> tuple[int, int]:
-        if self._counts is None:
-            self._counts = (self.committees.count(), self.chapters.count())
-        return self._counts
-
-    def count(self) -> int:
-        return sum(self.counts())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
-        committees, _chapters = self.counts()
-        rows: list[Committee | Chapter] = list(
-            self.committees[min(start, committees) : min(stop, committees)]
-        )
-        rows += list(self.chapters[max(start - committees, 0) : max(stop - committees, 0)])
-        return rows
-
-
 def units_under(node: Committee | None, reach: Reach, chapters: QuerySet[Chapter]) -> Units:
     """The units of the board of ``node``: the committees directly under it and the chapters
     hanging on it. Without a node: the officer's own committees (a superuser: every root), or
@@ -241,13 +210,3 @@ def in_unit(candidates: QuerySet[Candidate], node: Committee | None) -> QuerySet
     if node is None:
         return candidates
     return candidates.filter(in_subtrees((node.path,), "chapter__committee__path"))
-
-
-def ancestors_in_reach(node: Committee, reach: Reach) -> list[Committee]:
-    """The committees above ``node`` that the user reads, top first; one query, none at a
-    root."""
-    paths = [node.path[:end] for end in range(node.steplen, len(node.path), node.steplen)]
-    if not paths:
-        return []
-    above = Committee.objects.filter(path__in=paths).order_by("depth")
-    return [c for c in above if reach.is_superuser or reach.oversees(c)]

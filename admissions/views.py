@@ -38,7 +38,7 @@ from admissions.models import (
 from chapter.dates import completed_months
 from chapter.files import private_file_response
 from members import access as member_access
-from members.access import reach_of
+from members.access import ancestors_in_reach, reach_of
 from members.models import Committee
 
 PER_PAGE = 50
@@ -113,7 +113,7 @@ def board(request: HttpRequest) -> HttpResponse:
         + urlencode({**listed, "stage": forms.CLOSED}),
         "can_create": _can_create(request.user),
         "node": node,
-        "ancestors": board_queries.ancestors_in_reach(node, reach) if node else [],
+        "ancestors": ancestors_in_reach(node, reach) if node else [],
         "units": units,
         "units_page": units_page,
         "unit_query": urlencode({k: v for k, v in listed.items() if k == "q"}),

@@ -307,3 +307,13 @@ def describe_scope(user, chapters: list[Chapter]) -> str:
     return ngettext("%(count)d chapter", "%(count)d chapters", len(chapters)) % {
         "count": len(chapters)
     }
+
+
+def ancestors_in_reach(node: Committee, reach: Reach) -> list[Committee]:
+    """The committees above ``node`` that the user reads, top first (breadcrumbs); one query,
+    none at a root."""
+    paths = [node.path[:end] for end in range(node.steplen, len(node.path), node.steplen)]
+    if not paths:
+        return []
+    above = Committee.objects.filter(path__in=paths).order_by("depth")
+    return [c for c in above if reach.is_superuser or reach.oversees(c)]

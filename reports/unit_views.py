@@ -62,7 +62,7 @@ def unit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:SEARCH_MAX]
     page = _page(request, units.child_units(node, search))
     rows, total = units.figures_for(page.object_list, [node], timezone.localdate())
-    ancestors = units.ancestors_in_reach(node, reach)
+    ancestors = access.ancestors_in_reach(node, reach)
     context = _context(page, rows, total, node=node, ancestors=ancestors, search=search)
     # An htmx search swaps the table only; a history restore needs the whole page.
     headers = request.headers

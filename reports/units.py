@@ -32,6 +32,7 @@ from admissions.models import Candidate
 from members.access import Reach
 from members.models import Chapter, Committee, Member
 from members.pickers import Folded, matching
+from members.units import Units
 
 St = Candidate.Stage
 PER_PAGE = 50
@@ -83,36 +84,8 @@ class Unit:
         return isinstance(self.obj, Committee)
 
 
-class ChildUnits(Sequence):
-    """The child committees, then the chapters, each by name: sliced by the paginator with one
-    query per kind of unit (and one count each)."""
-
-    def __init__(self, committees: QuerySet[Committee], chapters: QuerySet[Chapter]) -> None:
-        self.committees = committees.order_by("name", "pk")
-        self.chapters = chapters.order_by("name", "pk")
-        self._counts: tuple[int, int] | None = None
-
-    def counts(self) -> tuple[int, int]:
-        if self._counts is None:
-            self._counts = (self.committees.count(), self.chapters.count())
-        return self._counts
-
-    def count(self) -> int:
-        return sum(self.counts())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
-        committees, _chapters = self.counts()
-        rows: list[Committee | Chapter] = list(
-            self.committees[min(start, committees) : min(stop, committees)]
-        )
-        rows += list(self.chapters[max(start - committees, 0) : max(stop - committees, 0)])
-        return rows
+# The units a committee page lists (members/units.py).
+ChildUnits = Units
 
 
 def child_units(node: Committee, search: str = "") -> ChildUnits:
@@ -305,13 +278,3 @@ def figures_for(
     for row in chapter_rows(list(by_chapter), today):
         by_chapter[row["chapter_id"]].figures.add(row)
     return rows, total
-
-
-def ancestors_in_reach(node: Committee, reach: Reach) -> list[Committee]:
-    """The committees above ``node`` that the user reads, top first (breadcrumbs); one query,
-    none at a root."""
-    paths = [node.path[:end] for end in range(node.steplen, len(node.path), node.steplen)]
-    if not paths:
-        return []
-    above = Committee.objects.filter(path__in=paths).order_by("depth")
-    return [c for c in above if reach.is_superuser or reach.oversees(c)]
