@@ -206,6 +206,9 @@ class Writer:
                 [[f'"{name}"' for name in names] + names],
             )
             indexes = cursor.fetchall()
+            # Rows written earlier in this transaction (a test's, say) may still owe deferred
+            # foreign-key checks, and PostgreSQL alters no table with checks pending: run them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table, name, _definition in keys:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             for name, _definition in indexes:

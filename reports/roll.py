@@ -179,7 +179,8 @@ def bands_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
 # PostgreSQL, for these reporting queries only: the grouped roll of a province (a few hundred MB
 # at most) hashed in memory rather than sorted on disk, and no JIT compilation (half a second
 # of compiling for a query that runs once).
-POSTGRESQL_SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+# One statement, inside the query's transaction (or the caller's: no savepoint of its own).
+POSTGRESQL_SETTINGS = "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)"
 
 
 def fetch(scope: QuerySet, sql: str, params) -> list[tuple]:
@@ -189,8 +190,7 @@ def fetch(scope: QuerySet, sql: str, params) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    with transaction.atomic(using=scope.db), connection.cursor() as cursor:
-        for setting in POSTGRESQL_SETTINGS:
-            cursor.execute(setting)
+    with transaction.atomic(using=scope.db, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(POSTGRESQL_SETTINGS)
         cursor.execute(sql, params)
         return cursor.fetchall()
