@@ -124,12 +124,21 @@ class CommitteeAdmin(AuditedAdmin):
                     parent.add_child(instance=obj)
                 return
             current = obj.get_parent(update=True)
-            if (current and current.pk) != (parent and parent.pk):
-                if parent is None:
-                    obj.move(Committee.get_last_root_node(), "last-sibling")
-                else:
-                    obj.move(parent, "last-child")
-            obj.save()  # the other fields, with the new path, in the history with the reason
+            if (current and current.pk) == (parent and parent.pk):
+                obj.save()  # the other fields, in the history with the reason
+                return
+            # The other fields first, without a row of their own: the move writes one row for
+            # this committee (its new fields and path) and one for each committee under it,
+            # with the reason, in one INSERT.
+            obj.skip_history_when_saving = True
+            try:
+                obj.save()
+            finally:
+                del obj.skip_history_when_saving
+            if parent is None:
+                obj.move(Committee.get_last_root_node(), "last-sibling")
+            else:
+                obj.move(parent, "last-child")
 
 
 @admin.register(Chapter)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
@@ -68,8 +69,34 @@ class Committee(MP_Node, PublicIdModel):
     def add_child(self, instance: Committee | None = None, **fields) -> Committee:
         return type(self).objects.add_child(self, instance=instance or type(self)(**fields))
 
-    def move(self, target: Committee, pos: str | None = None) -> None:
-        type(self).objects.move(self, target, pos)
+    def move(
+        self, target: Committee, pos: str | None = None, *, reason: str | None = None, user=None
+    ) -> int:
+        """Move this committee with everything under it (treebeard rewrites the paths of the
+        whole branch) and write one history row for each committee whose path changed — this
+        one and every one under it — with ``reason`` and ``user`` (default: the ones handed to
+        this committee's own history, ``_change_reason``/``_history_user``), all in one INSERT
+        and in the transaction of the move: a failure leaves neither paths nor rows behind. This
+        committee's row is built from the instance, so save its other fields first (with
+        ``skip_history_when_saving``). Returns how many rows were written (0: nothing moved).
+        """
+        model = type(self)
+        reason = reason if reason is not None else getattr(self, "_change_reason", None)
+        user = user if user is not None else getattr(self, "_history_user", None)
+        former = self.path
+        with transaction.atomic():
+            model.objects.move(self, target, pos)  # refreshes self's tree fields
+            if self.path == former:
+                return 0
+            below = list(model.objects.filter(path__startswith=self.path).exclude(pk=self.pk))
+            written = model.history.bulk_history_create(
+                [self, *below],
+                update=True,
+                default_user=user,
+                default_change_reason=reason or "",
+                default_date=timezone.now(),
+            )
+        return len(written)
 
     def get_parent(self, update: bool = False) -> Committee | None:
         return type(self).objects.get_parent(self, update)
