@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -254,23 +256,71 @@ def annotate(events: list[MemberEvent], standing: Iterable[MemberEvent]) -> None
         event.transfer_flags = flags.get(event.pk, [])
 
 
-def overstays(members: QuerySet[Member], today: date) -> list[tuple[Member, TransferFlag]]:
+# How many overstays the dashboard lists; "n more" says how many others there are.
+OVERSTAYS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Overstays:
+    """The first overstayed temporary transfers (member, flag), soonest planned end first, and
+    how many there are in all."""
+
+    rows: list[tuple[Member, TransferFlag]]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def overstays(members: QuerySet[Member], today: date, limit: int = OVERSTAYS_SHOWN) -> Overstays:
     """Members of ``members`` temporarily transferred out now whose stay has run past its
-    planned end (or the longest period), for the dashboard's attention list: one query."""
-    away = members.filter(is_temporarily_out=True).values("pk")
+    planned end (or the longest period), for the dashboard's attention list: one query.
+
+    The database returns only the overstayed transfers: each member's latest standing
+    TEMPORARY_OUT entry (no later one: NOT EXISTS) whose planned end (``data["until"]``, an ISO
+    date) is before today, or that has no planned end (the longest period depends on the rule
+    values in force on its start: checked here, on those few rows). Ordered by that end here, as
+    the flag computes it; ``limit`` of them shown."""
+    later = (
+        MemberEvent.objects.standing()
+        .filter(member=OuterRef("member"), kind=Kind.TEMPORARY_OUT)
+        .filter(
+            Q(effective_date__gt=OuterRef("effective_date"))
+            | Q(effective_date=OuterRef("effective_date"), pk__gt=OuterRef("pk"))
+        )
+    )
     entries = (
         MemberEvent.objects.standing()
-        .filter(member__in=away, kind=Kind.TEMPORARY_OUT)
+        .filter(
+            kind=Kind.TEMPORARY_OUT,
+            member__in=members.filter(is_temporarily_out=True).values("pk"),
+        )
+        .alias(until=Cast(KeyTextTransform("until", "data"), CharField()))
+        .filter(Q(until__lt=today.isoformat()) | Q(until__isnull=True) | Q(until=""))
+        .filter(~Exists(later))
         .select_related("member")
-        .order_by("member_id", "-effective_date", "-id")
+        .order_by()
+        .only(
+            "pk",
+            "member_id",
+            "effective_date",
+            "data",
+            "member__public_id",
+            "member__full_name",
+        )
     )
-    latest: dict[int, MemberEvent] = {}
-    for entry in entries:
-        latest.setdefault(entry.member_id, entry)
     found = [
         (entry.member, flag)
-        for entry in latest.values()
+        for entry in entries
         for flag in temporary_flags(entry, None, today)
         if flag.code == "temporary_overstay"
     ]
-    return sorted(found, key=lambda pair: (pair[1].due or today, pair[0].full_name))
+    found.sort(key=lambda pair: (pair[1].due or today, pair[0].full_name))
+    return Overstays(found[:limit], len(found))
