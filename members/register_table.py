@@ -18,13 +18,31 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from chapter.dates import format_date
 from members.models import Member
 
 DASH = "—"
 _PLACEHOLDER = UUID(int=0)
+
+# The register's sort keys (members.filters.SORTS), each way, as the phone's sort control offers
+# them (templates/members/_sort_select.html): a phone shows cards, without the column headers
+# that sort. "-key" is descending; a test keeps these in step with the filter's choices.
+SORT_LABELS = {
+    "name": gettext_lazy("Full name, A to Z"),
+    "-name": gettext_lazy("Full name, Z to A"),
+    "date_of_birth": gettext_lazy("Born, oldest first"),
+    "-date_of_birth": gettext_lazy("Born, youngest first"),
+    "ceremony_date": gettext_lazy("Joined, earliest first"),
+    "-ceremony_date": gettext_lazy("Joined, latest first"),
+    "official_date": gettext_lazy("Official date, earliest first"),
+    "-official_date": gettext_lazy("Official date, latest first"),
+    "cell": gettext_lazy("Cell, A to Z"),
+    "-cell": gettext_lazy("Cell, Z to A"),
+    "status": gettext_lazy("Status, probationary first"),
+    "-status": gettext_lazy("Status, reversed"),
+}
 
 
 def _esc(value) -> SafeString:
