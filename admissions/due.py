@@ -11,9 +11,16 @@ Kept equal to ``next_deadline`` by three writers, and by no one else:
   and so does a paper, vote, decision or extension saved outside the services (the admin's
   corrections): ``post_save``/``post_delete`` receivers connected in ``AdmissionsConfig.ready``;
 - a change of the calendar (``CalendarOverride``) or of a deadline's rule value (``RuleValue``)
-  refreshes the open cases it can move, in batches, in the transaction of the change
-  (receivers below); ``manage.py refresh_due_dates`` and the migration that added the fields
-  run ``refresh_due_dates`` over every case.
+  refreshes the open cases it can move (receivers below): up to ``settings.BACKGROUND_ROWS``
+  of them in the transaction of the change, more in the background worker after its commit
+  (``admissions.tasks.refresh_due_dates_task``: batches of ``BATCH`` cases nearest today first,
+  each batch its own transaction, ``refresh_soonest_first``); ``manage.py refresh_due_dates``
+  and the migration that added the fields run ``refresh_due_dates`` over every case.
+
+While a background refresh runs, the cases it has not reached yet keep their former dates: a
+step recorded meanwhile stores its new deadline at once (``refresh_case`` reads the calendar
+fresh), the cases due nearest today come first, and the admin page that saved the change says
+that the deadlines are being recomputed, with a link to the job's progress.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ import contextvars
 from collections import defaultdict, namedtuple
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from admissions.deadlines import KINDS, READS, Deadline, deadline_of
 from admissions.models import CLOSED_STAGES, Candidate, Form
@@ -115,6 +124,19 @@ def refresh_case(candidate_id: int) -> dict | None:
     return {k: changed[0][k] for k in FIELDS} if changed else None
 
 
+# The cases that can carry a stored deadline: the open ones, and closed ones still holding one.
+CARRIES = ~Q(stage__in=CLOSED_STAGES) | ~Q(due_kind="") | Q(due_on__isnull=False)
+
+
+def _refresh_batch(model, ids: list[int]) -> int:
+    """Lock the cases of ``ids``, store their next deadline, return how many changed."""
+    locked = list(model.objects.filter(pk__in=ids).select_for_update().values_list("pk", flat=True))
+    with read_fresh():
+        rows = _changed(model, locked)
+    _write(model, rows)
+    return len(rows)
+
+
 def refresh_due_dates(queryset: QuerySet | None = None, *, batch_size: int = BATCH) -> int:
     """Recompute the stored next deadline of the cases of ``queryset`` (every case by default)
     that can carry one — the open cases, and closed ones still holding a date — in batches of
@@ -125,8 +147,7 @@ def refresh_due_dates(queryset: QuerySet | None = None, *, batch_size: int = BAT
     if queryset is None:
         queryset = Candidate.objects.all()
     model = queryset.model
-    carries = ~Q(stage__in=CLOSED_STAGES) | ~Q(due_kind="") | Q(due_on__isnull=False)
-    queryset = queryset.filter(carries)
+    queryset = queryset.filter(CARRIES)
     changed, last = 0, 0
     while True:
         with transaction.atomic():
@@ -143,6 +164,42 @@ def refresh_due_dates(queryset: QuerySet | None = None, *, batch_size: int = BAT
                 rows = _changed(model, ids)
             _write(model, rows)
             changed += len(rows)
+
+
+def soonest_first(queryset: QuerySet, today: date) -> list[int]:
+    """The ids of the cases of ``queryset`` that can carry a deadline, nearest ``today`` first:
+    due from today on, soonest first; then overdue, latest first; then those without a date.
+    Three reads of ids (the stored date's index), no row."""
+    queryset = queryset.filter(CARRIES)
+    parts = (
+        queryset.filter(due_on__gte=today).order_by("due_on", "pk"),
+        queryset.filter(due_on__lt=today).order_by("-due_on", "-pk"),
+        queryset.filter(due_on__isnull=True).order_by("pk"),
+    )
+    return [pk for part in parts for pk in part.values_list("pk", flat=True)]
+
+
+def refresh_soonest_first(
+    queryset: QuerySet, *, batch_size: int = BATCH, today: date | None = None, progress=None
+) -> int:
+    """Recompute the stored deadlines of the cases of ``queryset`` (as they are when it starts:
+    a case that enters it later got its deadline from its own step) in batches of
+    ``batch_size``, nearest today first (``soonest_first``: the due-soon list and the overdue
+    figures are right after the first batches), each batch locked, computed and written in a
+    transaction of its own. Idempotent: run again, it changes nothing; stopped halfway, what it
+    wrote is right and a second run finishes the rest. Calls ``progress(done, total)`` before the
+    first batch and after each. Returns how many cases changed. Not inside a transaction: a
+    batch would then hold its locks until the caller's commit."""
+    ids = soonest_first(queryset, today or timezone.localdate())
+    changed, total = 0, len(ids)
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, batch_size):
+        with transaction.atomic():
+            changed += _refresh_batch(queryset.model, ids[start : start + batch_size])
+        if progress is not None:
+            progress(min(start + batch_size, total), total)
+    return changed
 
 
 # When the calendar or a rule value changes ------------------------------------------------------
@@ -180,7 +237,8 @@ def override_changed(sender, instance, raw=False, **kwargs) -> None:
         return
     _forget_calendar()
     days = [d for d in (instance.day, getattr(instance, "_due_former", None)) if d]
-    refresh_due_dates(cases_moved_by_day(min(days)))
+    since = min(days)
+    refresh_or_defer(cases_moved_by_day(since), {"since": since.isoformat()})
 
 
 def rule_value_changed(sender, instance, raw=False, **kwargs) -> None:
@@ -191,8 +249,29 @@ def rule_value_changed(sender, instance, raw=False, **kwargs) -> None:
 
     forget_rules()
     keys = {instance.key, getattr(instance, "_due_former", None) or instance.key}
-    if kinds := [kind for key in keys for kind in kinds_reading(key)]:
-        refresh_due_dates(Candidate.objects.filter(due_kind__in=kinds))
+    if kinds := sorted({kind for key in keys for kind in kinds_reading(key)}):
+        refresh_or_defer(Candidate.objects.filter(due_kind__in=kinds), {"kinds": kinds})
+
+
+def cases_in_scope(scope: dict) -> QuerySet:
+    """The cases a change can move, from its JSON description (what the task receives):
+    ``{"since": "YYYY-MM-DD"}`` for a calendar day, ``{"kinds": [...]}`` for a rule value."""
+    if "since" in scope:
+        return cases_moved_by_day(date.fromisoformat(scope["since"]))
+    return Candidate.objects.filter(due_kind__in=scope["kinds"])
+
+
+def refresh_or_defer(queryset: QuerySet, scope: dict) -> None:
+    """Refresh the cases a change can move in its transaction when they are few (up to
+    ``settings.BACKGROUND_ROWS``: one more query, a count that stops there), else in the
+    background worker after the commit (``admissions.tasks.defer_refresh``)."""
+    limit = settings.BACKGROUND_ROWS
+    if queryset.filter(CARRIES)[: limit + 1].count() <= limit:
+        refresh_due_dates(queryset)
+        return
+    from admissions.tasks import defer_refresh
+
+    defer_refresh(scope)
 
 
 # Set while a pipeline service runs (``services.common.case_write``): its own refresh at the

@@ -13,7 +13,7 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from chapter import notices
 from chapter.forms import bound_formfield
 from chapter.models import CalendarOverride, RuleValue
 from chapter.rules import DEFAULTS
@@ -118,8 +119,28 @@ def _name_axes_rows() -> None:
 _name_axes_rows()
 
 
+class AnnouncesBackgroundWork:
+    """A save or a delete may set work going in the background after its commit (the stored
+    deadlines a calendar day or a rule value moves): the page says so (``chapter.notices``)."""
+
+    def _announcing(self, request, call, *args) -> None:
+        with notices.collecting(request.user) as notes:
+            call(request, *args)
+        for note in notes:
+            messages.info(request, note)
+
+    def save_model(self, request, obj, form, change) -> None:
+        self._announcing(request, super().save_model, obj, form, change)
+
+    def delete_model(self, request, obj) -> None:
+        self._announcing(request, super().delete_model, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        self._announcing(request, super().delete_queryset, queryset)
+
+
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SuperusersChange, admin.ModelAdmin):
+class CalendarOverrideAdmin(AnnouncesBackgroundWork, SuperusersChange, admin.ModelAdmin):
     """Overrides change every deadline: only a superuser edits them (no chapter to scope by)."""
 
     list_display = ["day", "kind", "name"]
@@ -129,7 +150,7 @@ class CalendarOverrideAdmin(SuperusersChange, admin.ModelAdmin):
 
 
 @admin.register(RuleValue)
-class RuleValueAdmin(SuperusersChange, admin.ModelAdmin):
+class RuleValueAdmin(AnnouncesBackgroundWork, SuperusersChange, admin.ModelAdmin):
     """A rule's number from a date: records dated after it are checked with the new value. The
     numbers change what every chapter may do: only a superuser records one, other staff read."""
 
