@@ -112,6 +112,67 @@ def row_xml(values: Iterable) -> str:
     return "<row>" + "".join(map(cell, values)) + "</row>"
 
 
+# The fast path of very large sheets (reports.export_stream): a row is written as the one string
+# these functions make, each cell exactly as ``cell`` writes it, the same rule for text included.
+EMPTY = "<c/>"
+ERRORS = frozenset(ERROR_CODES)
+TEXT_OPEN, QUOTED_OPEN = f'<c t="inlineStr">{OPEN}', f'<c t="inlineStr" s="{QUOTED}">{OPEN}'
+IDENT_OPEN = f'<c t="inlineStr" s="{TEXT_FORMAT}">{OPEN}'
+MEMO_LIMIT = 50_000
+
+
+def text_xml(value: str | None) -> str:
+    """``cell(value)`` for text (or None): an inline string, quote-prefixed when a spreadsheet
+    could read it as a formula or an error value (``chapter.xlsx.is_risky``, judged on the text
+    left once the characters XML cannot hold are dropped)."""
+    if not value:
+        return EMPTY
+    if NEEDS_WORK.search(value) is not None:
+        return cell(value)
+    if value[0] in RISKY_FIRST or value in ERRORS:
+        return QUOTED_OPEN + value + CLOSE
+    return TEXT_OPEN + value + CLOSE
+
+
+def ident_xml(value) -> str:
+    """``cell(Styled(str(value), TEXT_FORMAT))`` (an identifier kept as text when edited), or
+    an empty cell for None or "": the same rule for text."""
+    if value is None or value == "":
+        return EMPTY
+    value = str(value)
+    if NEEDS_WORK.search(value) is not None:
+        return _styled(value, TEXT_FORMAT)
+    if value[0] in RISKY_FIRST or value in ERRORS:
+        return QUOTED_OPEN + value + CLOSE
+    return IDENT_OPEN + value + CLOSE
+
+
+def date_xml(value: datetime.date | None) -> str:
+    """``cell(value)`` for a date (or None)."""
+    if value is None:
+        return EMPTY
+    return f'<c s="{DATE}"><v>{value.toordinal() - EPOCH}</v></c>'
+
+
+def number_xml(value: int) -> str:
+    return f"<c><v>{value}</v></c>"
+
+
+class Memo(dict):
+    """``memo[value]``: the XML of ``value``'s cell, made by ``make`` the first time only (for
+    columns whose values repeat: labels, places, dates). Bounded: emptied when full."""
+
+    def __init__(self, make, limit: int = MEMO_LIMIT) -> None:
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, value) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        made = self[value] = self.make(value)
+        return made
+
+
 @dataclass
 class SheetSetup:
     title: str
@@ -132,6 +193,13 @@ class _Sheet:
 
     def append(self, values: Iterable) -> None:
         self._rows.append(row_xml(values))
+        if len(self._rows) >= FLUSH_ROWS:
+            self.flush()
+
+    def append_xml(self, row: str) -> None:
+        """A row already written as ``<row>…</row>`` (its cells by ``text_xml``, ``date_xml``,
+        ``ident_xml``, ``number_xml`` or ``cell``)."""
+        self._rows.append(row)
         if len(self._rows) >= FLUSH_ROWS:
             self.flush()
 

@@ -1,51 +1,100 @@
 """The register (7-HSĐV) of a whole province, written in the background (``reports.tasks``).
 
-The same workbook as ``exports.register_workbook`` (the same sheets, rows and values: both call
-``exports.register_values`` and ``exports.list_values``), through the streaming writer of
-``chapter.xlsx_stream`` instead of openpyxl, and with the ledger's state on the day read from
-each chunk's movements in Python instead of four correlated subqueries per member: a fixed
-number of queries per chunk of ``exports.CHUNK`` members, memory flat whatever the size.
+The same workbook as ``exports.register_workbook`` (the same sheets, rows, cells and column
+order as ``exports.register_values`` and ``exports.list_values`` give the download), written for
+speed: members are read as plain tuples (``values_list`` through a server-side cursor, never model
+instances), the ledger's state on the day is read from each chunk's movements in Python instead
+of four correlated subqueries per member, and each row goes to the streaming writer of
+``chapter.xlsx_stream`` as one string, its cells made by the writer's own functions (text always
+text, formula-like text quote-prefixed) and remembered for values that repeat (labels, places,
+dates: ``xlsx_stream.Memo``). A fixed number of queries per chunk of ``exports.CHUNK`` members;
+memory flat whatever the size. ``tests/reports/test_export_fast.py`` holds it to the download's
+values, cell by cell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from operator import call, itemgetter
 from typing import NamedTuple
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chapter import xlsx_stream as stream
-from chapter.xlsx_stream import SheetSetup, StreamingWorkbook, Styled
+from chapter.xlsx_stream import (
+    Memo,
+    SheetSetup,
+    StreamingWorkbook,
+    Styled,
+    date_xml,
+    ident_xml,
+    text_xml,
+)
 from members.importing import COLUMNS as IMPORT_COLUMNS
 from members.importing import TEMPLATE_SHEET
+from members.importing.columns import CODE, DATE, DIGITS, PHONE
 from members.models import Cell, Member, MemberEvent
+from members.models.party_age import compute as compute_party_age
 from ratings.models import AnnualRating
 from ratings.queries import register_rating_year
 from reports import exports
 from reports.exports import (
+    ENTRY_KINDS,
+    GENDER_WORDS,
+    LEAVING_KINDS,
     REGISTER_KINDS,
     REGISTER_WIDTHS,
+    STATUS_WORDS,
+    THEORY_WORDS,
     book_note,
     list_headers,
-    list_values,
     register_headers,
-    register_values,
 )
+
+Kind = MemberEvent.Kind
+# What the book (``exports.register_values``) reads of a member, then the chapter and rating.
+BOOK_FIELDS = (
+    "pk", "full_name", "other_names", "gender", "ethnicity", "religion", "hometown",
+    "general_education", "political_theory", "qualification", "foreign_language",
+    "occupation_before", "occupation", "ceremony_date", "official_date", "card_number",
+    "dossier_number", "badge_number", "service", "note", "first_admission_decision_date",
+    "admission_decision_date", "earlier_interruption_months", "chapter_name", "rating_level",
+)  # fmt: skip
+BOOK = len(BOOK_FIELDS)
+FIRST, DECISION, CEREMONY, ADJUSTMENT, CHAPTER, RATING = map(
+    BOOK_FIELDS.index,
+    ("first_admission_decision_date", "admission_decision_date", "ceremony_date",
+     "earlier_interruption_months", "chapter_name", "rating_level"),
+)  # fmt: skip
+# The list's columns read from the ledger on the day, not from the member's row.
+LEDGER_KEYS = ("status", "cell", "effective_date")
+FIELDS = BOOK_FIELDS + tuple(
+    dict.fromkeys(
+        c.key for c in IMPORT_COLUMNS if c.key not in LEDGER_KEYS and c.key not in BOOK_FIELDS
+    )
+)
+# Columns of the list whose values are mostly unique: made every time, not remembered.
+UNIQUE_KEYS = frozenset(
+    ("full_name", "other_names", "note", "citizen_id", "phone", "card_number", "dossier_number",
+     "admission_decision_number", "badge_number")
+)  # fmt: skip
 
 
 def register_stream(scope: QuerySet[Member], day: date, path, *, scope_label: str, progress=None):
     """The same workbook as ``register_workbook``, written to ``path`` by the streaming writer
-    (``chapter.xlsx_stream``): the same rows and values (``register_values``, ``list_values``),
-    about ten times faster, for a province's register in the background (``reports.tasks``)."""
+    (``chapter.xlsx_stream``): the same rows and cells, for a province's register in the
+    background (``reports.tasks``). Returns the number of rows of the book."""
     book = SheetSetup(
         _("Register"), REGISTER_WIDTHS, freeze=(2, 5), print_rows=(5, 5), landscape_a3=True
     )
     widths = [6] + [max(12, len(c.template_header) + 4) for c in IMPORT_COLUMNS] + [26, 16, 16]
     listing = SheetSetup(TEMPLATE_SHEET, widths, freeze=(2, 1))
-    members = stream_members(scope, day)
-    active = Member.ACTIVE_STATUSES
+    rows = Rows(day)
+    active = frozenset(Member.ACTIVE_STATUSES)
+    chunk = exports.CHUNK
     with StreamingWorkbook(path, [book, listing]) as workbook:
         ws, listed_ws = workbook.sheets
         ws.append([Styled(_("Member register (7-HSĐV)"), stream.TITLE)])
@@ -54,64 +103,33 @@ def register_stream(scope: QuerySet[Member], day: date, path, *, scope_label: st
         ws.append([book_note()])
         ws.append([Styled(label, stream.HEADER) for label in register_headers(day)])
         listed_ws.append([Styled(label, stream.HEADER) for label in list_headers(day)])
+        book_row, list_row = rows.book, rows.listing
+        append, append_listed = ws.append_xml, listed_ws.append_xml
         listed = number = 0
-        for number, member in enumerate(members, start=1):
-            ws.append(register_values(number, member, day))
-            if member.status_on in active:
+        for number, (member, ledger) in enumerate(stream_members(scope, day), start=1):
+            append(book_row(number, member, ledger))
+            if ledger.status in active:
                 listed += 1
-                listed_ws.append(list_values(listed, member, day))
-            if progress is not None and number % exports.CHUNK == 0:
+                append_listed(list_row(listed, member, ledger))
+            if progress is not None and number % chunk == 0:
                 progress(number)
         if progress is not None:
             progress(number)
     return number
 
 
-def stream_members(scope: QuerySet[Member], day: date) -> Iterator[Member]:
-    """``register_members`` for a whole province: the same members, in the same order, with
-    the same ``status_on``, ``cell_on_name``, ``rating_level`` and ``register_events``, but the
-    ledger's state on the day is read from each chunk's movements in Python instead of four
-    correlated subqueries per member. Three queries per chunk of ``CHUNK`` members: the members
-    (a cursor), their movements, the names of their cells not seen yet."""
-    year_start = date(day.year, 1, 1)
-    rating = AnnualRating.objects.filter(
-        member=OuterRef("pk"), year=register_rating_year(day)
-    ).values("level")[:1]
-    members = (
-        scope.annotate(rating_level=Subquery(rating), chapter_name=F("chapter__name"))
-        .defer("public_id", "search_key", "created_at", "updated_at")
-        .order_by("chapter__name", "sort_key", "pk")
-    )
-    kept = Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False)
-    events = (
-        MemberEvent.objects.standing()
-        .filter(kept | Q(kind__in=MemberEvent.CELL_KINDS) | Q(kind__in=MemberEvent.LEAVING_KINDS))
-        .filter(effective_date__lte=day)
-        .order_by("member_id", "effective_date", "id")
-    )
-    register_kinds, cell_kinds = set(REGISTER_KINDS), set(MemberEvent.CELL_KINDS)
-    leaving, active = set(MemberEvent.LEAVING_KINDS), set(Member.ACTIVE_STATUSES)
-    cell_names: dict[int, str] = {}
-    chunk: list[Member] = []
-    for member in members.iterator(chunk_size=exports.CHUNK):
-        chunk.append(member)
-        if len(chunk) == exports.CHUNK:
-            yield from _on_the_day(
-                chunk,
-                events,
-                cell_names,
-                year_start,
-                sets=(register_kinds, cell_kinds, leaving, active),
-            )
-            chunk = []
-    if chunk:
-        yield from _on_the_day(
-            chunk,
-            events,
-            cell_names,
-            year_start,
-            sets=(register_kinds, cell_kinds, leaving, active),
-        )
+class Ledger(NamedTuple):
+    """A member's state on the day, read from its movements (what ``register_members``
+    annotates and prefetches for the download), and its party age (R16) in months."""
+
+    status: str | None
+    cell_name: str | None
+    out: Entry | None
+    came: Entry | None
+    death: Entry | None
+    leaving: Entry | None
+    entry_date: date | None
+    age_months: int | None
 
 
 class Entry(NamedTuple):
@@ -128,34 +146,204 @@ class Entry(NamedTuple):
     note: str
 
 
-def _on_the_day(chunk, events, cell_names, year_start, *, sets) -> Iterator[Member]:
-    register_kinds, cell_kinds, leaving, active = sets
-    by_member: dict[int, list[MemberEvent]] = {}
-    rows = events.filter(member_id__in=[member.pk for member in chunk]).values_list(*Entry._fields)
+class AgeInput(NamedTuple):
+    """What party age (``members.models.party_age.compute``) reads of a member."""
+
+    first_admission_decision_date: date | None
+    admission_decision_date: date | None
+    ceremony_date: date | None
+    earlier_interruption_months: int | None
+
+
+class Rows:
+    """The two sheets' rows as strings: ``exports.register_values`` and ``exports.list_values``
+    cell by cell, each cell as ``xlsx_stream.cell`` writes that value."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+        labels = exports._labels(get_language())
+        self.text, self.date = Memo(text_xml), Memo(date_xml)
+
+        def label(table, value):
+            return exports._label(table, value) if value else ""
+
+        self.gender = Memo(lambda v: text_xml(exports._label(labels["gender"], v)))
+        self.theory = Memo(lambda v: text_xml(label(labels["theory"], v)))
+        self.service = Memo(lambda v: text_xml(label(labels["service"], v)))
+        self.kind = Memo(lambda v: text_xml(label(labels["kind"], v)))
+        self.status = Memo(lambda v: text_xml(labels["status"][v] if v else ""))
+        self.level = Memo(lambda v: text_xml(labels["level"][v] if v else ""))
+        self.age = Memo(lambda v: text_xml(exports._party_age(labels, v)))
+        self._list_columns()
+
+    def book(self, number: int, m: tuple, ledger: Ledger) -> str:
+        """``row_xml(register_values(number, member, day))``."""
+        (_pk, full_name, other_names, gender, ethnicity, religion, hometown, education,
+         theory, qualification, language, occupation_before, occupation, ceremony, official,
+         card, dossier, badge, service, note, _first, _decision, _months, chapter,
+         rating) = m[:BOOK]  # fmt: skip
+        status, cell_name, out, came, death, leaving, _entry, age = ledger
+        if official and (official > self.day or status == Member.Status.PROBATIONARY):
+            official = None  # in the book only once the member was official that day
+        text, day = self.text, self.date
+        return "".join((
+            "<row><c><v>", str(number), "</v></c>",
+            text_xml(full_name), text_xml(other_names), self.gender[gender], text[ethnicity],
+            text[religion], text[hometown], text[education], self.theory[theory],
+            text[qualification], text[language], text[occupation_before], text[occupation],
+            day[ceremony], day[official], text_xml(card), text_xml(dossier), text_xml(badge),
+            self.service[service],
+            day[out.effective_date] if out else "<c/>", text[out.counterpart] if out else "<c/>",
+            day[came.effective_date] if came else "<c/>",
+            text[came.counterpart] if came else "<c/>",
+            day[death.effective_date] if death else "<c/>",
+            day[leaving.effective_date] if leaving else "<c/>",
+            self.kind[leaving.kind if leaving else None],
+            text_xml(leaving.note) if leaving else "<c/>",
+            text_xml(note), self.status[status], text[cell_name], text[chapter], self.age[age],
+            self.level[rating], "</row>",
+        ))  # fmt: skip
+
+    def _list_columns(self) -> None:
+        """For each of the import's columns: where its value is (the member's tuple, else the
+        ledger's) and the function that makes its cell, as ``list_values`` and ``cell`` do."""
+        index = {name: position for position, name in enumerate(FIELDS)}
+        words = {"gender": GENDER_WORDS, "political_theory": THEORY_WORDS}
+        ledger = {"status": STATUS_WORDS}
+        cells = []
+        for column in IMPORT_COLUMNS:
+            key = column.key
+            if key in words:
+                table = words[key]
+                memo = Memo(lambda v, table=table: text_xml(table.get(v, "")))
+            elif key in ledger:
+                table = ledger[key]
+                memo = Memo(lambda v, table=table: text_xml(table.get(v, "")))
+            elif column.kind in (DIGITS, PHONE, CODE):
+                memo = ident_xml if key in UNIQUE_KEYS else Memo(ident_xml)
+            elif column.kind == DATE:
+                memo = self.date
+            else:
+                memo = text_xml if key in UNIQUE_KEYS else self.text
+            # A function of the value: the memo's lookup, or the cell's function itself.
+            cells.append(memo.__getitem__ if isinstance(memo, Memo) else memo)
+        self._cells = cells
+        self._pick = itemgetter(*(index.get(c.key, 0) for c in IMPORT_COLUMNS))
+        keys = [c.key for c in IMPORT_COLUMNS]
+        self._at = {key: keys.index(key) for key in LEDGER_KEYS if key in keys}
+
+    def listing(self, number: int, m: tuple, ledger: Ledger) -> str:
+        """``row_xml(list_values(number, member, day))``."""
+        values = list(self._pick(m))
+        at = self._at
+        if "status" in at:
+            values[at["status"]] = ledger.status
+        if "cell" in at:
+            values[at["cell"]] = ledger.cell_name
+        if "effective_date" in at:
+            values[at["effective_date"]] = ledger.entry_date
+        return "".join((
+            "<row><c><v>", str(number), "</v></c>", *map(call, self._cells, values),
+            self.text[m[CHAPTER]], self.age[ledger.age_months], self.level[m[RATING]], "</row>",
+        ))  # fmt: skip
+
+
+def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, Ledger]]:
+    """``register_members`` for a whole province: the same members, in the same order, each as
+    a tuple of ``FIELDS`` with its ``Ledger`` on the day (the download's ``status_on``,
+    ``cell_on_name`` and ``register_events``, read from each chunk's movements in Python).
+    Three queries per chunk of ``CHUNK`` members: the members (a cursor), their movements, the
+    names of their cells not seen yet."""
+    year_start = date(day.year, 1, 1)
+    rating = AnnualRating.objects.filter(
+        member=OuterRef("pk"), year=register_rating_year(day)
+    ).values("level")[:1]
+    members = (
+        scope.annotate(rating_level=Subquery(rating), chapter_name=F("chapter__name"))
+        .order_by("chapter__name", "sort_key", "pk")
+        .values_list(*FIELDS)
+    )
+    kept = Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False)
+    events = (
+        MemberEvent.objects.standing()
+        .filter(kept | Q(kind__in=MemberEvent.CELL_KINDS) | Q(kind__in=MemberEvent.LEAVING_KINDS))
+        .filter(effective_date__lte=day)
+        .order_by("member_id", "effective_date", "id")
+    )
+    cell_names: dict[int, str] = {}
+    chunk: list[tuple] = []
+    size = exports.CHUNK
+    for member in members.iterator(chunk_size=size):
+        chunk.append(member)
+        if len(chunk) == size:
+            yield from _on_the_day(chunk, events, cell_names, day, year_start)
+            chunk = []
+    if chunk:
+        yield from _on_the_day(chunk, events, cell_names, day, year_start)
+
+
+REGISTER_SET, CELL_SET = frozenset(REGISTER_KINDS), frozenset(MemberEvent.CELL_KINDS)
+EXIT_SET, BOOK_LEAVING = frozenset(MemberEvent.LEAVING_KINDS), frozenset(LEAVING_KINDS)
+ENTRY_SET, ACTIVE = frozenset(ENTRY_KINDS), frozenset(Member.ACTIVE_STATUSES)
+OUT, CAME, DEATH = Kind.TRANSFERRED_OUT.value, Kind.TRANSFERRED_IN.value, Kind.DECEASED.value
+
+
+def _on_the_day(chunk, events, cell_names, day, year_start) -> Iterator[tuple[tuple, Ledger]]:
+    by_member: dict[int, list[Entry]] = {}
+    rows = events.filter(member_id__in=[member[0] for member in chunk]).values_list(*Entry._fields)
     for entry in map(Entry._make, rows):
         by_member.setdefault(entry.member_id, []).append(entry)
     found = []
     for member in chunk:
-        status = cell_id = None
+        status = cell_id = out = came = death = leaving = entry = None
         left = False
-        kept = []
-        for event in by_member.get(member.pk, ()):
+        status_events = []
+        for event in by_member.get(member[0], ()):
             kind = event.kind
+            if kind in CELL_SET:
+                cell_id = event.cell_id
+            if kind in EXIT_SET and event.effective_date >= year_start:
+                left = True
             if event.status:
                 status = event.status
-            if kind in cell_kinds:
-                cell_id = event.cell_id
-            if kind in leaving and event.effective_date >= year_start:
-                left = True
-            if event.status or kind in register_kinds:
-                kept.append(event)
-        if status not in active and not left:
+                status_events.append(event)  # what party age reads
+            elif kind not in REGISTER_SET:
+                continue  # not one of the book's movements
+            # The latest of each kind the book shows (``exports._latest`` over its events).
+            if kind == OUT:
+                out = event
+            elif kind == DEATH:
+                death = event
+            elif kind in BOOK_LEAVING:
+                leaving = event
+            if kind == CAME:
+                came = event
+            if kind in ENTRY_SET:
+                entry = event
+        if status not in ACTIVE and not left:
             continue
-        member.status_on, member.cell_on_id, member.register_events = status, cell_id, kept
-        found.append(member)
-    missing = {m.cell_on_id for m in found if m.cell_on_id and m.cell_on_id not in cell_names}
+        found.append((member, status, cell_id, out, came, death, leaving, entry, status_events))
+    missing = {row[2] for row in found if row[2] and row[2] not in cell_names}
     if missing:
         cell_names.update(Cell.objects.filter(pk__in=missing).values_list("pk", "name"))
-    for member in found:
-        member.cell_on_name = cell_names.get(member.cell_on_id) if member.cell_on_id else None
-        yield member
+    for member, status, cell_id, out, came, death, leaving, entry, status_events in found:
+        first, decision, ceremony = member[FIRST], member[DECISION], member[CEREMONY]
+        months = None
+        start = first or decision or ceremony  # party_age.start_date
+        if start is not None and start <= day:  # else none
+            facts = AgeInput(first, decision, ceremony, member[ADJUSTMENT])
+            age = compute_party_age(facts, status_events, day)
+            months = age.months if age else None
+        yield (
+            member,
+            Ledger(
+                status,
+                cell_names.get(cell_id) if cell_id else None,
+                out,
+                came,
+                death,
+                leaving,
+                entry.effective_date if entry else None,
+                months,
+            ),
+        )
