@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Once a process, after the first page: the loaded application out of the collector's walks.
+    "chapter.middleware.FreezeLoadedObjectsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chapter.middleware.VietnameseFirstMiddleware",
