@@ -14,9 +14,12 @@ dropped. A cell is a value (str, int, float, date, None) or ``Styled(value, styl
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import queue
 import re
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -36,6 +39,7 @@ OPEN, CLOSE = '<is><t xml:space="preserve">', "</t></is></c>"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FLUSH_ROWS = 500
+SPOOL_READ = 1 << 16  # compressed bytes read back at a time (XML deflates about fifteen-fold)
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 PAPER_A3 = 8
 
@@ -260,7 +264,8 @@ class StreamingWorkbook:
     """``with StreamingWorkbook(path, [SheetSetup(...), ...]) as book: book.sheets[0].append(...)``.
 
     The first sheet is deflated straight into the zip; the others into compressed temporary files
-    (level 1: speed over size) copied into the zip when the book is closed."""
+    (level 1: speed over size) copied into the zip when the book is closed. The deflating runs
+    in a thread of its own (``_Pipe``), beside the Python that makes the rows."""
 
     def __init__(self, path: Path | str, setups: Sequence[SheetSetup]) -> None:
         self.path = Path(path)
@@ -268,12 +273,14 @@ class StreamingWorkbook:
         self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._first = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         self._spools = []
-        self.sheets = [_Sheet(self.setups[0], 0, self._first.write)]
+        self._pipe = _Pipe()
+        self.sheets = [_Sheet(self.setups[0], 0, self._pipe.into(self._first.write))]
         for index, setup in enumerate(self.setups[1:], start=1):
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
             compressor = zlib.compressobj(1)
             self._spools.append((spool, compressor))
-            self.sheets.append(_Sheet(setup, index, _compressing(spool, compressor)))
+            sink = self._pipe.into(_compressing(spool, compressor))
+            self.sheets.append(_Sheet(setup, index, sink))
 
     def __enter__(self) -> StreamingWorkbook:
         return self
@@ -281,21 +288,29 @@ class StreamingWorkbook:
     def __exit__(self, kind, error, trace) -> None:
         if kind is None:
             self.close()
-        else:
+        else:  # the caller's error stands: the file is left incomplete (and then removed)
+            self._pipe.stop()
+            with contextlib.suppress(Exception):
+                self._first.close()
             self._zip.close()
 
     def close(self) -> None:
         for sheet in self.sheets:
             sheet.close()
+        self._pipe.close()  # every row written (or the writer's error raised here)
         self._first.close()
         for number, (spool, compressor) in enumerate(self._spools, start=2):
             spool.write(compressor.flush())
             spool.seek(0)
             inflate = zlib.decompressobj()
             with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as out:
-                while chunk := spool.read(1 << 20):
-                    out.write(inflate.decompress(chunk))
-                out.write(inflate.flush())
+                pipe = _Pipe()  # inflating here, deflating into the zip there
+                try:
+                    while chunk := spool.read(SPOOL_READ):  # about a megabyte inflated
+                        pipe.write(out.write, inflate.decompress(chunk))
+                    pipe.write(out.write, inflate.flush())
+                finally:
+                    pipe.close()
             spool.close()
         for name, text in self._parts().items():
             self._zip.writestr(name, text)
@@ -347,6 +362,47 @@ class StreamingWorkbook:
             "</Relationships>",
             "xl/styles.xml": head + STYLES,
         }
+
+
+class _Pipe:
+    """Writes done in order by one thread: zlib and the file let go of the interpreter lock
+    while they work, so deflating runs beside the Python that makes the rows. At most ``DEPTH``
+    writes wait (memory stays flat); the thread's error is raised in the caller."""
+
+    DEPTH = 8
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(self.DEPTH)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xlsx-deflate", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:  # after an error, only drained
+                try:
+                    item[0](item[1])
+                except BaseException as error:  # raised in the caller's thread
+                    self._error = error
+
+    def write(self, sink, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((sink, data))
+
+    def into(self, sink):
+        """A sink that hands its writes to this pipe's thread."""
+        return lambda data: self.write(sink, data)
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def close(self) -> None:
+        self.stop()
+        if self._error is not None:
+            raise self._error
 
 
 def _compressing(spool, compressor):

@@ -3,6 +3,7 @@ openpyxl reads back what was written."""
 
 import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from chapter.xlsx_stream import HEADER, TEXT_FORMAT, SheetSetup, StreamingWorkbook, Styled
@@ -60,3 +61,21 @@ def test_text_that_becomes_a_formula_once_cleaned_is_still_quoted(tmp_path):
     assert hidden.data_type == "s" and hidden.quotePrefix
     assert styled.value == "=1+1" and styled.data_type == "s" and styled.quotePrefix
     assert cells["C1"].value is None  # nothing left: an empty cell
+
+
+def test_an_error_while_deflating_reaches_the_writer(tmp_path):
+    """Deflating runs in a thread (``_Pipe``): its error is raised in the writer's thread, and
+    the thread is gone once the book is left."""
+    from chapter import xlsx_stream
+
+    def full(data):
+        raise OSError("disk full")
+
+    book = StreamingWorkbook(tmp_path / "x.xlsx", [SheetSetup("a")])
+    pipe = book._pipe
+    book.sheets[0]._sink = pipe.into(full)
+    rows = xlsx_stream.FLUSH_ROWS * (xlsx_stream._Pipe.DEPTH + 3)
+    with pytest.raises(OSError, match="disk full"), book:
+        for number in range(rows):
+            book.sheets[0].append([number])
+    assert not pipe._thread.is_alive()
