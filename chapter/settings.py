@@ -195,6 +195,9 @@ SCANS_X_ACCEL_PREFIX = env_str("DJANGO_SCANS_X_ACCEL_PREFIX", "")
 # Source maps are large and never served to users: skipping them halves collectstatic.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["map", "jpg", "jpeg", "png", "gif", "webp", "woff", "woff2"]
 
+# Django's form renderer with the select and plain input templates written in Python (a fifth of
+# a register page went into rendering the filter form's options through templates).
+FORM_RENDERER = "chapter.form_renderer.FastWidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
