@@ -32,7 +32,9 @@ REPLICATED_APPS = frozenset(
 # ... except the background jobs' own rows, which a page reads right after writing them, and
 # the role assignments every access decision starts from: a role ended on the primary ends
 # there, however far behind a replica is.
-PRIMARY_ONLY_MODELS = frozenset({"chapter.job", "members.roleassignment"})
+# The stored figures (reports.figures) are read right after being written, and checked against
+# the stamps of the data read (which may be the replica's) before use.
+PRIMARY_ONLY_MODELS = frozenset({"chapter.job", "members.roleassignment", "reports.storedfigures"})
 
 _reading_replica: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "reading_replica", default=False

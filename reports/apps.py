@@ -12,3 +12,5 @@ class ReportsConfig(AppConfig):
         from reports import tasks
 
         jobs.register_access_check(tasks.KIND, tasks.owner_still_reads)
+        # The measures the stored figures keep (reports.figures.MEASURES).
+        from reports import measures  # noqa: F401

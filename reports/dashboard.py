@@ -29,7 +29,7 @@ from members import access
 from members.models import Member
 from members.transfers import overstays
 from ratings.badges import badge_list
-from reports import charts, queries
+from reports import charts, figures, queries, stored
 
 YEAR_FIGURES = ("admitted", "confirmed", "transferred_in", "transferred_out")
 
@@ -50,10 +50,20 @@ def summary(user, today: date) -> dict[str, Any]:
     chapter_count = len(chapters)
     if chapter_count > queries.MAX_LISTED_CHAPTERS:
         chapter_count = visible.count()
+    tops = queries.unit_tops(user)
+    # An officer's whole subtrees of many chapters: their stored figures answer
+    # (reports.figures); anyone else's scope is counted live.
+    many = chapter_count > queries.MAX_LISTED_CHAPTERS
+    subtrees = stored.Subtrees(tops) if many and figures.applies(access.reach_of(user)) else None
     counts, units = queries.roll_and_units(
-        scope, today, chapter_count=chapter_count, units=queries.unit_tops(user)
+        scope, today, chapter_count=chapter_count, units=tops, stored=subtrees or False
     )
-    year = queries.in_period(scope, date(today.year, 1, 1), today)
+    if subtrees:
+        year = subtrees.in_period(date(today.year, 1, 1), today)
+        quarters = subtrees.admissions_by_quarter(today)
+    else:
+        year = queries.in_period(scope, date(today.year, 1, 1), today)
+        quarters = queries.admissions_by_quarter(scope, today)
     return {
         "scope_label": _scope_label(user, chapters, chapter_count),
         "today": today,
@@ -76,8 +86,8 @@ def summary(user, today: date) -> dict[str, Any]:
             )
             for f in YEAR_FIGURES
         ],
-        "quarters": _quarters(queries.admissions_by_quarter(scope, today)),
-        **_pipeline(user),
+        "quarters": _quarters(quarters),
+        **_pipeline(user, today, subtrees),
         "deadlines": due_soon(user, today),
         # Temporary transfers past their planned end (R23; members.transfers): one query.
         "overstays": overstays(scope, today),
@@ -151,21 +161,24 @@ def _quarters(rows) -> list[charts.Bar]:
     )
 
 
-def _pipeline(user) -> dict[str, Any]:
+def _pipeline(user, today: date, subtrees: stored.Subtrees | None = None) -> dict[str, Any]:
     """Open cases before the ceremony, by stage, in the pipeline's order: one GROUP BY query.
 
     A case past the ceremony (probation, confirmation vote) is a probationary member, already
     counted on the roll's "probationary" card: counting it here too would count it twice.
     """
-    rows = (
-        admissions_access.candidates_visible_to(user)
-        .open()
-        .filter(member__isnull=True)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"))
-    )
-    by_stage = {row["stage"]: row["n"] for row in rows}
+    if subtrees:
+        by_stage = stored.by_stage(subtrees.cases(today).total, "b")
+    else:
+        rows = (
+            admissions_access.candidates_visible_to(user)
+            .open()
+            .filter(member__isnull=True)
+            .order_by()
+            .values("stage")
+            .annotate(n=Count("pk"))
+        )
+        by_stage = {row["stage"]: row["n"] for row in rows}
     listing = reverse("admissions:candidate-list")
     stages = charts.bars(
         (

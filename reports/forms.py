@@ -23,7 +23,7 @@ from chapter.forms import BoundedDateField, DateKind
 from members import access
 from members.models import Cell, Chapter, Member
 from members.pickers import CellPicker, ChapterPicker, swap_in
-from reports.queries import quarter_start
+from reports.quarters import quarter_start
 
 # Accepted as typed; ISO first so the documented ?as_of=YYYY-MM-DD never reads as day-first.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]

@@ -17,7 +17,7 @@ of the committee tree (``by_unit``), never chapter by chapter or cell by cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
 from members.models import Cell, Chapter, Committee, Member, MemberEvent
 from reports import roll, tally
+from reports.quarters import quarter_spans
 
 Status = Member.Status
 Kind = MemberEvent.Kind
@@ -395,12 +396,20 @@ def roll_and_units(
     chapter_count: int,
     units: tuple[str, ...] = (),
     cells: QuerySet[Cell] | None = None,
+    stored=False,
 ) -> tuple[dict[str, int], Breakdown]:
     """``roll_counts``' figures and the roll by unit (a scope of more than
     ``MAX_LISTED_CHAPTERS`` chapters under ``units``), by chapter (several) or by cell (one
-    chapter): the one grouped query and the names (the dashboard)."""
+    chapter): the one grouped query and the names (the dashboard). ``stored``: the scope is
+    exactly the subtrees of ``units``: their stored figures answer (the page's
+    ``reports.stored.Subtrees``)."""
     if chapter_count > MAX_LISTED_CHAPTERS and units:
-        found = tally.tally(scope, day, cells=False, chapters=False, units=units, party_age=False)
+        if stored:
+            found = stored.marginals(day)
+        else:
+            found = tally.tally(
+                scope, day, cells=False, chapters=False, units=units, party_age=False
+            )
         return _counts(found, day), _unit_breakdown(found.units)
     if chapter_count > 1:
         found = tally.tally(scope, day, cells=False, party_age=False)
@@ -416,11 +425,16 @@ def as_of(
     *,
     units: tuple[str, ...] | None = None,
     with_cells: bool = True,
+    stored=False,
 ) -> Snapshot:
     """Everything the report shows about the roll on ``day``: one grouped query, and the names
     of the cells (from ``cells``) and chapters, or of the child units of ``units`` (the tree
-    paths of the scope's committees: by unit instead of by chapter) — three or four queries."""
-    found = tally.tally(scope, day, cells=with_cells, chapters=units is None, units=units)
+    paths of the scope's committees: by unit instead of by chapter) — three or four queries.
+    ``stored``: as for ``roll_and_units``."""
+    if stored and units and not with_cells:
+        found = stored.marginals(day)
+    else:
+        found = tally.tally(scope, day, cells=with_cells, chapters=units is None, units=units)
     counts = _counts(found, day)
     sex = Breakdown(
         "sex",
@@ -487,12 +501,7 @@ def in_period(scope: QuerySet[Member], start: date, end: date) -> Period:
 def admissions_by_quarter(scope: QuerySet[Member], today: date, quarters: int = 8):
     """(first day, last day, people admitted) for the last ``quarters`` quarters up to the one
     containing ``today``, oldest first: one aggregate query."""
-    spans = []
-    start = quarter_start(today)
-    for _i in range(quarters):
-        spans.append((start, quarter_end(start)))
-        start = quarter_start(start - timedelta(days=1))
-    spans.reverse()
+    spans = quarter_spans(today, quarters)
     events = _events(scope, spans[0][0], spans[-1][1], ADMISSION_KINDS)
     result = events.aggregate(
         **{
@@ -501,16 +510,6 @@ def admissions_by_quarter(scope: QuerySet[Member], today: date, quarters: int = 
         }
     )
     return [(first, last, result[f"q{i}"]) for i, (first, last) in enumerate(spans)]
-
-
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_end(day: date) -> date:
-    start = quarter_start(day)
-    following = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
 # Drill-down ----------------------------------------------------------------------------------

@@ -170,10 +170,10 @@ def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     return sql, [*params, *ledger_params]
 
 
-def bands_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+def bands_sql(scope: QuerySet[Member], day: date, carry: tuple[str, ...] = ()) -> tuple[str, list]:
     """``SELECT id, band`` of party age (``members.models.party_age.band_sql``) for the members
-    of a relation named ``roll`` (a CTE of ``roll_sql``)."""
-    return band_sql(vendor(scope), "roll", day, partial(adapt_date, scope))
+    of a relation named ``roll`` (a CTE of ``roll_sql``), and its ``carry`` columns."""
+    return band_sql(vendor(scope), "roll", day, partial(adapt_date, scope), carry)
 
 
 # PostgreSQL, for these reporting queries only: the grouped roll of a province (a few hundred MB

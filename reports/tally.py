@@ -56,7 +56,39 @@ class Tally:
         return found
 
 
-def _age_band_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
+class Marginals:
+    """A ``Tally`` read from stored figures (``reports.stored``): each column's counts on their
+    own (what ``count`` with one condition and ``by`` read), by unit and party-age band; no
+    cells or chapters (a scope of many chapters is shown by unit)."""
+
+    def __init__(self, columns: dict[str, dict], total: int, units: dict, party_age: dict):
+        self.columns = columns
+        self.total = total
+        self.units = units
+        self.party_age = party_age
+        self.cells: dict = {}
+        self.chapters: dict = {}
+
+    def count(self, **wanted) -> int:
+        if not wanted:
+            return self.total
+        if len(wanted) > 1:
+            raise ValueError("stored figures count one column at a time")
+        ((column, value),) = wanted.items()
+        return self.columns.get(column, {}).get(None if value is None else str(value), 0)
+
+    def by(self, column: str) -> dict:
+        found = self.columns.get(column, {})
+        if column in INTEGER_COLUMNS:
+            return {None if v is None else int(v): n for v, n in found.items()}
+        return dict(found)
+
+
+# The columns that are numbers (0 or 1) in a ``Tally``; stored figures keep every value as text.
+INTEGER_COLUMNS = ("temporary_on", "exemption_on")
+
+
+def age_band_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     """The age band of ``r.date_of_birth`` on ``day`` (``_age_condition``'s date ranges)."""
     whens, params = [], []
     for band, (_low, high) in AGE_BANDS.items():
@@ -94,7 +126,7 @@ def tally(
     """The roll on ``day`` grouped every way the report shows it: ONE query (a CTE of those on
     the roll, ``reports.roll``, then a UNION ALL of its GROUP BYs)."""
     rolled, params = roll.roll_sql(scope, day)
-    age, age_params = _age_band_sql(scope, day)
+    age, age_params = age_band_sql(scope, day)
     columns = ", ".join(GROUP_COLUMNS)
     empty = ", ".join("NULL" for _c in GROUP_COLUMNS)
     parts = [

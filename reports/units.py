@@ -5,27 +5,17 @@ directly on it; each unit's figures cover its whole subtree. Everything is set-b
 page runs a fixed number of queries whatever the size of the tree:
 
 - the child committees and the chapters, counted and sliced for the page (four queries);
-- the members on the roll of the whole subtree, one GROUP BY on the chapter's committee path; a
-  committee's figures are the sum of the rows whose committee path starts with its own path;
-- the open admission cases, the same GROUP BY (these two are kept a minute: ``subtree_rows``);
-- the chapters listed on the page, the same two counts grouped by chapter.
-
-Today's figures come from ``Member.status`` and ``Candidate.stage``: the services keep them equal
-to the ledger for today (figures as of a past date are the report's, ``reports.queries``).
+- the figures of the units listed and of the whole subtree: today's stored figures
+  (``reports.figures``), the roll and the admission cases of each unit, read from a few stored
+  rows and current to the last write (a chapter changed since is counted again, alone).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connections, router
-from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from admissions.models import Candidate
@@ -33,10 +23,10 @@ from members.access import Reach
 from members.models import Chapter, Committee, Member
 from members.pickers import Folded, matching
 from members.units import Units
+from reports.figures import Counts, Tree, key, resolve
 
 St = Candidate.Stage
 PER_PAGE = 50
-FIGURES_SECONDS = getattr(settings, "UNIT_FIGURES_SECONDS", 60)
 
 # The open cases in four groups, in the order of the pipeline.
 CANDIDATE_GROUPS = {
@@ -115,166 +105,37 @@ def top_units(reach: Reach) -> ChildUnits:
     return ChildUnits(committees, Chapter.objects.none())
 
 
-def _member_counts() -> dict:
-    return {
-        "roll": Count("pk"),
-        "official": Count("pk", filter=Q(status=Member.Status.OFFICIAL)),
-        "probationary": Count("pk", filter=Q(status=Member.Status.PROBATIONARY)),
-    }
-
-
-def _case_counts(today: date) -> dict:
-    counts = {
-        name: Count("pk", filter=Q(stage__in=stages))
-        for name, (_label, stages) in CANDIDATE_GROUPS.items()
-    }
-    # The stored next deadline has passed (``CandidateQuerySet.overdue``).
-    counts["overdue"] = Count("pk", filter=Q(due_on__lt=today, due_excused=False))
-    return counts
-
-
-def _on_roll() -> QuerySet[Member]:
-    return Member.objects.filter(status__in=Member.ACTIVE_STATUSES).order_by()
-
-
-def _open_cases() -> QuerySet[Candidate]:
-    return Candidate.objects.filter(stage__in=OPEN_STAGES).order_by()
-
-
-def _kinds(today: date) -> tuple:
-    """What is counted: the members on the roll, and the open cases."""
-    return ((_on_roll(), _member_counts()), (_open_cases(), _case_counts(today)))
-
-
-def _tables() -> dict[str, str]:
-    return {
-        "member": Member._meta.db_table,
-        "case": Candidate._meta.db_table,
-        "chapter": Chapter._meta.db_table,
-        "committee": Committee._meta.db_table,
-    }
-
-
-def _in(values) -> tuple[str, list]:
-    return ", ".join(["%s"] * len(values)), list(values)
-
-
-def _by_committee_path(inner: str, inner_params: list, names, subtrees) -> list[dict]:
-    """Sum ``inner``'s per-chapter rows by the chapter's committee path, inside ``subtrees``.
-
-    Counting chapter by chapter first lets PostgreSQL read the members from the register index
-    alone (an index-only scan) and join 20,000 rows, not 1,000,000, to the tree.
-    """
-    t = _tables()
-    like = " OR ".join(["k.path LIKE %s"] * len(subtrees)) or "1 = 0"
-    chapters = (
-        f"SELECT c2.id FROM {t['chapter']} c2 JOIN {t['committee']} k ON k.id = c2.committee_id "
-        f"WHERE {like}"
-    )
-    sums = ", ".join(f"SUM(m.{name}) AS {name}" for name in names)
-    sql = (
-        f"SELECT k.path AS unit_path, {sums} FROM ({inner} AND chapter_id IN ({chapters}) "
-        "GROUP BY chapter_id) m "
-        f"JOIN {t['chapter']} c ON c.id = m.chapter_id "
-        f"JOIN {t['committee']} k ON k.id = c.committee_id GROUP BY k.path"
-    )
-    patterns = [f"{path}%" for path in subtrees]
-    with connections[router.db_for_read(Member)].cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *patterns])
-        return [
-            {"unit_path": path, **{n: int(v or 0) for n, v in zip(names, rest, strict=True)}}
-            for path, *rest in cursor.fetchall()
-        ]
-
-
-def _count_when(condition: str) -> str:
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
-
-
-def _subtree_members(subtrees: tuple[str, ...]) -> list[dict]:
-    active, params = _in(Member.ACTIVE_STATUSES)
-    inner = (
-        f"SELECT chapter_id, COUNT(*) AS roll, {_count_when('status = %s')} AS official, "
-        f"{_count_when('status = %s')} AS probationary "
-        f"FROM {_tables()['member']} WHERE status IN ({active})"
-    )
+def _figures(roll: Counts, cases: Counts) -> dict[str, int]:
+    """A unit's figures from its stored ``roll`` and ``cases`` counts (``reports.measures``)."""
     status = Member.Status
-    inner_params = [status.OFFICIAL.value, status.PROBATIONARY.value, *map(str, params)]
-    names = ("roll", "official", "probationary")
-    return _by_committee_path(inner, inner_params, names, subtrees)
-
-
-def _subtree_cases(subtrees: tuple[str, ...], today: date) -> list[dict]:
-    columns, params = [], []
+    found = {
+        "roll": roll.get(key("n"), 0),
+        "official": roll.get(key("f", "status_on", status.OFFICIAL.value), 0),
+        "probationary": roll.get(key("f", "status_on", status.PROBATIONARY.value), 0),
+    }
     for name, (_label, stages) in CANDIDATE_GROUPS.items():
-        marks, values = _in(stages)
-        columns.append(f"{_count_when(f'stage IN ({marks})')} AS {name}")
-        params += [str(v) for v in values]
-    # The stored next deadline has passed (``CandidateQuerySet.overdue``).
-    columns.append(f"{_count_when('due_on < %s AND due_excused = %s')} AS overdue")
-    params += [today.isoformat(), False]
-    open_marks, open_values = _in(OPEN_STAGES)
-    inner = (
-        f"SELECT chapter_id, {', '.join(columns)} FROM {_tables()['case']} "
-        f"WHERE stage IN ({open_marks})"
-    )
-    names = (*CANDIDATE_GROUPS, "overdue")
-    return _by_committee_path(inner, [*params, *map(str, open_values)], names, subtrees)
-
-
-def subtree_rows(tops: Sequence[Committee], today: date) -> list[dict]:
-    """The figures of ``subtrees`` by committee path (``unit_path``): one query over the members
-    on the roll, one over the open cases, each counting chapter by chapter then summing by the
-    chapter's committee path. At the top of a province they read every member, so they are
-    kept for ``FIGURES_SECONDS`` (the page may be that much behind, as a replica may be;
-    ``settings.UNIT_FIGURES_SECONDS``, 0 to compute on every request)."""
-    subtrees = tuple(top.path for top in tops)
-    # Keyed by the committees themselves, not only their paths: a path freed by a move can be
-    # given to a new committee within the minute, which must not get the old one's figures.
-    identity = ",".join(f"{top.pk}:{top.path}" for top in tops)
-    digest = hashlib.sha256(identity.encode()).hexdigest()
-    key = f"reports.units:{today.isoformat()}:{digest}"
-    rows = cache.get(key) if FIGURES_SECONDS else None
-    if rows is None:
-        rows = [*_subtree_members(subtrees), *_subtree_cases(subtrees, today)]
-        if FIGURES_SECONDS:
-            cache.set(key, rows, FIGURES_SECONDS)
-    return rows
-
-
-def chapter_rows(chapter_ids: list[int], today: date) -> list[dict]:
-    """The figures of a few chapters, by ``chapter_id`` (two small queries, none without any)."""
-    if not chapter_ids:
-        return []
-    rows = []
-    for queryset, counts in _kinds(today):
-        rows += list(
-            queryset.filter(chapter_id__in=chapter_ids).values("chapter_id").annotate(**counts)
-        )
-    return rows
+        found[name] = sum(cases.get(key("s", str(stage)), 0) for stage in stages)
+    # The stored next deadline has passed (``CandidateQuerySet.overdue``), open cases only.
+    found["overdue"] = sum(cases.get(key("o", str(stage)), 0) for stage in OPEN_STAGES)
+    return found
 
 
 def figures_for(
     units: Iterable[Committee | Chapter], tops: Sequence[Committee], today: date
 ) -> tuple[list[Unit], Figures]:
-    """Each unit with its figures, and the total of the subtrees of ``tops``: a committee's from
-    ``subtree_rows`` (the rows whose committee path starts with its own), a chapter's from
-    ``chapter_rows``."""
+    """Each unit with its figures, and the total of the subtrees of ``tops``: today's stored
+    figures (``reports.figures``: the roll and the cases of each unit, current to the last
+    write), two measures over one read of the tree's stamps."""
     rows = [Unit(obj) for obj in units]
-    by_path: dict[str, list[Unit]] = defaultdict(list)
-    by_chapter: dict[int, Unit] = {}
-    for unit in rows:
-        if unit.is_committee:
-            by_path[unit.obj.path].append(unit)
-        else:
-            by_chapter[unit.obj.pk] = unit
-    lengths = sorted({len(path) for path in by_path})
+    keys = [f"k:{unit.obj.path}" if unit.is_committee else f"c:{unit.obj.pk}" for unit in rows]
+    top_keys = [f"k:{top.path}" for top in tops]
+    tree = Tree()
+    day = today.isoformat()
+    roll = resolve(tree, [*top_keys, *keys], "roll", day)
+    cases = resolve(tree, [*top_keys, *keys], "cases", day)
     total = Figures()
-    for row in subtree_rows(tops, today):
-        total.add(row)
-        for length in lengths:
-            for unit in by_path.get(row["unit_path"][:length], ()):
-                unit.figures.add(row)
-    for row in chapter_rows(list(by_chapter), today):
-        by_chapter[row["chapter_id"]].figures.add(row)
+    for top in top_keys:
+        total.add(_figures(roll[top], cases[top]))
+    for unit, unit_key in zip(rows, keys, strict=True):
+        unit.figures.add(_figures(roll[unit_key], cases[unit_key]))
     return rows, total

@@ -24,7 +24,7 @@ from chapter.replica import reads_from_replica
 from members import access
 from members.models import Member
 from ratings import queries as rating_queries
-from reports import exports, queries, tasks
+from reports import exports, figures, queries, stored, tasks
 from reports.dashboard import summary
 from reports.forms import ReportForm
 
@@ -101,15 +101,31 @@ def _figures(form: ReportForm) -> dict:
     if not narrowed and form.chapter_count > queries.MAX_LISTED_CHAPTERS:
         units = queries.unit_tops(form.user) or None
     with_cells = narrowed or form.chapter_count <= queries.MAX_CELL_CHAPTERS
+    # The officer's whole subtrees: their stored figures answer (reports.figures).
+    officer = units and not with_cells and figures.applies(access.reach_of(form.user))
+    subtrees = stored.Subtrees(units) if officer else None
     snapshot = queries.as_of(
-        scope, data["as_of"], access.cells_visible_to(form.user), units=units, with_cells=with_cells
+        scope,
+        data["as_of"],
+        access.cells_visible_to(form.user),
+        units=units,
+        with_cells=with_cells,
+        stored=subtrees or False,
     )
+    if subtrees:
+        period = subtrees.in_period(data["from"], data["to"])
+        opening = subtrees.roll_total(opening_day)
+        closing = subtrees.roll_total(data["to"])
+    else:
+        period = queries.in_period(scope, data["from"], data["to"])
+        opening = queries.roll_count(scope, opening_day)
+        closing = queries.roll_count(scope, data["to"])
     return {
         "snapshot": snapshot,
-        "period": queries.in_period(scope, data["from"], data["to"]),
+        "period": period,
         "opening_day": opening_day,
-        "opening": queries.roll_count(scope, opening_day),
-        "closing": queries.roll_count(scope, data["to"]),
+        "opening": opening,
+        "closing": closing,
     }
 
 

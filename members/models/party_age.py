@@ -171,7 +171,9 @@ def latest_start(day: date, months: int) -> date:
     return start
 
 
-def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str, list]:
+def band_sql(
+    vendor: str, roll: str, day: date, adapt=lambda d: d, carry: tuple[str, ...] = ()
+) -> tuple[str, list]:
     """``SELECT id, band`` for each member of the relation ``roll`` (those on the roll at the end
     of ``day``: ``id``, ``status_on`` and the member's ``first_admission_decision_date``,
     ``admission_decision_date``, ``ceremony_date``, ``earlier_interruption_months``): the band
@@ -184,7 +186,8 @@ def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str,
     gives the days off the roll between its first exit and the re-admission's decision, the
     open one the day party age stopped. Everyone else (no such entry, no manual adjustment)
     counts from the start to the day: a band is a range of start dates (``latest_start``).
-    ``adapt`` turns a date into the database's parameter."""
+    ``adapt`` turns a date into the database's parameter; ``carry``: more columns of ``roll``
+    to select with each member's band (the stored figures group by ``chapter_id``)."""
     f = _dates(vendor)
     exits = ", ".join(f"'{kind}'" for kind in sorted(AGE_EXIT_KINDS))
     returns = ", ".join(f"'{kind}'" for kind in sorted(RETURN_KINDS))
@@ -211,8 +214,15 @@ def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str,
         for (previous, _low), (_name, _bound) in pairwise(BAND_MONTHS)
     )
     thresholds = [adapt(latest_start(day, bound)) for _name, bound in BAND_MONTHS[1:]]
+    for column in carry:
+        if not column.replace("_", "").isalnum():
+            raise ValueError(column)
+
+    def carried(alias: str) -> str:
+        return "".join(f", {alias}.{column} AS {column}" for column in carry)
+
     sql = f"""
-        SELECT q.id AS id, CASE
+        SELECT q.id AS id{carried("q")}, CASE
           WHEN q.status_on <> 'OFFICIAL' OR q.start_on IS NULL OR q.start_on > %s
             THEN '{NO_BAND}'
           WHEN q.plain = 1 THEN CASE {by_start} ELSE '{BAND_MONTHS[-1][0]}' END
@@ -220,10 +230,10 @@ def band_sql(vendor: str, roll: str, day: date, adapt=lambda d: d) -> tuple[str,
           {bands}
           ELSE '{BAND_MONTHS[-1][0]}' END AS band
         FROM (
-          SELECT p.id, p.status_on, p.start_on, p.end_on, p.plain,
+          SELECT p.id{carried("p")}, p.status_on, p.start_on, p.end_on, p.plain,
             CASE WHEN p.plain = 1 OR p.end_on < p.start_on THEN 0 ELSE {months} END AS months
           FROM (
-            SELECT r.id AS id, r.status_on AS status_on, {start("r")} AS start_on,
+            SELECT r.id AS id{carried("r")}, r.status_on AS status_on, {start("r")} AS start_on,
               COALESCE(r.earlier_interruption_months, 0) AS adjustment, {end} AS end_on,
               CASE WHEN g.member_id IS NULL AND COALESCE(r.earlier_interruption_months, 0) = 0
                 THEN 1 ELSE 0 END AS plain

@@ -6,7 +6,7 @@ import pytest
 from django.utils.translation import gettext as _
 
 from members.models import Member
-from reports import queries
+from reports import quarters, queries
 from tests.members.factories import register_member
 from tests.querycount import with_reporting
 from tests.reports.story import AS_OF
@@ -169,7 +169,7 @@ def test_admissions_by_quarter(story):
     ],
 )
 def test_quarters(day, start, end):
-    assert (queries.quarter_start(day), queries.quarter_end(day)) == (start, end)
+    assert (quarters.quarter_start(day), quarters.quarter_end(day)) == (start, end)
 
 
 # Drill-down: the list always equals the figure -----------------------------------------------
