@@ -143,7 +143,10 @@ def ident_xml(value) -> str:
     an empty cell for None or "": the same rule for text."""
     if value is None or value == "":
         return EMPTY
-    value = str(value)
+    if type(value) is not str:
+        value = str(value)
+    if value.isalnum():  # digits and letters only (most numbers): nothing to escape or quote
+        return IDENT_OPEN + value + CLOSE
     if NEEDS_WORK.search(value) is not None:
         return _styled(value, TEXT_FORMAT)
     if value[0] in RISKY_FIRST or value in ERRORS:

@@ -35,7 +35,8 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 RISKY = ("=1+1", '=HYPERLINK("http://x","y")', "+84 nhầm", "-5", "@x", "\tx", "\r=x", "#N/A",
          "#REF!", "\x01=HYPERLINK(1)", "\x02")  # fmt: skip
-PLAIN = ("Nguyễn Thị Hồng", "A & <B>", "x\x0by", "#1", "1 = 1", " =x", "Tày")
+PLAIN = ("Nguyễn Thị Hồng", "A & <B>", "x\x0by", "#1", "1 = 1", " =x", "Tày", "012345678901",
+         "LL0456", "Đ1", "²")  # fmt: skip
 
 
 @pytest.fixture
@@ -166,6 +167,7 @@ def test_empty_values_dates_and_numbers():
     assert text_xml("") == text_xml(None) == ident_xml("") == ident_xml(None) == EMPTY == cell("")
     assert date_xml(D(2020, 2, 29)) == cell(D(2020, 2, 29)) and date_xml(None) == EMPTY
     assert number_xml(12) == cell(12)
+    assert ident_xml(12) == cell(Styled("12", TEXT_FORMAT))
 
 
 def test_fast_text_that_looks_like_a_formula_stays_text(tmp_path):
