@@ -191,6 +191,22 @@ def _sections(member: Member) -> list[dict[str, Any]]:
     return sections
 
 
+def _label(events: list[MemberEvent]) -> None:
+    """Give each entry of the page's list what the template reads several times: the annulment
+    that cancels it or None (``annulled_by``; reading a missing ``annulment`` in a template
+    raises and is caught at each use) and its choice labels, looked up once a page
+    (``get_FOO_display`` rebuilds its table at every call): as they display."""
+    labels = {
+        name: {value: str(label) for value, label in MemberEvent._meta.get_field(name).flatchoices}
+        for name in ("kind", "status", "document_kind")
+    }
+    for event in events:
+        event.annulled_by = getattr(event, "annulment", None)
+        for name, choices in labels.items():
+            value = getattr(event, name)
+            setattr(event, f"{name}_label", choices.get(value, value))
+
+
 @require_safe
 def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     member = access.get_member_for_user(request.user, public_id)
@@ -200,6 +216,7 @@ def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     standing = [e for e in events if not e.is_annulment and getattr(e, "annulment", None) is None]
     party_age = member.party_age(events=[e for e in standing if e.status])
     transfers.annotate(events, standing)
+    _label(events)
     context = {
         "member": member,
         "sections": _sections(member),
