@@ -15,7 +15,7 @@ The page costs the same whatever the number of cases in the scope:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -210,3 +210,23 @@ def in_unit(candidates: QuerySet[Candidate], node: Committee | None) -> QuerySet
     if node is None:
         return candidates
     return candidates.filter(in_subtrees((node.path,), "chapter__committee__path"))
+
+
+# Counts kept elsewhere -------------------------------------------------------------------------
+
+# The stored figures of whole subtrees (``reports.figures``) answer the units' counts of an
+# officer's unfiltered board without counting the cases; the reports app registers the function
+# (it reads this app, not the other way round): (reach, node, units, today) -> the ``tally``'s
+# answer, or None where they do not apply.
+_stored_tally: list[Callable] = []
+
+
+def register_stored_tally(function: Callable) -> None:
+    _stored_tally[:] = [function]
+
+
+def stored_tally(
+    reach: Reach, node: Committee | None, units: Sequence[Committee | Chapter], today: date
+) -> tuple[dict[str, int], list[Unit]] | None:
+    """The units' counts from stored figures, or None (then ``tally`` counts them)."""
+    return _stored_tally[0](reach, node, units, today) if _stored_tally else None

@@ -96,7 +96,10 @@ def board(request: HttpRequest) -> HttpResponse:
         units_page = Paginator(listing, board_queries.UNITS_PER_PAGE).get_page(
             request.GET.get("units")
         )
-        totals, units = board_queries.tally(open_cases, units_page.object_list, today)
+        stored = None
+        if not data.get("q"):  # the whole unit: its stored figures may answer
+            stored = board_queries.stored_tally(reach, node, units_page.object_list, today)
+        totals, units = stored or board_queries.tally(open_cases, units_page.object_list, today)
     else:
         totals = board_queries.stage_counts(open_cases)
     cards = board_queries.CARDS_WIDE if wide else board_queries.CARDS_PER_COLUMN

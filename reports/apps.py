@@ -12,5 +12,9 @@ class ReportsConfig(AppConfig):
         from reports import tasks
 
         jobs.register_access_check(tasks.KIND, tasks.owner_still_reads)
-        # The measures the stored figures keep (reports.figures.MEASURES).
-        from reports import measures  # noqa: F401
+        # The measures the stored figures keep (reports.figures.MEASURES), and the board's
+        # counts of an officer's unit read from them.
+        from admissions import board
+        from reports import measures, stored  # noqa: F401
+
+        board.register_stored_tally(stored.board_tally)

@@ -32,10 +32,12 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 
 from members.models import Chapter, Committee, Member
 from reports.models import ChapterStamp, StoredFigures
@@ -341,6 +343,22 @@ def applies(reach) -> bool:
         and not reach.chapter_ids
         and not reach.cell_ids
     )
+
+
+# Stored figures of a past day are kept this many days (``forget_past``, ``warm_figures``).
+KEEP_DAYS = 7
+
+
+def forget_past(before: date, today: date, keep: Iterable[str] = ()) -> int:
+    """Delete the stored figures no page will ask for again soon: today's only measures
+    (cases, quarters) of an earlier day, and the roll and movements of days (periods ending)
+    before ``before``, but for the days in ``keep`` (the reports' opening days)."""
+    old = Q(measure__in=["cases", "quarters"], key__lt=today.isoformat())
+    old |= Q(measure="roll", key__lt=before.isoformat()) & ~Q(key__in=list(keep))
+    # A period's key is "YYYY-MM-DD..YYYY-MM-DD": its last day from the 13th character.
+    old |= Q(measure="period", period_end__lt=before.isoformat())
+    rows = StoredFigures.objects.annotate(period_end=Substr("key", 13, 10))
+    return rows.filter(old).delete()[0]
 
 
 def forget(before=None) -> int:

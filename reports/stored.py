@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from admissions import board
 from admissions.models import CLOSED_STAGES
 from reports import measures, tally
-from reports.figures import Counts, Rollup, Tree, key, parts, subtrees
+from reports.figures import Counts, Rollup, Tree, applies, key, parts, resolve, subtrees
 from reports.quarters import quarter_spans
 from reports.queries import PERIOD_FIGURES, Period
 
@@ -88,3 +89,23 @@ def by_stage(counts: Counts, part: str = "s", *, open_only: bool = True) -> dict
         if which == part and not (open_only and stage in CLOSED_STAGES):
             found[stage] += n
     return dict(found)
+
+
+def board_tally(reach, node, units, today: date):
+    """The admissions board's counts of an officer's unit (``admissions.board.tally``) from the
+    stored ``cases``: None unless the scope is whole subtrees (``figures.applies``)."""
+    if not applies(reach):
+        return None
+    tops = [node.path] if node is not None else list(reach.committee_paths)
+    rows = [board.Unit(obj) for obj in units]
+    keys = [f"k:{row.obj.path}" if row.is_committee else f"c:{row.obj.pk}" for row in rows]
+    top_keys = [f"k:{top}" for top in tops]
+    found = resolve(Tree(), [*top_keys, *keys], "cases", today.isoformat())
+    totals: Counter = Counter()
+    for top in top_keys:
+        totals.update(by_stage(found[top]))
+    for row, unit in zip(rows, keys, strict=True):
+        row.by_stage = by_stage(found[unit])
+        row.open = sum(row.by_stage.values())
+        row.overdue = sum(by_stage(found[unit], "o").values())
+    return dict(totals), rows

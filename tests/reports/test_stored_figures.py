@@ -11,6 +11,7 @@ The tree:  Tỉnh ủy ─┬─ Xã A ─┬─ chapter A1
 
 import contextlib
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -296,7 +297,10 @@ def _pages(client):
 
     dashboard = client.get(reverse("dashboard")).context
     report = client.get(reverse("reports:report")).context
+    board = client.get(reverse("admissions:board")).context
     return (
+        [(unit.obj.pk, unit.open, unit.overdue, unit.by_stage) for unit in board["units"]],
+        [(column.stage, column.total) for column in board["columns"]],
         {
             key: dashboard[key]
             for key in ("roll", "cells", "ages", "sexes", "year", "quarters", "stages")
@@ -340,3 +344,35 @@ def test_the_officers_dashboard_costs_the_same_whatever_the_number_of_chapters(
 # rows of the four measures (the roll, this year's movements, the quarters, the cases); the
 # units' names (committees, chapters); the due-soon list (two); the overstays
 DASHBOARD = 15
+
+
+def test_warm_figures_stores_the_day_and_deletes_past_days(tree, verified):
+    from django.core.management import call_command
+
+    committees, chapters, cells = tree
+    register_member(chapters[0], cell=cells[0])
+    top = committees["top"].path
+    old = StoredFigures.objects.create
+    for measure, key in (
+        ("cases", "2026-03-15"),
+        ("roll", "2026-03-01"),
+        ("roll", "2025-12-31"),
+        ("roll", "2026-03-10"),
+        ("period", "2026-01-01..2026-03-01"),
+        ("period", "2026-01-01..2026-03-10"),
+    ):
+        old(unit=f"k:{top}", measure=measure, key=key, stamp=0, counts={})
+    out = io.StringIO()
+    call_command("warm_figures", "--keep-days", "7", stdout=out)
+    assert "1 committee tree(s)" in out.getvalue()
+    kept = set(StoredFigures.objects.filter(unit=f"k:{top}").values_list("measure", "key"))
+    assert kept == {
+        ("roll", "2026-03-16"),
+        ("roll", "2025-12-31"),
+        ("roll", "2026-03-10"),
+        ("period", "2026-01-01..2026-03-16"),
+        ("period", "2026-01-01..2026-03-10"),
+        ("quarters", "2026-03-16"),
+        # this quarter started on 1 January: its opening day is 31 December
+        ("cases", "2026-03-16"),
+    }
