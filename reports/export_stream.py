@@ -15,6 +15,7 @@ values, cell by cell.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from operator import call, itemgetter
 from typing import NamedTuple
@@ -256,7 +257,8 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
     ``cell_on_name`` and ``register_events``, read from each chunk's movements in Python).
     One query per chunk of ``CHUNK`` members, their movements (with their cells' names), besides
     the members' one (a server-side cursor on PostgreSQL, read ``MEMBER_FETCH`` rows at a
-    time)."""
+    time). On PostgreSQL outside a transaction (the worker) the next chunk's movements are read
+    on a connection of their own while this chunk's rows are written (``_read_ahead``)."""
     year_start = date(day.year, 1, 1)
     rating = AnnualRating.objects.filter(
         member=OuterRef("pk"), year=register_rating_year(day)
@@ -273,15 +275,61 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
         .filter(effective_date__lte=day)
         .order_by("member_id", "effective_date", "id")
     )
+    events = events.using(events.db)  # the database chosen here (a replica), in any thread
+    chunks = _chunks(members.iterator(chunk_size=max(exports.CHUNK, MEMBER_FETCH)))
+    with_entries = _read_ahead if _reads_aside(events.db) else _read_in_turn
+    for chunk, entries in with_entries(chunks, events):
+        yield from _on_the_day(chunk, entries, day, year_start)
+
+
+def _chunks(members: Iterator[tuple]) -> Iterator[list[tuple]]:
     chunk: list[tuple] = []
     size = exports.CHUNK
-    for member in members.iterator(chunk_size=max(size, MEMBER_FETCH)):
+    for member in members:
         chunk.append(member)
         if len(chunk) == size:
-            yield from _on_the_day(chunk, events, day, year_start)
+            yield chunk
             chunk = []
     if chunk:
-        yield from _on_the_day(chunk, events, day, year_start)
+        yield chunk
+
+
+def _entries(events: QuerySet[MemberEvent], chunk: list[tuple]) -> list[Entry]:
+    """The movements of the chunk's members, in member and date order."""
+    rows = _of_members(events, [member[0] for member in chunk]).values_list(*ENTRY_FIELDS)
+    return list(map(Entry._make, rows))
+
+
+def _read_in_turn(chunks, events):
+    for chunk in chunks:
+        yield chunk, _entries(events, chunk)
+
+
+def _reads_aside(alias: str) -> bool:
+    """A second connection sees what this one does: PostgreSQL, outside a transaction."""
+    connection = connections[alias]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _read_ahead(chunks, events):
+    """``_read_in_turn``, the next chunk's movements read by a thread (its own connection,
+    closed at the end) while this chunk is written: the database's time overlaps Python's."""
+    with ThreadPoolExecutor(1, thread_name_prefix="register-movements") as reader:
+        try:
+            ahead = None
+            for chunk in chunks:
+                coming = chunk, reader.submit(_entries, events, chunk)
+                if ahead is not None:
+                    yield ahead[0], ahead[1].result()
+                ahead = coming
+            if ahead is not None:
+                yield ahead[0], ahead[1].result()
+        finally:
+            reader.submit(_close_connection, events.db)
+
+
+def _close_connection(alias: str) -> None:
+    connections[alias].close()  # this thread's own
 
 
 MEMBER_FETCH = 2000  # rows per round trip of the members' cursor
@@ -303,10 +351,9 @@ ENTRY_SET, ACTIVE = frozenset(ENTRY_KINDS), frozenset(Member.ACTIVE_STATUSES)
 OUT, CAME, DEATH = Kind.TRANSFERRED_OUT.value, Kind.TRANSFERRED_IN.value, Kind.DECEASED.value
 
 
-def _on_the_day(chunk, events, day, year_start) -> Iterator[tuple[tuple, Ledger]]:
+def _on_the_day(chunk, entries, day, year_start) -> Iterator[tuple[tuple, Ledger]]:
     by_member: dict[int, list[Entry]] = {}
-    rows = _of_members(events, [member[0] for member in chunk]).values_list(*ENTRY_FIELDS)
-    for entry in map(Entry._make, rows):
+    for entry in entries:
         by_member.setdefault(entry.member_id, []).append(entry)
     for member in chunk:
         status = cell_name = out = came = death = leaving = entry = None

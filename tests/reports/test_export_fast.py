@@ -208,3 +208,16 @@ def test_zip_parts_are_the_writers(province, tmp_path):
         assert package.testzip() is None
         first = package.read("xl/worksheets/sheet1.xml").decode()
     assert first.count("<row>") == rows + 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_movements_read_ahead_by_a_thread_give_the_same_rows(province, monkeypatch):
+    """In the worker (PostgreSQL, no transaction) the next chunk's movements are read by a
+    thread on its own connection: the same rows, chunk after chunk, and its connection closed."""
+    monkeypatch.setattr(export_stream, "_reads_aside", lambda alias: True)
+    monkeypatch.setattr(exports, "CHUNK", 3)
+    closed = []
+    close = export_stream._close_connection
+    monkeypatch.setattr(export_stream, "_close_connection", lambda a: [closed.append(a), close(a)])
+    assert fast(province, AS_OF) == reference(province, AS_OF)
+    assert closed == ["default"]
