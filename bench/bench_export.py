@@ -2,8 +2,10 @@
 
 Runs the task in this process, as the worker would, for a committee officer of a database filled
 by ``seed_scale`` (by default its top officer, ``scale-capuy``: every member), and prints the
-rows, the time and the rate; run it under ``/usr/bin/time -v`` for the peak memory. The job and
-its file are deleted afterwards. From the repository root:
+rows, the time, the rate, the CPU seconds (all the process's threads: the deflating thread of
+``chapter.xlsx_stream`` too), the peak memory (VmHWM) and the load average at the start and the
+end (the machine is shared: a rate means little without it). The job and its file are deleted
+afterwards. From the repository root:
 
     DATABASE_URL=postgres://chapter:chapter@127.0.0.1:5432/bench_1m DJANGO_SECRET_KEY=bench \\
         /usr/bin/time -v .venv/bin/python bench/bench_export.py --user scale-capuy [--read-only]
@@ -12,15 +14,26 @@ its file are deleted afterwards. From the repository root:
 
 Reference machine (2 cores, shared with other work while measured), 07/12/2026:
 
-| members on the database | rows written | time | rows/s | peak memory |
-|---|---|---|---|---|
-| see the REPORT of this change / bench/RESULTS.md | | | | |
+| writer (commit) | wall | rows/s | CPU s | rows/CPU-s | peak RSS | load avg |
+|---|---:|---:|---:|---:|---:|---|
+| model instances, generic cells (6f8b444) | 270 s | 3,322 | 143 | 6,290 | 123 MB | 0.2-4.6 |
+| tuples, one string a row (7c43bee) | 287 s | 3,131 | 67 | 13,400 | 148 MB | 4.0-6.5 |
+| + = ANY, deflate thread (ab1d25c) | 106 s | 8,470 | 58 | 15,400 | 136 MB | 3.9-3.1 |
+| + movements read ahead (9485a8b) | 115 s | 7,840 | 60 | 15,000 | 138 MB | 2.7-3.7 |
+| old and new back to back: old | 233 s | 3,855 | 132 | 6,790 | — | 3.6-4.4 |
+| old and new back to back: new | 117 s | 7,709 | 52 | 17,400 | — | 3.6-4.4 |
+
+897,923 rows each (``bench_scale.py --export-only scale-capuy`` on ``bench_1m``, 1,000,000
+members; the back-to-back pair by a script that also found both files' sheets byte-identical).
+The wall time follows the machine's load: at a load average of 3 to 4 on the 2 cores the
+export gets about half of the CPU it could use; its own cost is the CPU seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -64,12 +77,14 @@ def main() -> None:
         title="bench",
         parameters={"report": {"as_of": args.as_of}, "scope_label": "bench"},
     )
-    started = time.perf_counter()
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
     rows = tasks.register_export.call(job.pk)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     job.refresh_from_db()
     size = job.file.size if job.file else 0
     print(f"status {job.status}, {rows:,} rows in {elapsed:.1f} s: {rows / elapsed:,.0f} rows/s")
+    print(_costs(rows, cpu, load))
     print(f"file {size / 1024 / 1024:.1f} MiB; {job.message}")
     if job.file:
         job.file.delete(save=False)
@@ -80,15 +95,31 @@ def read_only(user, day) -> None:
     """What the task does between its checks and keeping the file, writing nothing."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "register.xlsx"
-        started = time.perf_counter()
+        load = os.getloadavg()[0]
+        started, cpu = time.perf_counter(), time.process_time()
         with tasks._without_jit():
             rows = export_stream.register_stream(
                 access.members_visible_to(user), day, path, scope_label="bench"
             )
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         size = path.stat().st_size
     print(f"read-only: {rows:,} rows in {elapsed:.1f} s: {rows / elapsed:,.0f} rows/s")
+    print(_costs(rows, cpu, load))
     print(f"file {size / 1024 / 1024:.1f} MiB")
+
+
+def _costs(rows: int, cpu: float, load: float) -> str:
+    """CPU seconds of the process (all threads), rows per CPU-second, peak memory, load."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        kilobytes = int(re.search(r"VmHWM:\s+(\d+) kB", status)[1])
+        peak = f"{kilobytes / 1024:.0f} MB"
+    except (OSError, TypeError):
+        peak = "?"
+    return (
+        f"CPU {cpu:.1f} s ({rows / cpu if cpu else 0:,.0f} rows per CPU-second), peak RSS {peak},"
+        f" load average {load:.2f} -> {os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":
