@@ -1,6 +1,6 @@
 from django.urls import path
 
-from admissions import annul_views, views
+from admissions import annul_views, queue_views, views
 
 app_name = "admissions"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("board/<str:stage>/", views.board_column, name="board-column"),
     path("list/", views.candidate_list, name="candidate-list"),
     path("deadlines/", views.deadline_list, name="deadlines"),
+    path("queue/", queue_views.work_queue_page, name="queue"),
     path("probation/", views.probation_list, name="probation"),
     path("new/", views.candidate_create, name="candidate-create"),
     path("<uuid:public_id>/", views.candidate_detail, name="candidate-detail"),

@@ -946,6 +946,32 @@ def _board_units(world: World, url: str) -> list[Case]:
     return cases
 
 
+def _work_queue(world: World, url: str) -> list[Case]:
+    """The committee's work queue (admissions/queue_views.py): committee officers and superusers
+    only, as the unit pages; a unit or chapter filter outside the officer's reach is 404."""
+
+    def officer(role: str) -> bool:
+        return role == "superuser" or role.startswith("committee_officer")
+
+    cases = [Case(url, "page", safe_only(lambda role: 200 if officer(role) else 404))]
+    for key, committee in world.committees.items():
+
+        def unit_rule(role, key=key):
+            ok = role == "superuser" or (officer(role) and key in REACHES[role].committees)
+            return 200 if ok else 404
+
+        cases.append(Case(f"{url}?unit={committee.public_id}", f"unit {key}", safe_only(unit_rule)))
+    for key, chapter in world.chapters.items():
+
+        def chapter_rule(role, key=key):
+            ok = role == "superuser" or (officer(role) and key in REACHES[role].chapters)
+            return 200 if ok else 404
+
+        query = f"{url}?chapter={chapter.public_id}&page=2"
+        cases.append(Case(query, f"chapter {key}", safe_only(chapter_rule), (GET,)))
+    return cases
+
+
 def _board_column(world: World, url_for) -> list[Case]:
     """A board column's next cards (htmx): the board's scope; only a board column has one."""
     column = url_for(stage=Candidate.Stage.POOL)
@@ -988,6 +1014,7 @@ APP_RULES: dict[str, object] = {
     "admissions:board-column": _url_cases(_board_column),
     "admissions:candidate-list": _lists("q=zzleak", "stage=closed", "page=2"),
     "admissions:deadlines": _fixed(safe_only(lambda role: 200)),
+    "admissions:queue": _work_queue,
     "admissions:probation": _fixed(safe_only(lambda role: 200)),
     "admissions:candidate-create": _managers_page(),
     "admissions:candidate-detail": _url_cases(_candidate_detail),
