@@ -333,3 +333,13 @@ def test_the_page_in_vietnamese_cites_the_regulations(client, tree):
     assert "Điều lệ Đảng, Điều 4" in page and "Quy định 294-QĐ/TW" in page
     assert "Ghi quyết định" in page
     assert "R11" not in page
+
+
+def test_the_navbar_links_the_queue_for_officers_only(client, tree):
+    link = f'href="{URL}"'
+    client.force_login(tree["officer"])
+    assert link in client.get(reverse("dashboard")).text
+    secretary = UserFactory()
+    give_role(secretary, Role.SECRETARY, chapter=tree["on_district"])
+    client.force_login(secretary)
+    assert link not in client.get(reverse("dashboard")).text
