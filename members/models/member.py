@@ -298,6 +298,13 @@ class Member(SearchKeyMixin, PublicIdModel):
                 include=["search_key", "status", "chapter"],
                 name="members_member_by_name",
             ),
+            # The dashboard's temporary transfers past their planned end start from the few
+            # members away now (members.transfers.overstays), not from a scan of them all.
+            models.Index(
+                fields=["chapter"],
+                condition=models.Q(is_temporarily_out=True),
+                name="members_member_away",
+            ),
             # Duplicate checks and import matching look members up by these identifiers.
             models.Index(fields=["citizen_id"], name="members_member_citizen_id"),
             models.Index(fields=["card_number"], name="members_member_card_number"),
