@@ -97,7 +97,7 @@ def board(request: HttpRequest) -> HttpResponse:
             request.GET.get("units")
         )
         stored = None
-        if not data.get("q"):  # the whole unit: its stored figures may answer
+        if filterset.form.is_valid() and not data.get("q"):  # the whole unit: stored figures
             stored = board_queries.stored_tally(reach, node, units_page.object_list, today)
         totals, units = stored or board_queries.tally(open_cases, units_page.object_list, today)
     else:

@@ -2,6 +2,7 @@ import gc
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -69,7 +70,7 @@ _frozen = False
 
 
 class FreezeLoadedObjectsMiddleware:
-    """After the first request a view answered, hand what the process has loaded for good
+    """After the first page a view answered, hand what the process has loaded for good
     (Django, the apps, the URLs, the templates and translations that request read) to the
     garbage collector's permanent generation (``gc.freeze``), once a process.
 
@@ -88,8 +89,22 @@ class FreezeLoadedObjectsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         global _frozen
         response = self.get_response(request)
-        if not _frozen:
+        # A page (not a health check or a redirect: those load little), frozen once its
+        # response is closed, when the request's own objects have gone (``request_finished``).
+        if not _frozen and response.status_code == 200 and _is_page(response):
             _frozen = True
-            gc.collect()
-            gc.freeze()
+            request_finished.connect(_freeze_once, dispatch_uid=FREEZE_UID)
         return response
+
+
+FREEZE_UID = "chapter.middleware.freeze"
+
+
+def _is_page(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
+def _freeze_once(**kwargs) -> None:
+    request_finished.disconnect(dispatch_uid=FREEZE_UID)
+    gc.collect()
+    gc.freeze()

@@ -292,12 +292,27 @@ class StreamingWorkbook:
         if kind is None:
             self.close()
         else:  # the caller's error stands: the file is left incomplete (and then removed)
-            self._pipe.stop()
+            self._abandon()
+
+    def _abandon(self) -> None:
+        """Stop the deflating thread and close every file: nothing left open or running."""
+        self._pipe.stop()
+        for spool, _compressor in self._spools:
             with contextlib.suppress(Exception):
-                self._first.close()
+                spool.close()
+        with contextlib.suppress(Exception):
+            self._first.close()
+        with contextlib.suppress(Exception):
             self._zip.close()
 
     def close(self) -> None:
+        try:
+            self._finish()
+        except BaseException:
+            self._abandon()  # a full disk, say: no thread or open file kept by the failure
+            raise
+
+    def _finish(self) -> None:
         for sheet in self.sheets:
             sheet.close()
         self._pipe.close()  # every row written (or the writer's error raised here)
@@ -387,6 +402,7 @@ class _Pipe:
                     item[0](item[1])
                 except BaseException as error:  # raised in the caller's thread
                     self._error = error
+            del item  # no reference to a file kept while waiting
 
     def write(self, sink, data: bytes) -> None:
         if self._error is not None:

@@ -1,4 +1,9 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +23,24 @@ class ReportsConfig(AppConfig):
         from reports import measures, stored  # noqa: F401
 
         board.register_stored_tally(stored.board_tally)
+        post_migrate.connect(ensure_triggers, sender=self)
+
+
+TRIGGERS = "reports.migrations.0002_chapter_stamp_triggers"
+
+
+def ensure_triggers(using: str = "default", **kwargs) -> None:
+    """After every ``migrate`` on SQLite, make the stored figures' triggers again where a later
+    migration rebuilt a table (SQLite alters a table by copying it, and its triggers go with
+    the old one). PostgreSQL alters tables in place."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    recorder = MigrationRecorder(connection)
+    if not recorder.has_table() or ("reports", TRIGGERS.rsplit(".", 1)[-1]) not in set(
+        recorder.applied_migrations()
+    ):
+        return
+    with connection.cursor() as cursor:
+        for statement in import_module(TRIGGERS).statements(connection.vendor):
+            cursor.execute(statement)

@@ -14,6 +14,7 @@ values, cell by cell.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -109,13 +110,15 @@ def register_stream(scope: QuerySet[Member], day: date, path, *, scope_label: st
         book_row, list_row = rows.book, rows.listing
         append, append_listed = ws.append_xml, listed_ws.append_xml
         listed = number = 0
-        for number, (member, ledger) in enumerate(stream_members(scope, day), start=1):
-            append(book_row(number, member, ledger))
-            if ledger.status in active:
-                listed += 1
-                append_listed(list_row(listed, member, ledger))
-            if progress is not None and number % chunk == 0:
-                progress(number)
+        # Closed here, error or not: the read-ahead thread's connection goes with it.
+        with contextlib.closing(stream_members(scope, day)) as members:
+            for number, (member, ledger) in enumerate(members, start=1):
+                append(book_row(number, member, ledger))
+                if ledger.status in active:
+                    listed += 1
+                    append_listed(list_row(listed, member, ledger))
+                if progress is not None and number % chunk == 0:
+                    progress(number)
         if progress is not None:
             progress(number)
     return number

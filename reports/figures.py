@@ -8,9 +8,10 @@ chapter and summed up the committee tree, and the sums are stored (``StoredFigur
 - a **chapter's** row carries the chapter's ``ChapterStamp`` version it was computed at; the
   database's triggers raise that version in the transaction of any write to the chapter's
   members, ledger or cases, so a row is current exactly while the versions are equal;
-- a **committee's** row carries ``stamp`` = the sum over the chapters of its subtree of a
-  checksum of (chapter id, version, the chapter's committee path): any write under it, a chapter
-  or committee moved in or out or within it, changes the sum.
+- a **committee's** row carries ``stamp`` = the sums over the chapters of its subtree of two
+  checksums of (chapter id, version), and their number: any write under it, a chapter or a
+  committee moved in or out, changes them (a move within it changes its children's, which the
+  units' figures are read from).
 
 A read (``resolve``) costs one query for the subtree's chapters and their versions, then the
 stored rows of the units asked for; only where a row is stale does it go down a level, and only
@@ -72,13 +73,15 @@ def parts(counts_key: str) -> list:
 
 
 # Two checksums of a chapter's (id, version), summed over a subtree: a write under it raises a
-# version, a chapter moved in or out adds or takes its terms; either changes the sums (the
-# chance that unrelated changes cancel out in both is about one in 2**62). ``%%``: the
-# query has parameters.
-CHECKSUMS = (
-    "(c.id * 1103515245 + COALESCE(s.version, 0) * 12345 + 7) %% 2147483647",
-    "(c.id * 69069 + COALESCE(s.version, 0) * 1664525 + 1013904223) %% 2147483629",
+# version, a chapter moved in or out adds or takes its terms; either changes the sums. Each term
+# is squared modulo a prime (a sum of linear terms would only see the count and the sums of the
+# ids and versions: two chapters swapped for two others of the same id sum would go unseen).
+# ``%%``: the query has parameters.
+_TERMS = (
+    ("(c.id * 1103515245 + COALESCE(s.version, 0) * 12345 + 7)", 2147483647),
+    ("(c.id * 69069 + COALESCE(s.version, 0) * 1664525 + 1013904223)", 2147483629),
 )
+CHECKSUMS = tuple(f"((({term}) %% {p}) * (({term}) %% {p})) %% {p}" for term, p in _TERMS)
 PRIMES = (2147483647, 2147483629)
 
 
@@ -145,11 +148,13 @@ class Tree:
             rows = cursor.fetchall()
         for parent, unit, count, first, second, version in sorted(rows):
             parent = f"k:{parent}"
-            sums = (int(count), int(first), int(second))
+            # A unit whose stamp was read before (a search lists a unit and one under it) keeps
+            # it: its counts may already have been judged by it, and the parent's stamp must
+            # be made of the stamps of what is summed into it.
+            sums = self.sums.setdefault(unit, (int(count), int(first), int(second)))
             self.kids[parent].append(unit)
-            self.sums[unit] = sums
             if unit.startswith("c:"):
-                self.versions[unit] = int(version)
+                self.versions.setdefault(unit, int(version))
             total = self.sums[parent]
             self.sums[parent] = tuple(a + b for a, b in zip(total, sums, strict=True))
 
@@ -195,15 +200,20 @@ def _compute(
     compute = MEASURES[name]
     chapters = Chapter.objects.using(using)
     found: dict[int, Counts] = {}
+    rest = chapter_ids
     if len(chapter_ids) > WHOLE_SUBTREE and roots:
         condition = Q(pk__in=[])
         for root in roots:
             condition |= Q(committee__path__startswith=root[2:])
-        found.update(compute(chapters.filter(condition), counts_key))
-    else:
-        for start in range(0, len(chapter_ids), CHUNK):
-            chunk = chapter_ids[start : start + CHUNK]
-            found.update(compute(chapters.filter(pk__in=chunk), counts_key))
+        counted = compute(chapters.filter(condition), counts_key)
+        found.update(counted)
+        # A chapter moved out of those subtrees since the stamps were read is counted alone,
+        # never stored as empty.
+        under = set(chapters.filter(condition).values_list("pk", flat=True))
+        rest = [pk for pk in chapter_ids if pk not in under]
+    for start in range(0, len(rest), CHUNK):
+        chunk = rest[start : start + CHUNK]
+        found.update(compute(chapters.filter(pk__in=chunk), counts_key))
     return {pk: Counter(found.get(pk, {})) for pk in chapter_ids}
 
 

@@ -44,7 +44,8 @@ class StoredFigures(models.Model):
     """The counts of one measure for one unit (``c:<chapter id>`` or ``k:<committee id>``)
     and key (``2026-12-07``, ``2026-01-01..2026-12-07``)."""
 
-    unit = models.CharField(max_length=24)
+    # "k:" and a committee's tree path (treebeard's 255 characters at most), or "c:<id>".
+    unit = models.CharField(max_length=257)
     measure = models.CharField(max_length=16)
     key = models.CharField(max_length=32)
     stamp = models.BigIntegerField()

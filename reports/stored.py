@@ -16,8 +16,8 @@ from datetime import date
 
 from admissions import board
 from admissions.models import CLOSED_STAGES
-from reports import measures, tally
-from reports.figures import Counts, Rollup, Tree, applies, key, parts, resolve, subtrees
+from reports import figures, measures, tally
+from reports.figures import Counts, Rollup, Tree, key, parts, resolve, subtrees
 from reports.quarters import quarter_spans
 from reports.queries import PERIOD_FIGURES, Period
 
@@ -94,7 +94,7 @@ def by_stage(counts: Counts, part: str = "s", *, open_only: bool = True) -> dict
 def board_tally(reach, node, units, today: date):
     """The admissions board's counts of an officer's unit (``admissions.board.tally``) from the
     stored ``cases``: None unless the scope is whole subtrees (``figures.applies``)."""
-    if not applies(reach):
+    if not figures.applies(reach):
         return None
     tops = [node.path] if node is not None else list(reach.committee_paths)
     rows = [board.Unit(obj) for obj in units]

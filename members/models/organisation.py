@@ -83,8 +83,10 @@ class Committee(MP_Node, PublicIdModel):
         model = type(self)
         reason = reason if reason is not None else getattr(self, "_change_reason", None)
         user = user if user is not None else getattr(self, "_history_user", None)
-        former = self.path
         with transaction.atomic():
+            # The tree as it is now (a stale instance would take a no-op for a move).
+            self.refresh_from_db(fields=["path", "depth", "numchild"])
+            former = self.path
             model.objects.move(self, target, pos)  # refreshes self's tree fields
             if self.path == former:
                 return 0

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("unit", models.CharField(max_length=24)),
+                ("unit", models.CharField(max_length=257)),
                 ("measure", models.CharField(max_length=16)),
                 ("key", models.CharField(max_length=32)),
                 ("stamp", models.BigIntegerField()),

@@ -6,6 +6,8 @@ the committees above it stop being read until they are computed again.
 PostgreSQL: one trigger per statement (with its transition tables), so a bulk insert raises
 each chapter's stamp once, in chapter order (no deadlock between two statements touching the
 same chapters). SQLite: one per row (it has no statement triggers; it writes one at a time).
+SQLite drops a table's triggers when a later migration rebuilds the table (its way of altering
+one): ``reports.apps`` makes them again after every ``migrate`` (``ensure_triggers``).
 """
 
 from django.db import migrations
@@ -72,7 +74,9 @@ def _sqlite(table: str, chapter: str) -> tuple[list[str], list[str]]:
     ):
         name = f"reports_touch_{table}_{event.lower()}"
         body = " ".join(f"{statement};" for statement in statements)
-        forward.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body} END")
+        forward.append(
+            f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table} BEGIN {body} END"
+        )
         backward.append(f"DROP TRIGGER IF EXISTS {name}")
     return forward, backward
 
@@ -85,6 +89,11 @@ def _statements(vendor: str) -> tuple[list[str], list[str]]:
         forward += more
         backward += less
     return forward, backward
+
+
+def statements(vendor: str) -> list[str]:
+    """The statements that make the triggers (``reports.apps.ensure_triggers``)."""
+    return _statements(vendor)[0]
 
 
 def create(apps, schema_editor):

@@ -79,3 +79,24 @@ def test_an_error_while_deflating_reaches_the_writer(tmp_path):
         for number in range(rows):
             book.sheets[0].append([number])
     assert not pipe._thread.is_alive()
+
+
+def test_an_error_raised_by_close_leaves_no_thread_or_file_open(tmp_path):
+    """The disk fills as the last rows are flushed by ``close()`` (no error before it): the
+    deflating thread stops and the files are closed all the same (a failed export keeps no
+    descriptor on the file it removes)."""
+    from chapter import xlsx_stream
+
+    def full(data):
+        raise OSError("disk full")
+
+    book = StreamingWorkbook(tmp_path / "x.xlsx", [SheetSetup("a"), SheetSetup("b")])
+    pipe = book._pipe
+    book.sheets[0]._sink = pipe.into(full)
+    book.sheets[0].append([1])  # buffered: written by close()
+    with pytest.raises(OSError, match="disk full"), book:
+        pass
+    assert not pipe._thread.is_alive()
+    assert book._first.closed
+    assert all(spool.closed for spool, _compressor in book._spools)
+    assert xlsx_stream.FLUSH_ROWS > 1

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from admissions.models import Candidate
-from members.models import Member
+from members.models import Member, MemberEvent
 from reports import figures, queries, tally
 from reports.models import ChapterStamp, StoredFigures
 from reports.stored import Subtrees, by_stage
@@ -376,3 +376,94 @@ def test_warm_figures_stores_the_day_and_deletes_past_days(tree, verified):
         # this quarter started on 1 January: its opening day is 31 December
         ("cases", "2026-03-16"),
     }
+
+
+# The triggers stay, and the stamps see moves -----------------------------------------------
+
+
+def test_the_triggers_are_there_after_migrating_and_made_again_if_a_table_lost_them():
+    from reports.apps import ensure_triggers
+
+    tables = ("members_member", "members_memberevent", "admissions_candidate")
+    names = {
+        f"reports_touch_{table}_{event}"
+        for table in tables
+        for event in ("insert", "update", "delete")
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert names <= {row[0] for row in cursor.fetchall()}
+            # SQLite drops a table's triggers when a migration rebuilds the table.
+            cursor.execute("DROP TRIGGER reports_touch_members_member_update")
+            ensure_triggers(using="default")
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert names <= {row[0] for row in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            assert names <= {row[0] for row in cursor.fetchall()}
+
+
+def _delete_rows(table: str, member_id: int) -> None:
+    """A script's DELETE (the ledger protects itself from the ORM; the triggers see any SQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE member_id = %s", [member_id])
+
+
+def test_an_annulment_and_a_deletion_raise_the_chapters_stamp(tree):
+    """A ledger entry alone (an annulment: the member row may not change) and a deleted row
+    (a cell leader's member row removed by a script, say)."""
+    from members.services import member_annul_latest
+
+    _committees, (a1, *_rest), (cell, *_cells) = tree
+    member = register_member(a1, cell=cell)
+    _step("exempt")(member, UserFactory(), D(2026, 3, 2), None)
+    exemption = MemberEvent.objects.filter(member=member).latest("pk")
+    for change in (
+        lambda: member_annul_latest(
+            member_id=member.pk, actor=UserFactory(), event_id=exemption.pk, reason="Nhầm"
+        ),
+        lambda: _delete_rows("members_memberevent", member.pk),
+    ):
+        before = version(a1)
+        change()
+        assert version(a1) > before
+
+
+def test_two_chapters_swapped_for_two_others_change_both_committees_stamps(tree, verified):
+    """A committee's stamp sees which chapters are under it, not only how many and their ids'
+    sum: A1 (under Xã A) swapped with B1 (under Xã B) in a reorganisation."""
+    committees, chapters, cells = tree
+    for n in range(3):
+        register_member(chapters[n], cell=cells[n])
+    register_member(chapters[0], cell=cells[0])
+    top = committees["top"]
+    before = Subtrees([top.path]).marginals(TODAY).units
+    a1, b1 = chapters[0], chapters[2]
+    a1.committee, b1.committee = committees["b"], committees["a"]
+    a1.save()
+    b1.save()
+    after = Subtrees([top.path]).marginals(TODAY).units
+    a, b = committees["a"].path, committees["b"].path
+    assert (before[a], before[b]) == (3, 1)
+    assert (after[a], after[b]) == (2, 2)
+
+
+def test_a_chapter_moved_out_while_counting_a_whole_subtree_is_counted_alone(tree, monkeypatch):
+    """Above WHOLE_SUBTREE stale chapters, the subtrees are counted in one pass; a chapter no
+    longer in them by then is counted on its own, not stored as empty. (The top's row, summed
+    from the tree as it was read, carries that tree's stamp: the next read counts it again.)"""
+    committees, chapters, cells = tree
+    for n in range(4):
+        register_member(chapters[n], cell=cells[n])
+    monkeypatch.setattr(figures, "WHOLE_SUBTREE", 0)
+    top = committees["top"].path
+    tree_ = figures.Tree()
+    tree_.expand([f"k:{top}"])
+    other = CommitteeFactory(name="Tỉnh khác")
+    moved = chapters[3]
+    moved.committee = other
+    moved.save()
+    found = figures.resolve(tree_, [f"k:{top}", f"c:{moved.pk}"], "roll", TODAY.isoformat())
+    assert found[f"c:{moved.pk}"][figures.key("n")] == 1
+    assert Subtrees([top]).roll_total(TODAY) == 3
