@@ -217,7 +217,7 @@ def in_unit(candidates: QuerySet[Candidate], node: Committee | None) -> QuerySet
 # The stored figures of whole subtrees (``reports.figures``) answer the units' counts of an
 # officer's unfiltered board without counting the cases; the reports app registers the function
 # (it reads this app, not the other way round): (reach, node, units, today) -> the ``tally``'s
-# answer, or None where they do not apply.
+# answer with the number of closed cases of each closed stage, or None where they do not apply.
 _stored_tally: list[Callable] = []
 
 
@@ -227,6 +227,7 @@ def register_stored_tally(function: Callable) -> None:
 
 def stored_tally(
     reach: Reach, node: Committee | None, units: Sequence[Committee | Chapter], today: date
-) -> tuple[dict[str, int], list[Unit]] | None:
-    """The units' counts from stored figures, or None (then ``tally`` counts them)."""
+) -> tuple[dict[str, int], list[Unit], dict[str, int]] | None:
+    """The units' counts (and the closed cases by stage) from stored figures, or None (then
+    ``tally`` counts them)."""
     return _stored_tally[0](reach, node, units, today) if _stored_tally else None

@@ -90,7 +90,7 @@ def board(request: HttpRequest) -> HttpResponse:
     open_cases = cases.open()
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     wide = filterset.several_chapters and not (data.get("chapter") or data.get("cell"))
-    units_page, units = None, []
+    units_page, units, closed = None, [], None
     if wide:
         listing = board_queries.units_under(node, reach, filterset.filters["chapter"].queryset)
         units_page = Paginator(listing, board_queries.UNITS_PER_PAGE).get_page(
@@ -99,7 +99,11 @@ def board(request: HttpRequest) -> HttpResponse:
         stored = None
         if filterset.form.is_valid() and not data.get("q"):  # the whole unit: stored figures
             stored = board_queries.stored_tally(reach, node, units_page.object_list, today)
-        totals, units = stored or board_queries.tally(open_cases, units_page.object_list, today)
+        if stored:
+            totals, units, closed_stages = stored
+            closed = queries.closed_summary(closed_stages)
+        else:
+            totals, units = board_queries.tally(open_cases, units_page.object_list, today)
     else:
         totals = board_queries.stage_counts(open_cases)
     cards = board_queries.CARDS_WIDE if wide else board_queries.CARDS_PER_COLUMN
@@ -110,7 +114,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "columns": columns,
         "open_total": sum(column.total for column in columns),
-        "closed": queries.closed_count(cases),  # (total, [(label, count)])
+        # (total, [(label, count)]): from the stored figures with the units', or one query
+        "closed": closed or queries.closed_count(cases),
         "closed_url": reverse("admissions:candidate-list")
         + "?"
         + urlencode({**listed, "stage": forms.CLOSED}),

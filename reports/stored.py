@@ -102,10 +102,13 @@ def board_tally(reach, node, units, today: date):
     top_keys = [f"k:{top}" for top in tops]
     found = resolve(Tree(), [*top_keys, *keys], "cases", today.isoformat())
     totals: Counter = Counter()
+    closed: Counter = Counter()
     for top in top_keys:
         totals.update(by_stage(found[top]))
+        every = by_stage(found[top], open_only=False)
+        closed.update({stage: n for stage, n in every.items() if stage in CLOSED_STAGES})
     for row, unit in zip(rows, keys, strict=True):
         row.by_stage = by_stage(found[unit])
         row.open = sum(row.by_stage.values())
         row.overdue = sum(by_stage(found[unit], "o").values())
-    return dict(totals), rows
+    return dict(totals), rows, dict(closed)

@@ -301,6 +301,7 @@ def _pages(client):
     return (
         [(unit.obj.pk, unit.open, unit.overdue, unit.by_stage) for unit in board["units"]],
         [(column.stage, column.total) for column in board["columns"]],
+        board["closed"],
         {
             key: dashboard[key]
             for key in ("roll", "cells", "ages", "sexes", "year", "quarters", "stages")
