@@ -29,6 +29,7 @@ from admissions.models import (
 )
 from admissions.rules import rule
 from chapter.dates import format_date
+from chapter.lists import FirstRows
 from chapter.workdays import add_working_days
 
 St = Candidate.Stage
@@ -88,22 +89,8 @@ def closed_summary(by_stage: dict[str, int]) -> tuple[int, list[tuple[str, int]]
 DUE_SOON_SHOWN = 10
 
 
-@dataclass(frozen=True)
-class DueSoon:
-    """The first due-soon cases and how many there are in all."""
-
-    rows: list[tuple[Candidate, Deadline]]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
+class DueSoon(FirstRows):
+    """The first due-soon cases (case, deadline) and how many there are in all."""
 
 
 def due_soon_cases(user, today: date) -> QuerySet[Candidate]:

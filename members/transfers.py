@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from chapter.dates import add_months, format_date
+from chapter.lists import FirstRows
 from chapter.rules import RuleDefault, register, rule
 from chapter.workdays import add_working_days
 from members.models import Member, MemberEvent
@@ -260,23 +261,9 @@ def annotate(events: list[MemberEvent], standing: Iterable[MemberEvent]) -> None
 OVERSTAYS_SHOWN = 10
 
 
-@dataclass(frozen=True)
-class Overstays:
+class Overstays(FirstRows):
     """The first overstayed temporary transfers (member, flag), soonest planned end first, and
     how many there are in all."""
-
-    rows: list[tuple[Member, TransferFlag]]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
 
 def overstays(members: QuerySet[Member], today: date, limit: int = OVERSTAYS_SHOWN) -> Overstays:
