@@ -14,10 +14,14 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from django.core.cache import cache
+from django.db.models import Q
+
 from admissions import board
 from admissions.models import CLOSED_STAGES
 from reports import figures, measures, tally
 from reports.figures import Counts, Rollup, Tree, key, parts, resolve, subtrees
+from reports.models import StoredFigures
 from reports.quarters import quarter_spans
 from reports.queries import PERIOD_FIGURES, Period
 
@@ -112,3 +116,29 @@ def board_tally(reach, node, units, today: date):
         row.open = sum(row.by_stage.values())
         row.overdue = sum(by_stage(found[unit], "o").values())
     return dict(totals), rows, dict(closed)
+
+
+def cold(subtrees: Subtrees, wanted: list[tuple[str, str]]) -> bool:
+    """Whether any of the ``wanted`` (measure, key) was never stored for these subtrees: the
+    first report of a past day or period at this scope."""
+    tops = [f"k:{top}" for top in subtrees.tops]
+    stored = StoredFigures.objects.filter(unit__in=tops)
+    condition = Q(pk__in=[])
+    for name, counts_key in wanted:
+        condition |= Q(measure=name, key=counts_key)
+    found = set(stored.filter(condition).values_list("unit", "measure", "key"))
+    return any((top, name, k) not in found for top in tops for name, k in wanted)
+
+
+def store_later(subtrees: Subtrees, wanted: list[tuple[str, str]]) -> None:
+    """Count and store them in the background (``reports.tasks.store_figures``), once."""
+    from reports.tasks import store_figures
+
+    for name, counts_key in wanted:
+        once = f"reports.figures:{name}:{counts_key}:{','.join(subtrees.tops)}"
+        if cache.add(once, True, STORE_LATER_SECONDS):
+            store_figures.enqueue(list(subtrees.tops), name, counts_key)
+
+
+# A figure asked for again within this time is not queued a second time.
+STORE_LATER_SECONDS = 600

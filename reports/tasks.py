@@ -106,3 +106,13 @@ def register_export(job_id: int) -> int:
             jobs.finish(job, path=path, filename=exports.register_filename(day))
         return rows
     return 0
+
+
+@task()
+def store_figures(tops: list[str], name: str, counts_key: str) -> None:
+    """Count and store a measure of the subtrees of ``tops`` (``reports.figures``): a report's
+    figures of a day or period asked for the first time, answered live meanwhile."""
+    from reports.figures import subtrees
+
+    with reading_from_replica():
+        subtrees(tops, name, counts_key, units=name == "roll")

@@ -316,13 +316,63 @@ def _pages(client):
 def test_the_officers_dashboard_and_report_show_the_same_figures_stored_or_live(
     client, province, verified, monkeypatch
 ):
+    from django.core.management import call_command
+
     client = officer(client, province["top"])
+    call_command("warm_figures", stdout=io.StringIO())  # as every night
+    before = StoredFigures.objects.count()
     stored = _pages(client)
-    # Today's roll, this year's movements, the quarters, the cases; the roll on 31/12 (the
-    # report's opening day).
+    assert StoredFigures.objects.count() == before  # everything read was stored
+    # Today's roll, this year's (and quarter's) movements, the quarters, the cases; the roll on
+    # 31/12 (the report's opening day).
     assert StoredFigures.objects.filter(unit=f"k:{province['top'].path}").count() == 5
     monkeypatch.setattr(figures, "applies", lambda reach: False)
     assert _pages(client) == stored
+
+
+def test_a_report_of_a_new_past_day_is_counted_live_and_stored_for_the_next_time(
+    client, province, verified, monkeypatch
+):
+    """The first report as of a day never asked for at this scope is counted live (the whole
+    province in one query, not chapter by chapter) and its figures stored by a background task;
+    the next one reads them."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from reports import tasks
+
+    cache.clear()  # "queued once" is remembered in the cache
+    queued = []
+    real = tasks.store_figures
+
+    class Queue:  # the worker's queue, run by hand below
+        @staticmethod
+        def enqueue(*args):
+            queued.append(args)
+
+    monkeypatch.setattr(tasks, "store_figures", Queue)
+    client = officer(client, province["top"])
+    params = {"as_of": "2026-02-10", "from": "2026-01-01", "to": "2026-02-10"}
+    live = client.get(reverse("reports:report"), params).context
+    top = province["top"].path
+    assert sorted(queued) == [
+        ([top], "period", "2026-01-01..2026-02-10"),
+        ([top], "roll", "2025-12-31"),
+        ([top], "roll", "2026-02-10"),
+    ]
+    assert not StoredFigures.objects.filter(key="2026-02-10").exists()
+    client.get(reverse("reports:report"), params)  # asked again before the task ran: queued once
+    assert len(queued) == 3
+    for args in queued:
+        real.func(*args)
+    again = client.get(reverse("reports:report"), params).context
+    assert StoredFigures.objects.filter(unit=f"k:{top}", key="2026-02-10").exists()
+    assert again["snapshot"] == live["snapshot"]
+    assert (again["period"].counts, again["opening"], again["closing"]) == (
+        live["period"].counts,
+        live["opening"],
+        live["closing"],
+    )
 
 
 def test_the_officers_dashboard_costs_the_same_whatever_the_number_of_chapters(
