@@ -32,7 +32,7 @@ from tests.members.factories import (
     UserFactory,
     register_member,
 )
-from tests.members.test_ledger import _step
+from tests.members.test_ledger import ONGOING, _step
 from tests.reports.test_unit_pages import candidate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time("2026-03-16")]
@@ -148,15 +148,7 @@ def verified(settings):
 
 
 NAMES = [
-    "transfer_out",
-    "transfer_in_official",
-    "move_cell",
-    "temporary_out",
-    "temporary_return",
-    "exempt",
-    "end_exemption",
-    "confirm",
-    "correct_ceremony",
+    *ONGOING,  # the ledger's own movements (tests/members/test_ledger.py)
     "remove",
     "death",
     "chapter",  # the member's row moves to another chapter (a transfer inside the tree)
