@@ -90,6 +90,7 @@ def build(members: int, chapters: int, cells_per_chapter: int):
             events.append(
                 MemberEvent(
                     member=member,
+                    chapter_id=member.chapter_id,
                     kind=Kind.ADMITTED if new else Kind.REGISTERED,
                     effective_date=member.ceremony_date if new else founded,
                     status=member.status,

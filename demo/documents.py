@@ -96,8 +96,8 @@ def opinions(chapter: Chapter) -> None:
 
 def _officials_on(chapter: Chapter, resolution: Resolution) -> list[str]:
     return list(
-        Member.objects.filter(chapter=chapter)
-        .on_roll_as_of(resolution.date)
+        Member.objects.of_chapter_on(chapter, resolution.date)
+        .filter(status_on__in=Member.ACTIVE_STATUSES)
         .filter(status_on=Member.Status.OFFICIAL)
         .order_by("pk")
         .values_list("full_name", flat=True)

@@ -57,7 +57,7 @@ SPREAD = ((Level.EXCELLENT, 0.1), (Level.COMPLETED, 0.15), (Level.NOT_COMPLETED,
 def rate_year(chapter: Chapter, *, actor, year: int, random) -> None:
     roll = [
         member
-        for member in queries.roll_at_year_end(Member.objects.filter(chapter=chapter), year)
+        for member in queries.roll_at_year_end(Member.objects.all(), year, chapter)
         if not queries.exempted_on(member)
     ]
     random.shuffle(roll)

@@ -238,7 +238,7 @@ class ProvinceBuilder:
                 self.transfer(index, plan, plans, values, events, transfer)
             pk = writer.add(Member, public_id=self.uuid(), **values)
             for event in events:
-                writer.add(MemberEvent, member_id=pk, **event)
+                writer.add(MemberEvent, member_id=pk, chapter_id=plan.pk, **event)
             status = values["status"]
             self.summary.members += 1
             self.summary.on_roll += status in Member.ACTIVE_STATUSES

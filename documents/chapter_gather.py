@@ -57,7 +57,7 @@ REGISTER_EVENTS = "register_events"
 def roll(chapter: Chapter, day: date):
     """The chapter's members on the roll at the end of ``day`` (the ledger's own as-of), with
     ``status_on``, ``temporary_kind_on`` and ``exemption_kind_on`` annotated."""
-    return Member.objects.filter(chapter=chapter).on_roll_as_of(day)
+    return Member.objects.of_chapter_on(chapter, day).filter(status_on__in=Member.ACTIVE_STATUSES)
 
 
 def vietnamese_order(members) -> list:
@@ -156,15 +156,14 @@ def register_book(chapter: Chapter, day: date) -> Gathered:
     left_this_year = (
         MemberEvent.objects.standing()
         .filter(
-            member__chapter=chapter,
+            chapter=chapter,
             effective_date__range=(date(day.year, 1, 1), day),
             kind__in=MemberEvent.LEAVING_KINDS,
         )
         .values("member")
     )
     members = vietnamese_order(
-        Member.objects.filter(chapter=chapter)
-        .as_of(day)
+        Member.objects.of_chapter_on(chapter, day)
         .filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left_this_year))
         .prefetch_related(Prefetch("events", queryset=events, to_attr=REGISTER_EVENTS))
     )

@@ -94,8 +94,8 @@ def signer(gathered: Gathered, chapter: Chapter, day: date) -> None:
 def roll_on(chapter: Chapter, day: date) -> dict[str, int]:
     """The chapter's members on the roll at the end of ``day``: one query."""
     counts = (
-        Member.objects.filter(chapter=chapter)
-        .on_roll_as_of(day)
+        Member.objects.of_chapter_on(chapter, day)
+        .filter(status_on__in=Member.ACTIVE_STATUSES)
         .aggregate(
             total=Count("pk"),
             official=Count("pk", filter=Q(status_on=Member.Status.OFFICIAL)),

@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from members.models import Cell, Chapter, Committee, Member, RoleAssignment
+from members.models import (
+    ALL_CHAPTERS,
+    Cell,
+    Chapter,
+    Committee,
+    Handover,
+    Member,
+    RoleAssignment,
+)
 from members.services import DETAIL_FIELDS
 
 Role = RoleAssignment.Role
@@ -203,8 +211,12 @@ def members_visible_to(user) -> QuerySet[Member]:
     chapters under the committee, cell leader → their own cell."""
     reach = reach_of(user)
     if reach.is_superuser:
-        return Member.objects.all()
-    return Member.objects.filter(in_reach(reach))
+        return Member.objects.in_chapters(ALL_CHAPTERS)
+    members = Member.objects.filter(in_reach(reach))
+    if reach.cell_ids:  # a cell leader's scope is a cell, not chapters
+        return members
+    chapters = Chapter.objects.filter(Q(pk__in=reach.chapter_ids) | committee_chapters(reach))
+    return members.in_chapters(chapters, filtered=True)
 
 
 def member_names_visible_to(user) -> QuerySet[Member]:
@@ -317,3 +329,55 @@ def ancestors_in_reach(node: Committee, reach: Reach) -> list[Committee]:
         return []
     above = Committee.objects.filter(path__in=paths).order_by("depth")
     return [c for c in above if reach.is_superuser or reach.oversees(c)]
+
+
+# Transfers between chapters (members.models.handover) -------------------------------------
+
+# What the receiving side sees: nothing until the letter is issued (the arrival is addressed).
+ADDRESSED = ("SENT", "ACCEPTED", "NOT_ARRIVED", "ENDED")
+
+
+def _reach_chapters(reach: Reach) -> QuerySet[Chapter]:
+    return Chapter.objects.filter(Q(pk__in=reach.chapter_ids) | committee_chapters(reach))
+
+
+def handovers_visible_to(user) -> QuerySet[Handover]:
+    """Transfers a user may read: from a chapter they read (its secretary, a committee officer
+    above it), or addressed to one once the letter is issued. A cell leader reads none."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Handover.objects.all()
+    chapters = _reach_chapters(reach)
+    return Handover.objects.filter(
+        Q(from_chapter__in=chapters) | Q(to_chapter__in=chapters, state__in=ADDRESSED)
+    )
+
+
+def can_issue_letter(user, handover: Handover) -> bool:
+    """The transfer letter is the committee's: an officer of the sending chapter's committee or
+    of the one above it (``Reach.decides_for``); the sending secretary enters a letter issued on
+    paper."""
+    reach = reach_of(user)
+    return (
+        reach.is_superuser
+        or reach.manages(handover.from_chapter_id)
+        or reach.decides_for(handover.from_chapter.committee)
+    )
+
+
+def can_receive(user, handover: Handover) -> bool:
+    """Accept the member, or say they have not come: the receiving chapter's secretary."""
+    return handover.state in ADDRESSED and reach_of(user).manages(handover.to_chapter_id)
+
+
+def can_withdraw(user, handover: Handover) -> bool:
+    """Withdraw the transfer: the sending chapter's secretary."""
+    return reach_of(user).manages(handover.from_chapter_id)
+
+
+def get_handover_for_user(user, public_id: UUID) -> Handover:
+    """The transfer, or 404 outside ``handovers_visible_to``."""
+    queryset = handovers_visible_to(user).select_related(
+        "member", "from_chapter__committee", "to_chapter__committee", "cell"
+    )
+    return get_object_or_404(queryset, public_id=public_id)

@@ -34,10 +34,18 @@ def year_allowed(year: int, today: date | None = None) -> bool:
     return FIRST_YEAR <= year <= today.year
 
 
-def roll_at_year_end(members: QuerySet[Member], year: int) -> QuerySet[Member]:
-    """``members`` on the roll at the end of ``year`` (the ledger as of 31/12), with
-    ``status_on`` and ``exemption_kind_on`` (``MemberQuerySet.as_of``), in register order."""
-    return members.on_roll_as_of(year_end(year)).select_related("cell").order_by("sort_key", "pk")
+def roll_at_year_end(
+    members: QuerySet[Member], year: int, chapter: Chapter | int | None = None
+) -> QuerySet[Member]:
+    """``members`` on the roll at the end of ``year`` (the ledger as of 31/12) — in ``chapter``
+    that day, when given (not a record that arrived since) — with ``status_on`` and
+    ``exemption_kind_on`` (``MemberQuerySet.as_of``), in register order."""
+    day = year_end(year)
+    if chapter is None:
+        members = members.on_roll_as_of(day)
+    else:
+        members = members.of_chapter_on(chapter, day).filter(status_on__in=Member.ACTIVE_STATUSES)
+    return members.select_related("cell").order_by("sort_key", "pk")
 
 
 def exempted_on(member: Member) -> bool:
@@ -55,7 +63,7 @@ class Row:
 def chapter_year(members: QuerySet[Member], chapter: Chapter, year: int) -> list[Row]:
     """The chapter's members (within ``members``, the user's scope) on the roll at the end of
     ``year``, each with their rating of that year: two queries."""
-    roll = list(roll_at_year_end(members.filter(chapter=chapter), year))
+    roll = list(roll_at_year_end(members, year, chapter))
     ratings = {
         r.member_id: r
         for r in AnnualRating.objects.filter(

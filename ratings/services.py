@@ -64,10 +64,7 @@ def rate_chapter(*, chapter_id: int, year: int, levels: dict[int, str | None], a
     if not queries.year_allowed(year):
         raise ValidationError(_("Ratings are entered for a year that has begun."), code="year")
     Chapter.objects.select_for_update().filter(pk=chapter_id).first()
-    roll = {
-        m.pk: m
-        for m in queries.roll_at_year_end(Member.objects.filter(chapter_id=chapter_id), year)
-    }
+    roll = {m.pk: m for m in queries.roll_at_year_end(Member.objects.all(), year, chapter_id)}
     members = Member.objects.in_bulk(list(levels))
     violations = []
     for member_id, level in levels.items():

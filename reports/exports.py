@@ -166,12 +166,12 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
     left = (
         MemberEvent.objects.standing()
         .filter(
-            member__in=scope.values("pk"),
             effective_date__range=(year_start, day),
             kind__in=MemberEvent.LEAVING_KINDS,
         )
         .values("member")
     )
+    held = scope.held_on(day)  # the records the scope's chapters held that day
     standing = MemberEvent.objects.standing()
     # The register's movements, and every status change (party age reads them, R16).
     events = standing.filter(
@@ -182,8 +182,7 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
         member=OuterRef("pk"), year=register_rating_year(day)
     ).values("level")[:1]
     return (
-        scope.as_of(day)
-        .filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left))
+        held.filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left))
         .annotate(cell_on_name=Subquery(cell_name), rating_level=Subquery(rating))
         .select_related("chapter")
         .prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))

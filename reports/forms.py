@@ -140,10 +140,13 @@ class ReportForm(forms.Form):
     def scope(self) -> QuerySet[Member]:
         """The members counted: the user's scope, narrowed to the chosen chapter or cell."""
         members = access.members_visible_to(self.user)
-        if self.cleaned_data.get("chapter"):
-            members = members.filter(chapter=self.cleaned_data["chapter"])
-        if self.cleaned_data.get("cell"):
-            members = members.filter(cell=self.cleaned_data["cell"])
+        chapter = self.cleaned_data.get("chapter")
+        if chapter:
+            members = members.filter(chapter=chapter).in_chapters(
+                Chapter.objects.filter(pk=chapter.pk), filtered=True
+            )
+        if self.cleaned_data.get("cell"):  # the cell holding the record now
+            members = members.filter(cell=self.cleaned_data["cell"]).in_chapters(None)
         return members
 
     def params(self) -> dict[str, str]:

@@ -30,7 +30,7 @@ from reports.queries import ADMISSION_KINDS, PERIOD_KINDS
 
 
 def _members(chapters: QuerySet[Chapter]) -> QuerySet[Member]:
-    return Member.objects.using(chapters.db).filter(chapter__in=chapters.values("pk"))
+    return Member.objects.using(chapters.db).in_chapters(chapters.values("pk"))
 
 
 def _add(found: dict[int, Counts], chapter_id: int, counts_key: str, n: int) -> None:
@@ -104,7 +104,9 @@ def _events(chapters: QuerySet[Chapter], first: date, last: date, kinds):
         MemberEvent.objects.using(chapters.db)
         .standing()
         .filter(
-            member__chapter__in=chapters.values("pk"),
+            # In the chapter's own ledger: a transfer's exit in the sending chapter, its
+            # arrival in the receiving one.
+            chapter__in=chapters.values("pk"),
             effective_date__range=(first, last),
             kind__in=kinds,
         )
@@ -117,12 +119,12 @@ def period(chapters: QuerySet[Chapter], span_key: str) -> dict[int, Counts]:
     first, last = (date.fromisoformat(day) for day in span_key.split(".."))
     rows = (
         _events(chapters, first, last, PERIOD_KINDS)
-        .values(chapter=F("member__chapter_id"), event_kind=F("kind"))
+        .values("chapter_id", event_kind=F("kind"))
         .annotate(n=Count("member", distinct=True))
     )
     found: dict[int, Counts] = {}
     for row in rows:
-        _add(found, row["chapter"], key("k", row["event_kind"]), row["n"])
+        _add(found, row["chapter_id"], key("k", row["event_kind"]), row["n"])
     return found
 
 
@@ -135,7 +137,7 @@ def quarters(chapters: QuerySet[Chapter], day_key: str) -> dict[int, Counts]:
     spans = quarter_spans(date.fromisoformat(day_key))
     rows = (
         _events(chapters, spans[0][0], spans[-1][1], ADMISSION_KINDS)
-        .values(chapter=F("member__chapter_id"))
+        .values("chapter_id")
         .annotate(
             **{
                 f"q{i}": Count("member", distinct=True, filter=Q(effective_date__range=span))
@@ -146,7 +148,7 @@ def quarters(chapters: QuerySet[Chapter], day_key: str) -> dict[int, Counts]:
     found: dict[int, Counts] = {}
     for row in rows:
         for i in range(len(spans)):
-            _add(found, row["chapter"], key("q", i), row[f"q{i}"])
+            _add(found, row["chapter_id"], key("q", i), row[f"q{i}"])
     return found
 
 

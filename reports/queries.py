@@ -21,7 +21,7 @@ from datetime import date
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -29,7 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
-from members.models import Cell, Chapter, Committee, Member, MemberEvent
+from members.models import ALL_CHAPTERS, Cell, Chapter, Committee, Member, MemberEvent
 from reports import roll, tally
 from reports.quarters import quarter_spans
 
@@ -257,7 +257,16 @@ def on_roll(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
     """Members of the scope on the roll at the end of ``day`` (``reports.roll``), annotated by
     ``as_of`` for display (evaluated only for the rows shown)."""
     sql, params = roll.roll_sql(scope, day)
-    return scope.filter(pk__in=RawSQL(f"SELECT r.id FROM ({sql}) r", params)).as_of(day)
+    return _members(scope).filter(pk__in=RawSQL(f"SELECT r.id FROM ({sql}) r", params)).as_of(day)
+
+
+def _members(scope: QuerySet[Member]) -> QuerySet[Member]:
+    """The rows to pick a figure's people from: the scope, and when it names its chapters
+    (``MemberQuerySet.in_chapters``) any record, as the figure's SQL has restricted the ids to
+    those chapters already (a member who has left since is in the figures of a day before)."""
+    if getattr(scope, "chapters", None) is None:
+        return scope
+    return Member.objects.using(scope.db)
 
 
 def roll_count(scope: QuerySet[Member], day: date) -> int:
@@ -472,9 +481,19 @@ def as_of(
 
 
 def _events(scope: QuerySet[Member], start: date, end: date, kinds) -> QuerySet[MemberEvent]:
-    return MemberEvent.objects.standing().filter(
-        member__in=scope.values("pk"), effective_date__range=(start, end), kind__in=kinds
+    """The scope's movements of these kinds in [start, end]: in its chapters' own ledgers when
+    it names them (``MemberQuerySet.in_chapters``: a transfer's exit counts in the chapter it
+    left, its arrival in the one it joined), else its members' entries in the chapter that
+    holds their record."""
+    events = MemberEvent.objects.standing().filter(
+        effective_date__range=(start, end), kind__in=kinds
     )
+    chapters = getattr(scope, "chapters", None)
+    if chapters is ALL_CHAPTERS:
+        return events
+    if chapters is not None:
+        return events.filter(chapter__in=chapters)
+    return events.filter(member__in=scope.values("pk"), chapter=F("member__chapter"))
 
 
 def in_period(scope: QuerySet[Member], start: date, end: date) -> Period:
@@ -536,7 +555,8 @@ def people(
         events = _events(scope, start, end, kinds)
         latest = events.filter(member=OuterRef("pk")).order_by("-effective_date", "-id")
         members = (
-            scope.filter(pk__in=events.values("member"))
+            _members(scope)
+            .filter(pk__in=events.values("member"))
             .as_of(end)
             .annotate(movement_date=Subquery(latest.values("effective_date")[:1]))
         )
@@ -564,7 +584,7 @@ def _people_on(
         bands, band_params = roll.bands_sql(scope, day)
         sql = f"WITH roll AS ({rolled}) SELECT pa.id FROM ({bands}) pa WHERE pa.band = %s"
         ids = RawSQL(sql, (*params, *band_params, value))
-        return scope.filter(pk__in=ids).as_of(day)
+        return _members(scope).filter(pk__in=ids).as_of(day)
     elif figure == "by_cell":
         condition, extra = _cell_condition(value or NO_VALUE, cells)
     elif figure in DIMENSIONS:
@@ -572,7 +592,7 @@ def _people_on(
     else:
         raise KeyError(figure)
     ids = RawSQL(f"SELECT r.id FROM ({rolled}) r WHERE {condition}", (*params, *extra))
-    return scope.filter(member_q, pk__in=ids).as_of(day)
+    return _members(scope).filter(member_q, pk__in=ids).as_of(day)
 
 
 def value_label(figure: str, value: str) -> str:

@@ -27,7 +27,7 @@ from functools import partial
 from django.db import connections, transaction
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, Value, When
 
-from members.models import Member, MemberEvent
+from members.models import ALL_CHAPTERS, Member, MemberEvent
 from members.models.party_age import band_sql
 
 ACTIVE = tuple(Member.ACTIVE_STATUSES)
@@ -80,27 +80,52 @@ def standing_events(alias: str = "e") -> str:
     )
 
 
+def chapters_sql(scope: QuerySet[Member]) -> tuple[str, tuple] | None:
+    """``SELECT id FROM members_chapter WHERE ...`` of the chapters the scope stands for
+    (``MemberQuerySet.in_chapters``), None when it names none, ``("", ())`` for every chapter."""
+    chapters = getattr(scope, "chapters", None)
+    if chapters is None:
+        return None
+    if chapters is ALL_CHAPTERS:
+        return "", ()
+    query = chapters.order_by().values("pk").query
+    return query.get_compiler(using=scope.db).as_sql()
+
+
 def ledger_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
-    """Per member of the scope with an entry up to ``day`` AND one after it: ``member_id``,
-    ``status_on``,
-    ``cell_on`` (text, '' for none), ``temporary_kind_on``, ``exemption_kind_on``."""
+    """Per member with an entry up to ``day`` AND one after it — of the scope, or whose record
+    was in one of the scope's chapters (``chapters_sql``) and has left it since — ``member_id``,
+    ``status_on``, ``chapter_on``, ``cell_on`` (text, '' for none), ``temporary_kind_on``,
+    ``exemption_kind_on``."""
     db = vendor(scope)
     members, params = scope_sql(scope)
+    chapters = chapters_sql(scope)
     event = MemberEvent
+    table = event._meta.db_table
+    candidates = f"e.member_id IN ({members})"
+    if chapters is not None and chapters[0]:
+        candidates = (
+            f"({candidates} OR e.member_id IN "
+            f"(SELECT c.member_id FROM {table} c WHERE c.chapter_id IN ({chapters[0]})))"
+        )
+        params = (*params, *chapters[1])
+    elif chapters is not None:
+        candidates, params = "1 = 1", ()
     cell = "COALESCE(CAST(e.cell_id AS VARCHAR(20)), '')"
+    chapter = "CAST(e.chapter_id AS VARCHAR(20))"
     sql = f"""
         SELECT e.member_id AS member_id,
           {_latest(db, "e.status IS NOT NULL", "e.status")} AS status_on,
+          {_latest(db, "1 = 1", chapter)} AS chapter_on,
           {_latest(db, f"e.kind IN ({quoted(event.CELL_KINDS)})", cell)} AS cell_on,
           {_latest(db, f"e.kind IN ({quoted(event.TEMPORARY_KINDS)})", "e.kind")}
             AS temporary_kind_on,
           {_latest(db, f"e.kind IN ({quoted(event.EXEMPTION_KINDS)})", "e.kind")}
             AS exemption_kind_on
-        FROM {event._meta.db_table} e
+        FROM {table} e
         WHERE e.effective_date <= %s AND {standing_events()}
-          AND e.member_id IN ({members})
-          AND e.member_id IN (
-            SELECT l.member_id FROM {event._meta.db_table} l WHERE l.effective_date > %s)
+          AND {candidates}
+          AND e.member_id IN (SELECT l.member_id FROM {table} l WHERE l.effective_date > %s)
         GROUP BY e.member_id
     """
     day = adapt_date(scope, day)
@@ -153,10 +178,25 @@ LEDGER_COLUMNS = ("status_on", "cell_on_id", "temporary_on", "exemption_on")
 def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     """Those of the scope on the roll at the end of ``day`` (see the module's docstring): the
     member rows' stored state for members with no ledger entry dated after the day
-    (``stored_sql``), the ledger for the others (``ledger_sql``), as one UNION ALL."""
-    columns = ", ".join(f"m.{column}" for column in MEMBER_COLUMNS)
+    (``stored_sql``), the ledger for the others (``ledger_sql``), as one UNION ALL.
+
+    A record is counted in the chapter whose ledger held it that day (``chapter_id`` is that
+    chapter's): a member who arrived since is not in the day's roll of the chapter holding the
+    record now, and one who has left since is in the roll of the chapter they left when the
+    scope names its chapters (``MemberQuerySet.in_chapters``)."""
+    columns = ", ".join(
+        "CAST(ao.chapter_on AS BIGINT) AS chapter_id" if column == "chapter_id" else f"m.{column}"
+        for column in MEMBER_COLUMNS
+    )
     stored, params = stored_sql(scope, day)
     ledger, ledger_params = ledger_sql(scope, day)
+    chapters = chapters_sql(scope)
+    if chapters is None:  # the chapter the scope holds the record in
+        where, where_params = "CAST(ao.chapter_on AS BIGINT) = m.chapter_id", ()
+    elif chapters[0]:
+        where, where_params = f"CAST(ao.chapter_on AS BIGINT) IN ({chapters[0]})", chapters[1]
+    else:
+        where, where_params = "1 = 1", ()
     sql = f"""
         {stored}
         UNION ALL
@@ -165,9 +205,9 @@ def roll_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
           CASE WHEN ao.temporary_kind_on = 'TEMPORARY_OUT' THEN 1 ELSE 0 END AS temporary_on,
           CASE WHEN ao.exemption_kind_on = 'EXEMPTED' THEN 1 ELSE 0 END AS exemption_on
         FROM ({ledger}) ao JOIN {Member._meta.db_table} m ON m.id = ao.member_id
-        WHERE ao.status_on IN ({quoted(ACTIVE)})
+        WHERE ao.status_on IN ({quoted(ACTIVE)}) AND {where}
     """
-    return sql, [*params, *ledger_params]
+    return sql, [*params, *ledger_params, *where_params]
 
 
 def bands_sql(scope: QuerySet[Member], day: date, carry: tuple[str, ...] = ()) -> tuple[str, list]:

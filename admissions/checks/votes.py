@@ -55,8 +55,7 @@ def vote_base(chapter: Chapter, on: date, *, exempted_present: int = 0) -> VoteB
         temporary_kind_on=MemberEvent.Kind.TEMPORARY_OUT
     )
     counts = (
-        Member.objects.filter(chapter=chapter)
-        .as_of(on)
+        Member.objects.of_chapter_on(chapter, on)
         .filter(status_on=Member.Status.OFFICIAL)
         .aggregate(
             official=Count("pk"),

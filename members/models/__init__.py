@@ -5,8 +5,10 @@ is derived from), ``roles`` (role assignments, positions), ``imports`` (uploaded
 Import them from here: ``from members.models import Member``.
 """
 
+from members.models.handover import Handover
 from members.models.imports import ImportBatch
 from members.models.member import (
+    ALL_CHAPTERS,
     MEMBER_TRANSITIONS,
     PROBATION_MONTHS,
     Member,
@@ -16,14 +18,17 @@ from members.models.member import (
     citizen_id_validator,
 )
 from members.models.organisation import Cell, Chapter, Committee, PublicIdModel
+from members.models.reorganisation import Reorganisation
 from members.models.roles import Position, RoleAssignment
 
 __all__ = [
+    "ALL_CHAPTERS",
     "MEMBER_TRANSITIONS",
     "PROBATION_MONTHS",
     "Cell",
     "Chapter",
     "Committee",
+    "Handover",
     "ImportBatch",
     "Member",
     "MemberEvent",
@@ -31,6 +36,7 @@ __all__ = [
     "MemberQuerySet",
     "Position",
     "PublicIdModel",
+    "Reorganisation",
     "RoleAssignment",
     "citizen_id_validator",
 ]

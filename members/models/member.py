@@ -28,6 +28,7 @@ from members.models.party_age import compute as compute_party_age
 from members.models.party_age import describe as describe_party_age
 
 PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
+ALL_CHAPTERS = "all"  # MemberQuerySet.in_chapters: every chapter (a superuser's scope)
 
 citizen_id_validator = RegexValidator(
     r"^[0-9]{12}$", _("A citizen ID (CCCD) has exactly 12 digits.")
@@ -35,6 +36,26 @@ citizen_id_validator = RegexValidator(
 
 
 class MemberQuerySet(models.QuerySet):
+    #: The chapters a scope of members stands for (``in_chapters``): what the reports of a
+    #: past day count, the records held there now and those that have left since.
+    chapters = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.chapters = self.chapters
+        return clone
+
+    def in_chapters(self, chapters, *, filtered: bool = False) -> MemberQuerySet:
+        """The members held in ``chapters`` (a queryset of chapters, or ``ALL_CHAPTERS``),
+        remembered as the scope's chapters for the reports of a past day (``reports.roll``).
+        ``filtered``: the caller has filtered on the same chapters already. A narrower scope (a
+        cell) names none: ``in_chapters(None)``."""
+        narrow = filtered or chapters is None or chapters is ALL_CHAPTERS
+        scope = self if narrow else self.filter(chapter__in=chapters)
+        scope = scope._chain()
+        scope.chapters = chapters
+        return scope
+
     def active(self) -> MemberQuerySet:
         """On the roll now: probationary or official."""
         return self.filter(status__in=Member.ACTIVE_STATUSES)
@@ -53,8 +74,8 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(search_key__contains=key)
 
     def as_of(self, day: date) -> MemberQuerySet:
-        """Annotate ``status_on``, ``cell_on_id``, ``temporary_kind_on`` and ``exemption_kind_on``
-        as the ledger had them at the end of ``day``.
+        """Annotate ``status_on``, ``chapter_on_id``, ``cell_on_id``, ``temporary_kind_on`` and
+        ``exemption_kind_on`` as the ledger had them at the end of ``day``.
 
         Members with no event by then get ``status_on`` None (not yet on the roll). Annulled
         entries and the annulments themselves are not read (``MemberEventQuerySet.standing``).
@@ -70,6 +91,8 @@ class MemberQuerySet(models.QuerySet):
             cell_on_id=models.Subquery(
                 events.filter(kind__in=MemberEvent.CELL_KINDS).order_by(*latest).values("cell")[:1]
             ),
+            # Whose ledger the latest entry is in: the member's chapter that day.
+            chapter_on_id=models.Subquery(events.order_by(*latest).values("chapter")[:1]),
             # The latest flag movement's kind tells whether the flag was up on that day.
             temporary_kind_on=models.Subquery(
                 events.filter(kind__in=MemberEvent.TEMPORARY_KINDS)
@@ -83,8 +106,37 @@ class MemberQuerySet(models.QuerySet):
             ),
         )
 
+    def held_on(self, day: date) -> MemberQuerySet:
+        """``as_of(day)`` of the records the scope's chapters held that day
+        (``in_chapters``): those that have left since too, not those that arrived since. A
+        scope without chapters keeps its own records, those held where they are now that day.
+        """
+        chapters = self.chapters
+        if chapters is ALL_CHAPTERS:
+            return self.as_of(day)
+        if chapters is None:
+            return self.as_of(day).filter(chapter_on_id=F("chapter_id"))
+        ever = MemberEvent.objects.filter(chapter__in=chapters).values("member")
+        return (
+            Member.objects.using(self.db)
+            .filter(models.Q(pk__in=self.values("pk")) | models.Q(pk__in=ever))
+            .as_of(day)
+            .filter(chapter_on_id__in=chapters)
+        )
+
     def on_roll_as_of(self, day: date) -> MemberQuerySet:
         return self.as_of(day).filter(status_on__in=Member.ACTIVE_STATUSES)
+
+    def of_chapter_on(self, chapter, day: date) -> MemberQuerySet:
+        """Those whose record was in ``chapter`` at the end of ``day`` — held there now, or
+        moved on since (a transfer, a reorganisation) — annotated by ``as_of``; a record that
+        came from elsewhere after the day is left out. Add ``on_roll_as_of`` for the roll."""
+        ever = MemberEvent.objects.filter(chapter=chapter).values("member")
+        return (
+            self.filter(models.Q(chapter=chapter) | models.Q(pk__in=ever))
+            .as_of(day)
+            .filter(chapter_on_id=getattr(chapter, "pk", chapter))
+        )
 
     def for_register(self) -> MemberQuerySet:
         return self.select_related("chapter", "cell")
@@ -428,6 +480,7 @@ class MemberEvent(LedgerEntry):
         TEMPORARY_OUT = "TEMPORARY_OUT", _("temporarily transferred out")
         TEMPORARY_RETURN = "TEMPORARY_RETURN", _("returned from temporary transfer")
         MOVED_CELL = "MOVED_CELL", _("moved to another cell")
+        MOVED_CHAPTER = "MOVED_CHAPTER", _("moved to another chapter by a reorganisation decision")
         EXEMPTED = "EXEMPTED", _("exempted from party work and meetings")
         EXEMPTION_ENDED = "EXEMPTION_ENDED", _("exemption ended")
         REMOVED = "REMOVED", _("removed from the roll")
@@ -453,6 +506,7 @@ class MemberEvent(LedgerEntry):
         "READMITTED",
         "TRANSFERRED_IN",
         "MOVED_CELL",
+        "MOVED_CHAPTER",
     )
     # Leaving the roll lowers both flags (services.common.leave_roll), so a member who comes
     # back by a transfer in is not still "temporarily out" or "exempted" as of a later day.
@@ -470,6 +524,13 @@ class MemberEvent(LedgerEntry):
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"
+    )
+    # Whose ledger the entry is in: the member's chapter after it (the one left, for an exit or
+    # a transfer out). The chapter of the latest entry up to a day is the member's chapter that
+    # day (``MemberQuerySet.as_of``), so a transfer or a reorganisation moves one record without
+    # changing what the chapters' reports of the days before say.
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("movement"), max_length=40, choices=Kind.choices)
     effective_date = models.DateField(_("effective date"))
@@ -519,6 +580,8 @@ class MemberEvent(LedgerEntry):
             # reports.roll: the members with an entry dated after a day (read from the ledger;
             # the others from their rows' stored state), an index-only range scan.
             models.Index(fields=["effective_date", "member"], name="members_event_after_day"),
+            # reports.roll: the members who were in a chapter on a day and have left it since.
+            models.Index(fields=["chapter", "member"], name="members_event_chapter"),
         ]
         constraints = [
             # An annulment points at the entry it cancels; nothing else points anywhere.
@@ -531,6 +594,11 @@ class MemberEvent(LedgerEntry):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.effective_date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.chapter_id is None and self.member_id is not None:
+            self.chapter_id = self.member.chapter_id
+        super().save(*args, **kwargs)
 
 
 # Party age reads these (members.models.party_age) -----------------------------------------

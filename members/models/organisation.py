@@ -138,6 +138,18 @@ class Chapter(PublicIdModel):
     )
     founding_decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
     founding_body = models.CharField(_("founding body"), max_length=200, blank=True)
+    # Set by a reorganisation decision that merged or split it away (members.reorganisation):
+    # its members moved, its roles ended on that day; its ledger and reports stay.
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True, editable=False)
+    dissolved_by = models.ForeignKey(
+        "members.Reorganisation",
+        verbose_name=_("dissolved by decision"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="dissolved_chapters",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -173,6 +185,9 @@ class Cell(PublicIdModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A cell whose members a reorganisation moved to another chapter: kept for the reports of
+    # the days before, offered for nothing new.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -33,6 +33,13 @@ from members.services.common import (
     start_record,
     unsaved_member,
 )
+from members.services.handover import (
+    handover_accept,
+    handover_cancel,
+    handover_issue_letter,
+    handover_not_arrived,
+    handover_request,
+)
 from members.services.movements import (
     member_end_exemption,
     member_exempt,
@@ -77,6 +84,11 @@ __all__ = [
     "change_details",
     "chapter_create",
     "event_fields",
+    "handover_accept",
+    "handover_cancel",
+    "handover_issue_letter",
+    "handover_not_arrived",
+    "handover_request",
     "history_reason",
     "latest_entry",
     "member_admit",

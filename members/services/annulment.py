@@ -90,7 +90,7 @@ def _check_annullable(member: Member, event: MemberEvent) -> None:
 
 def _annul(member: Member, event: MemberEvent, *, actor, reason: str) -> MemberEvent:
     before = member.status
-    changed = {"status", "cell", "is_exempted", "is_temporarily_out"}
+    changed = {"status", "chapter", "cell", "is_exempted", "is_temporarily_out"}
     if event.kind == Kind.CONFIRMED:
         member.confirmation_decision_date, member.confirmation_decision_number = None, ""
         changed |= {"confirmation_decision_date", "confirmation_decision_number"}
@@ -105,6 +105,7 @@ def _annul(member: Member, event: MemberEvent, *, actor, reason: str) -> MemberE
             changed.add(name)
     annulment = MemberEvent.objects.create(
         member=member,
+        chapter_id=event.chapter_id,
         kind=Kind.ANNULLED,
         annuls=event,
         effective_date=timezone.localdate(),
@@ -125,6 +126,9 @@ def _annul(member: Member, event: MemberEvent, *, actor, reason: str) -> MemberE
         % {"entry": event.get_kind_display(), "reason": reason}
     )
     member.save(update_fields=[*sorted(changed), "updated_at"])
+    from members.services.handover import after_annulment  # it annuls through this module
+
+    after_annulment(event)
     return annulment
 
 
@@ -133,13 +137,16 @@ def _derive_from_ledger(member: Member) -> None:
     state = (
         Member.objects.filter(pk=member.pk)
         .as_of(date.max)
-        .values("status_on", "cell_on_id", "temporary_kind_on", "exemption_kind_on")
+        .values(
+            "status_on", "cell_on_id", "temporary_kind_on", "exemption_kind_on", "chapter_on_id"
+        )
         .get()
     )
     if state["status_on"] is None:  # the entry that put the member on the register is gone
         member.status, member.is_temporarily_out, member.is_exempted = Status.ANNULLED, False, False
         return
     member.status = state["status_on"]
+    member.chapter_id = state["chapter_on_id"]  # an annulled arrival goes back where it was
     member.cell_id = state["cell_on_id"]
     member.is_temporarily_out = state["temporary_kind_on"] == Kind.TEMPORARY_OUT
     member.is_exempted = state["exemption_kind_on"] == Kind.EXEMPTED

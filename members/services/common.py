@@ -108,6 +108,7 @@ def event_fields(member: Member, movement: Movement, *, from_status: str, actor)
     """Step 4: the fields of the movement's ledger entry for ``member`` (saved)."""
     return {
         "member": member,
+        "chapter_id": member.chapter_id,
         "kind": movement.kind,
         "effective_date": movement.effective_date,
         "from_status": from_status or "",
@@ -206,7 +207,10 @@ def leave_roll(
         note=note,
         data=data or {},
     )
-    record(member, movement, actor=actor, fields=("is_exempted", "is_temporarily_out"))
+    event = record(member, movement, actor=actor, fields=("is_exempted", "is_temporarily_out"))
+    from members.services.handover import after_movement  # it records through this module
+
+    after_movement(event)
     return member
 
 

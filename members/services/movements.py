@@ -178,7 +178,10 @@ def _flag(
         note=note,
         data=data or {},
     )
-    record(member, movement, actor=actor, fields=(flag,))
+    event = record(member, movement, actor=actor, fields=(flag,))
+    from members.services.handover import after_movement  # it records through this module
+
+    after_movement(event)
     return member
 
 

@@ -248,6 +248,7 @@ def bulk_members(chapter, cell, count: int, start: int = 0) -> None:
     MemberEvent.objects.bulk_create(
         MemberEvent(
             member=m,
+            chapter_id=m.chapter_id,
             kind=MemberEvent.Kind.REGISTERED,
             effective_date=D(2015, 1, 1),
             status=Status.OFFICIAL,
