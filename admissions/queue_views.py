@@ -41,7 +41,8 @@ class QueueFilterForm(forms.Form):
             (str(c.public_id), c.name if c.path in _tops(units) else f"— {c.name}") for c in units
         ]
         self.fields["unit"].widget.attrs["class"] = "form-select form-select-sm"
-        chapters = Chapter.objects.filter(work_queue.decided_chapters(reach))
+        # Every chapter the queue may list: the arrivals reach below the chapters decided for.
+        chapters = Chapter.objects.filter(work_queue.overseen_chapters(reach))
         self.fields["chapter"].queryset = chapters
         self.fields["chapter"].widget.attrs["class"] = "form-select form-select-sm"
         swap_in(self.fields["chapter"], ChapterPicker)

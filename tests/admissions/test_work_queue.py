@@ -308,16 +308,17 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_cases(
     filters = {"unit": tree["top"].public_id, "chapter": tree["on_district"].public_id}
     fill(2, 0)
     client.get(URL)  # the calendar and the rule values are cached after the first page
-    # session, user, roles, count, page of keys, the page's cases, the unit choices, the chapter
-    # picker's options
-    with django_assert_num_queries(8):
+    # session, user, roles, the transfers' deadline dates (none here), count, page of keys, the
+    # page's cases, the unit choices, the chapter picker's options (with transfers on the page:
+    # one more, tests/admissions/test_work_queue_transfers.py)
+    with django_assert_num_queries(9):
         assert len(client.get(URL).context["rows"]) == 4
-    with django_assert_num_queries(11):  # + the unit, the chapter and the picker's label
+    with django_assert_num_queries(12):  # + the unit, the chapter and the picker's label
         client.get(URL, filters)
     fill(30, 10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert len(client.get(URL).context["rows"]) == work_queue.PER_PAGE
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(URL, filters)
 
 
