@@ -1,6 +1,13 @@
 from django.urls import path
 
-from members import import_views, movement_views, organisation_views, pickers, views
+from members import (
+    handover_views,
+    import_views,
+    movement_views,
+    organisation_views,
+    pickers,
+    views,
+)
 
 app_name = "members"
 
@@ -32,4 +39,29 @@ urlpatterns = [
         "chapters/<uuid:public_id>/roles/new/", organisation_views.role_create, name="role-create"
     ),
     path("roles/<int:pk>/end/", organisation_views.role_end, name="role-end"),
+    # Transfers between two chapters of this system (members/handover_views.py)
+    path("transfers/", handover_views.transfer_list, name="transfers"),
+    path("<uuid:public_id>/transfer/", handover_views.handover_new, name="handover-new"),
+    path("transfers/<uuid:public_id>/", handover_views.handover_detail, name="handover-detail"),
+    path(
+        "transfers/<uuid:public_id>/letter/",
+        handover_views.handover_issue,
+        name="handover-issue",
+    ),
+    path(
+        "transfers/<uuid:public_id>/accept/",
+        handover_views.handover_accept,
+        name="handover-accept",
+    ),
+    path(
+        "transfers/<uuid:public_id>/not-arrived/",
+        handover_views.handover_not_arrived,
+        name="handover-not-arrived",
+    ),
+    path(
+        "transfers/<uuid:public_id>/cancel/",
+        handover_views.handover_cancel,
+        name="handover-cancel",
+    ),
+    path("pick/destinations/", handover_views.pick_destinations, name="pick-destinations"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from chapter.dates import format_date
 from chapter.forms import add_service_error
-from members import access, register_table, services, transfers
+from members import access, handover_lists, register_table, services, transfers
 from members.actions import buttons
 from members.filters import MemberFilter
 from members.forms import SECTIONS, MemberCreateForm, MemberEditForm
@@ -71,6 +71,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "can_manage": reach.is_superuser or reach.is_secretary,
         # The chapter page is one click away when the user sees one or a few chapters.
         "chapters": filterset.chapters,
+        # Transfers between chapters (members/handover_views.py): the arrivals to accept,
+        # counted only where the page shows the link (one query).
+        "can_list_transfers": reach.is_superuser
+        or reach.is_secretary
+        or reach.is_committee_officer,
+        "arrivals_waiting": lambda: handover_lists.arrivals_waiting(request.user),
     }
     # An htmx swap gets the results only; a history restore needs the whole page.
     headers = request.headers

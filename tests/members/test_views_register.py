@@ -644,8 +644,9 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
 
 
 # The same whatever the number of members: session, user, roles, the header's chapter links,
-# the cells offered, the (capped) count, the page, its party ages (one prefetch).
-LIST_QUERIES = 8
+# the cells offered, the (capped) count, the page, its party ages (one prefetch), the arrivals
+# awaiting acceptance (the transfers link's badge).
+LIST_QUERIES = 9
 DETAIL_QUERIES = 8  # with the yearly ratings (ratings_tags.member_ratings)
 
 
