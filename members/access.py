@@ -21,6 +21,7 @@ from members.models import (
     Committee,
     Handover,
     Member,
+    Reorganisation,
     RoleAssignment,
 )
 from members.services import DETAIL_FIELDS
@@ -380,4 +381,52 @@ def get_handover_for_user(user, public_id: UUID) -> Handover:
     queryset = handovers_visible_to(user).select_related(
         "member", "from_chapter__committee", "to_chapter__committee", "cell"
     )
+    return get_object_or_404(queryset, public_id=public_id)
+
+
+# Reorganisation decisions (members.models.reorganisation) ---------------------------------
+
+
+def can_record_reorganisation(user) -> bool:
+    """A committee officer records the decisions of their committees; a superuser any."""
+    reach = reach_of(user)
+    return reach.is_superuser or reach.is_committee_officer
+
+
+def _prefixes(paths) -> set[str]:
+    step = Committee.steplen
+    return {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+
+
+def reorganisations_visible_to(user) -> QuerySet[Reorganisation]:
+    """Decisions a user may read: those of a committee the officer reads (their committees and
+    those under them), and those of a committee above that touched a chapter the user reads
+    (a secretary reads the decisions that touched their chapter; the summary lists the chapters
+    touched). One query for the few decisions above, one for their chapters."""
+    reach = reach_of(user)
+    if reach.is_superuser:
+        return Reorganisation.objects.all()
+    own = Chapter.objects.filter(pk__in=reach.chapter_ids).values_list("committee__path", flat=True)
+    above = (_prefixes(reach.committee_paths) - set(reach.committee_paths)) | _prefixes(own)
+    touched: dict[int, set[int]] = {}
+    if above:
+        for pk, summary in Reorganisation.objects.filter(committee__path__in=above).values_list(
+            "pk", "summary"
+        ):
+            touched[pk] = set((summary or {}).get("chapter_ids") or ())
+    chapters = set().union(*touched.values()) if touched else set()
+    if chapters:
+        readable = Chapter.objects.filter(pk__in=chapters).filter(
+            Q(pk__in=reach.chapter_ids) | committee_chapters(reach)
+        )
+        chapters = set(readable.values_list("pk", flat=True))
+    shown = [pk for pk, ids in touched.items() if ids & chapters]
+    return Reorganisation.objects.filter(
+        in_subtrees(reach.committee_paths, "committee__path") | Q(pk__in=shown)
+    )
+
+
+def get_reorganisation_for_user(user, public_id: UUID) -> Reorganisation:
+    """The decision, or 404 outside ``reorganisations_visible_to``."""
+    queryset = reorganisations_visible_to(user).select_related("committee", "actor")
     return get_object_or_404(queryset, public_id=public_id)

@@ -6,6 +6,7 @@ from members import (
     movement_views,
     organisation_views,
     pickers,
+    reorganisation_views,
     views,
 )
 
@@ -64,4 +65,16 @@ urlpatterns = [
         name="handover-cancel",
     ),
     path("pick/destinations/", handover_views.pick_destinations, name="pick-destinations"),
+    # Reorganisation decisions: merge, split, move cells or chapters (reorganisation_views.py)
+    path("reorganisations/", reorganisation_views.reorganisation_list, name="reorganisations"),
+    path(
+        "reorganisations/new/",
+        reorganisation_views.reorganisation_new,
+        name="reorganisation-new",
+    ),
+    path(
+        "reorganisations/<uuid:public_id>/",
+        reorganisation_views.reorganisation_detail,
+        name="reorganisation-detail",
+    ),
 ]
