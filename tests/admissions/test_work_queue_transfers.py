@@ -301,3 +301,91 @@ def test_one_order_with_the_cases_overdue_then_soonest_then_longest_waiting(tree
         "Giấy chưa có hạn cũ",  # no deadline: the longest waiting first
         "Giấy chưa có hạn mới",
     ]
+
+
+# The page ----------------------------------------------------------------------------------------
+
+
+def test_each_row_opens_the_transfer_page_where_the_officer_acts(client, tree):
+    letter = letter_to_issue(tree["on_district"], tree["elsewhere"], "Chờ cấp giấy")
+    waiting = arrival(tree["elsewhere"], tree["on_commune"], "Chờ tiếp nhận", letter_date=ASKED)
+    client.force_login(tree["officer"])
+    rows = client.get(URL).context["rows"]
+    assert {(r.person, r.url, r.chapter) for r in rows} == {
+        (
+            "Chờ cấp giấy",
+            reverse("members:handover-issue", args=[letter.public_id]),
+            tree["on_district"],
+        ),
+        (
+            "Chờ tiếp nhận",
+            reverse("members:handover-detail", args=[waiting.public_id]),
+            tree["on_commune"],
+        ),
+    }
+    for row in rows:
+        assert client.get(row.url).status_code == 200, row.url
+        assert client.get(row.detail_url).status_code == 200, row.detail_url
+
+
+def test_the_page_flags_the_deadlines_in_vietnamese(client, tree):
+    source, target = tree["on_top"], tree["on_district"]
+    arrival(
+        source,
+        target,
+        "Quá hạn xuất trình",
+        letter_date=latest_anchor(transfers.present_due, D(2026, 4, 14)),
+    )
+    arrival(source, target, "Hạn hôm nay", letter_date=latest_anchor(transfers.present_due, TODAY))
+    letter_to_issue(source, target, "Chưa có hạn")
+    client.force_login(tree["officer"])
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="vi")
+    rows = {row.person: row for row in response.context["rows"]}
+    assert [row.person for row in response.context["rows"]] == [
+        "Quá hạn xuất trình",
+        "Hạn hôm nay",
+        "Chưa có hạn",
+    ]
+    assert rows["Quá hạn xuất trình"].state == "overdue"
+    assert rows["Quá hạn xuất trình"].deadline.due == D(2026, 4, 14)
+    assert rows["Hạn hôm nay"].state == "soon" and rows["Hạn hôm nay"].days_left == 0
+    assert rows["Chưa có hạn"].deadline is None and rows["Chưa có hạn"].state == ""
+    page = response.text
+    for text in (
+        "Giấy giới thiệu chờ cấp",
+        "Chuyển đến chưa tiếp nhận",
+        "Cấp giấy giới thiệu",
+        "Xuất trình giấy giới thiệu sinh hoạt đảng: 14/04/2026",
+        "Quy định 294-QĐ/TW, mục 6.3.1",
+        "Chuyển sinh hoạt đảng giữa các chi bộ",
+        "list-group-item-danger",
+    ):
+        assert text in page, text
+    assert "R22" not in page
+
+
+def test_a_fixed_number_of_queries_with_transfers_on_the_page(
+    client, tree, django_assert_num_queries
+):
+    def fill(n, start):
+        for i in range(n):
+            day = D(2026, 3, 2) + datetime.timedelta(days=start + i)
+            case(tree["on_district"], f"Hồ sơ {start + i}", day + datetime.timedelta(days=40))
+            letter_to_issue(tree["on_top"], tree["elsewhere"], f"Giấy {start + i}", change_date=day)
+            arrival(tree["elsewhere"], tree["on_district"], f"Đến {start + i}", letter_date=day)
+
+    client.force_login(tree["officer"])
+    filters = {"unit": tree["top"].public_id, "chapter": tree["on_district"].public_id}
+    fill(2, 0)
+    client.get(URL)  # the calendar and the rule values are cached after the first page
+    # session, user, roles, the transfers' deadline dates, count, page of keys, the page's
+    # cases, the page's transfers, the unit choices, the chapter picker's options
+    with django_assert_num_queries(10):
+        assert len(client.get(URL).context["rows"]) == 6
+    with django_assert_num_queries(13):  # + the unit, the chapter and the picker's label
+        assert len(client.get(URL, filters).context["rows"]) == 4
+    fill(20, 10)
+    with django_assert_num_queries(10):
+        assert len(client.get(URL).context["rows"]) == work_queue.PER_PAGE
+    with django_assert_num_queries(13):
+        assert len(client.get(URL, filters).context["rows"]) == 44
