@@ -13,6 +13,7 @@ Outcomes are status codes, or for redirects: ``"login"`` (to the login page), ``
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
@@ -32,7 +33,18 @@ from admissions.models import Candidate
 from members.actions import ACTION_SLUGS, available_actions, case_step_url
 from members.models import Cell, Chapter, Committee, Member, RoleAssignment
 from reports import queries
-from tests.security.conftest import REACHES, Scope, World
+from tests.members.factories import register_member
+from tests.security.conftest import (
+    CHAPTERS,
+    ELSEWHERE,
+    HERE,
+    MARKER,
+    REACHES,
+    TOP,
+    TREE,
+    Scope,
+    World,
+)
 
 GET, POST = "GET", "POST"
 BOTH = (GET, POST)
@@ -65,6 +77,9 @@ class Case:
     #: the roles that make this request (None: every role); variants that only repeat what
     #: another case proves for the other roles name a few, to keep the matrix fast
     roles: tuple[str, ...] | None = None
+    #: markers this page may show to any role it answers: the names of the chapters and
+    #: committees on a transfer's letter, which are not confidential (members/handover_views.py)
+    public: frozenset[str] = frozenset()
 
 
 class UnknownPattern(KeyError):
@@ -983,6 +998,166 @@ def _board_column(world: World, url_for) -> list[Case]:
     ]
 
 
+# Transfers between chapters (members/handover_views.py) ------------------------------------
+
+#: a secretary's or an officer's reach over a transfer's chapters (a cell leader reads none)
+TRANSFER_ROLES = {*MANAGES, "superuser"} | {r for r in REACHES if r.startswith("committee_officer")}
+#: the committee each officer holds the role in (they read the committees under it too)
+OFFICER_OF = {
+    "committee_officer": HERE,
+    "committee_officer_elsewhere": ELSEWHERE,
+    "committee_officer_top": TOP,
+}
+STEP_STATES = {
+    "detail": None,
+    "issue": ("REQUESTED",),
+    "accept": ("SENT",),
+    "not-arrived": ("SENT",),
+    "cancel": ("REQUESTED", "SENT", "NOT_ARRIVED"),
+}
+
+
+def _reads_unit(role: str, chapter_key: str) -> bool:
+    return role == "superuser" or (
+        "cell_leader" not in role and chapter_key in REACHES[role].chapters
+    )
+
+
+def _names(world: World, *objects) -> frozenset[str]:
+    """The markers in the names of these chapters and committees (and of every one if none)."""
+    if not objects:
+        objects = (*world.chapters.values(), *world.committees.values())
+    return frozenset(m for obj in objects for m in MARKER.findall(obj.name))
+
+
+def world_handovers(world: World) -> dict[str, object]:
+    """Transfers made for the test asking (rolled back with it), of members registered for
+    them whose private details carry the sending cell's markers: "A-C requested" (letter to
+    issue), "A-C sent" (an arrival at C), "C-A sent" (an arrival at A), "B-C temporary" (a
+    temporary stay at C, accepted)."""
+    from chapter.documents import Document
+    from members import services as member_services
+    from members.models import Handover
+
+    letter = Document(number="7-GGT/ĐUK", date=datetime.date(2019, 9, 5), issuing_body="Đảng ủy")
+    made = {}
+    for label, source, target, kind, issued in (
+        ("A-C requested", "A1", "C", Handover.Kind.PERMANENT, False),
+        ("A-C sent", "A2", "C", Handover.Kind.PERMANENT, True),
+        ("C-A sent", "C1", "A", Handover.Kind.PERMANENT, True),
+        ("B-C temporary", "B1", "C", Handover.Kind.TEMPORARY, True),
+    ):
+        private = world.mark(Scope(CHAPTERS[source[0]], source[0], source, True))
+        member = register_member(
+            cell=world.cells[source],
+            full_name="Đỗ Văn Chuyển",
+            note=f"Ghi chú {private}",
+            current_address=f"Số 2 {private}",
+            workplace=f"Cơ quan {private}",
+        )
+        handover = member_services.handover_request(
+            member_id=member.pk,
+            actor=None,
+            kind=kind,
+            to_chapter=world.chapters[target],
+            requested_on=datetime.date(2019, 9, 2),
+            until=datetime.date(2020, 3, 1) if kind == Handover.Kind.TEMPORARY else None,
+            letter=letter if issued else None,
+        )
+        if kind == Handover.Kind.TEMPORARY:
+            handover = member_services.handover_accept(
+                handover_id=handover.pk, actor=None, presented_on=datetime.date(2019, 9, 9)
+            )
+        made[label] = handover
+    return made
+
+
+def _may_issue(role: str, source: str) -> bool:
+    """The transfer letter: the sending secretary, or an officer of the sending chapter's
+    committee or of the one directly above it (``Reach.decides_for``)."""
+    if role == "superuser" or MANAGES.get(role) == source:
+        return True
+    committee = CHAPTERS[source]
+    return OFFICER_OF.get(role, "-") in (committee, TREE[committee])
+
+
+def _handover_step(step: str):
+    """A transfer's page (GET only) or one of its steps: out of reach 404 (a cell leader reads
+    none; the receiving side once the letter is issued); without the right 403; a step its
+    state does not allow, a redirect to the transfer."""
+
+    def generate(world: World, url_for) -> list[Case]:
+        cases = []
+        for label, handover in world_handovers(world).items():
+            source, target = label.split()[0].split("-")
+
+            def rule(role, method, handover=handover, source=source, target=target):
+                if step == "detail" and method == POST:
+                    return 405
+                addressed = handover.state != "REQUESTED"
+                if not (_reads_unit(role, source) or (addressed and _reads_unit(role, target))):
+                    return 404
+                if step == "detail":
+                    return 200
+                if step == "issue":
+                    allowed = _may_issue(role, source)
+                elif step in ("accept", "not-arrived"):  # once addressed (access.can_receive)
+                    receives = role == "superuser" or MANAGES.get(role) == target
+                    allowed = receives and addressed
+                else:
+                    allowed = role == "superuser" or MANAGES.get(role) == source
+                if not allowed:
+                    return 403
+                return 200 if handover.state in STEP_STATES[step] else "redirect"
+
+            public = _names(world, handover.from_chapter, handover.to_chapter)
+            public |= _names(world, handover.from_chapter.committee, handover.to_chapter.committee)
+            url = url_for(public_id=handover.public_id)
+            cases.append(Case(url, label, app(rule), public=public))
+        return cases
+
+    return generate
+
+
+def _transfers(world: World, url: str) -> list[Case]:
+    """The transfers page: secretaries, officers and superusers; every list of it."""
+    world_handovers(world)
+    public = _names(world)
+    rule = safe_only(lambda role: 200 if role in TRANSFER_ROLES else 404)
+    return [
+        Case(f"{url}{query}", query or "page", rule, public=public)
+        for query in ("", "?show=arrivals", "?show=temporary", "?show=sent&page=2", "?show=closed")
+    ]
+
+
+def _destinations(world: World, url: str) -> list[Case]:
+    """The destination picker: every chapter's name, for whoever may send a member."""
+    rule = safe_only(lambda role: 200 if role in {*MANAGES, "superuser"} else 404)
+    return [
+        Case(url, "all", rule, public=_names(world)),
+        Case(f"{url}?q=zzleak", "query", rule, (GET,), public=_names(world)),
+    ]
+
+
+def _handover_new(world: World, url_for) -> list[Case]:
+    """A member's transfer to a chapter of the system: the member's secretary (a member off
+    the roll: a redirect to the member)."""
+    cases = []
+    for key, member in _member_cases(world):
+        scope = scope_of(world, member)
+
+        def rule(role, method, scope=scope, member=member):
+            if not reads(role, scope):
+                return 404
+            if not manages(role, scope):
+                return 403
+            return 200 if member.is_active else "redirect"
+
+        url = url_for(public_id=member.public_id)
+        cases.append(Case(url, f"member {key}", app(rule), public=_names(world)))
+    return cases
+
+
 def _url_cases(generate):
     """For patterns with arguments: ``generate(world, url_for)``."""
     return ("args", generate)
@@ -1010,6 +1185,14 @@ APP_RULES: dict[str, object] = {
     "members:cell-edit": _url_cases(_cell_edit),
     "members:role-create": _url_cases(lambda w, u: _chapter_cases(w, u, manage=True)),
     "members:role-end": _url_cases(_role_end),
+    "members:transfers": _transfers,
+    "members:pick-destinations": _destinations,
+    "members:handover-new": _url_cases(_handover_new),
+    "members:handover-detail": _url_cases(_handover_step("detail")),
+    "members:handover-issue": _url_cases(_handover_step("issue")),
+    "members:handover-accept": _url_cases(_handover_step("accept")),
+    "members:handover-not-arrived": _url_cases(_handover_step("not-arrived")),
+    "members:handover-cancel": _url_cases(_handover_step("cancel")),
     "admissions:board": _board_units,
     "admissions:board-column": _url_cases(_board_column),
     "admissions:candidate-list": _lists("q=zzleak", "stage=closed", "page=2"),
