@@ -80,6 +80,9 @@ class Case:
     #: markers this page may show to any role it answers: the names of the chapters and
     #: committees on a transfer's letter, which are not confidential (members/handover_views.py)
     public: frozenset[str] = frozenset()
+    #: markers this page may show to any role it answers: the names of the chapters and
+    #: committees on a transfer's letter, which are not confidential (members/handover_views.py)
+    public: frozenset[str] = frozenset()
 
 
 class UnknownPattern(KeyError):
@@ -998,6 +1001,84 @@ def _board_column(world: World, url_for) -> list[Case]:
     ]
 
 
+# Reorganisation decisions (members/reorganisation_views.py) --------------------------------
+
+OFFICERS = {"committee_officer", "committee_officer_elsewhere", "committee_officer_top"}
+#: who reads a decision of (committee, chapter touched): the deciding committee's officers and
+#: those above, and whoever reads the chapter touched (a secretary, an officer of a committee
+#: under the deciding one); a cell leader reads none
+DECISION_READERS = {
+    ("C1", "A"): {"committee_officer", "committee_officer_top", "secretary", "deputy", "staff"},
+    ("C2", "C"): {"committee_officer_elsewhere", "committee_officer_top", "secretary_elsewhere"},
+    ("C0", "A"): {"committee_officer", "committee_officer_top", "secretary", "deputy", "staff"},
+}
+
+
+def world_reorganisations(world: World) -> dict[tuple[str, str], object]:
+    """A decision row of each committee of ``DECISION_READERS`` that touched its chapter, made
+    for the test asking (rolled back with it); the rules of the moves are tested in
+    tests/members/test_reorganisation.py."""
+    import datetime as dt
+
+    from members.models import Reorganisation
+
+    made = {}
+    for committee, chapter in DECISION_READERS:
+        unit = world.chapters[chapter]
+        made[(committee, chapter)] = Reorganisation.objects.create(
+            kind=Reorganisation.Kind.MERGE,
+            committee=world.committees[committee],
+            decision_number=f"9-QĐ/{committee}",
+            decision_date=dt.date(2019, 9, 1),
+            issuing_body="Đảng ủy",
+            summary={"chapters": [unit.name], "target": unit.name, "chapter_ids": [unit.pk]},
+        )
+    return made
+
+
+def _deciding_names(world: World) -> frozenset[str]:
+    """The deciding committees' names: on the decision's paper, which names its issuing body to
+    every chapter it touches (not confidential, as a transfer letter's committees)."""
+    from tests.security.conftest import MARKER
+
+    keys = {committee for committee, _chapter in DECISION_READERS}
+    return frozenset(m for key in keys for m in MARKER.findall(world.committees[key].name))
+
+
+def _reorganisations(world: World, url: str) -> list[Case]:
+    """The decisions' list: anyone with a role (each sees those in reach; a leak is caught)."""
+    world_reorganisations(world)
+    rule = safe_only(lambda role: 403 if role == "no_role" else 200)
+    public = _deciding_names(world)
+    return [
+        Case(url, "page", rule, public=public),
+        Case(f"{url}?page=2", "page 2", rule, (GET,), roles=SAMPLE, public=public),
+    ]
+
+
+def _reorganisation_new(world: World, url: str) -> list[Case]:
+    """Recording a decision: committee officers and superusers; the forms list their units."""
+    rule = app(lambda role, method: 200 if role in {*OFFICERS, "superuser"} else 403)
+    source = world.chapters["A"].public_id
+    return [
+        Case(f"{url}{query}", query or "chooser", rule)
+        for query in ("", "?kind=MERGE", "?kind=MOVE_CHAPTERS", f"?kind=SPLIT&source={source}")
+    ]
+
+
+def _reorganisation_detail(world: World, url_for) -> list[Case]:
+    cases = []
+    for key, decision in world_reorganisations(world).items():
+
+        def rule(role, key=key):
+            return 200 if role == "superuser" or role in DECISION_READERS[key] else 404
+
+        url = url_for(public_id=decision.public_id)
+        label = f"decision of {key[0]} touching {key[1]}"
+        cases.append(Case(url, label, safe_only(rule), public=_deciding_names(world)))
+    return cases
+
+
 # Transfers between chapters (members/handover_views.py) ------------------------------------
 
 #: a secretary's or an officer's reach over a transfer's chapters (a cell leader reads none)
@@ -1193,6 +1274,9 @@ APP_RULES: dict[str, object] = {
     "members:handover-accept": _url_cases(_handover_step("accept")),
     "members:handover-not-arrived": _url_cases(_handover_step("not-arrived")),
     "members:handover-cancel": _url_cases(_handover_step("cancel")),
+    "members:reorganisations": _reorganisations,
+    "members:reorganisation-new": _reorganisation_new,
+    "members:reorganisation-detail": _url_cases(_reorganisation_detail),
     "admissions:board": _board_units,
     "admissions:board-column": _url_cases(_board_column),
     "admissions:candidate-list": _lists("q=zzleak", "stage=closed", "page=2"),
