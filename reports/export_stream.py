@@ -22,7 +22,7 @@ from operator import call, itemgetter
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from chapter.xlsx_stream import (
 from members.importing import COLUMNS as IMPORT_COLUMNS
 from members.importing import TEMPLATE_SHEET
 from members.importing.columns import CODE, DATE, DIGITS, PHONE
-from members.models import Member, MemberEvent
+from members.models import ALL_CHAPTERS, Member, MemberEvent
 from members.models.party_age import compute as compute_party_age
 from ratings.models import AnnualRating
 from ratings.queries import register_rating_year
@@ -75,11 +75,16 @@ FIRST, DECISION, CEREMONY, ADJUSTMENT, CHAPTER, RATING = map(
 )  # fmt: skip
 # The list's columns read from the ledger on the day, not from the member's row.
 LEDGER_KEYS = ("status", "cell", "effective_date")
-FIELDS = BOOK_FIELDS + tuple(
-    dict.fromkeys(
-        c.key for c in IMPORT_COLUMNS if c.key not in LEDGER_KEYS and c.key not in BOOK_FIELDS
+FIELDS = (
+    BOOK_FIELDS
+    + tuple(
+        dict.fromkeys(
+            c.key for c in IMPORT_COLUMNS if c.key not in LEDGER_KEYS and c.key not in BOOK_FIELDS
+        )
     )
+    + ("chapter_id",)  # the chapter holding the record now (``held``), last: read by index
 )
+HOLDER = len(FIELDS) - 1
 # Columns of the list whose values are mostly unique: made every time, not remembered.
 UNIQUE_KEYS = frozenset(
     ("full_name", "other_names", "note", "citizen_id", "phone", "card_number", "dossier_number",
@@ -150,6 +155,7 @@ class Entry(NamedTuple):
     cell_name: str | None  # the cell it set, if any (joined: no query for the names)
     counterpart: str
     note: str
+    chapter_id: int  # whose ledger it is in: the member's chapter after it (``held``)
 
 
 class AgeInput(NamedTuple):
@@ -266,15 +272,16 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
     rating = AnnualRating.objects.filter(
         member=OuterRef("pk"), year=register_rating_year(day)
     ).values("level")[:1]
+    scope, held = _held_on(scope, day)
     members = (
         scope.annotate(rating_level=Subquery(rating), chapter_name=F("chapter__name"))
         .order_by("chapter__name", "sort_key", "pk")
         .values_list(*FIELDS)
     )
-    kept = Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False)
+    # Every standing entry up to the day: the latest one's chapter is the member's that day
+    # (``MemberQuerySet.as_of``); the kinds the book does not show are skipped in Python.
     events = (
         MemberEvent.objects.standing()
-        .filter(kept | Q(kind__in=MemberEvent.CELL_KINDS) | Q(kind__in=MemberEvent.LEAVING_KINDS))
         .filter(effective_date__lte=day)
         .order_by("member_id", "effective_date", "id")
     )
@@ -282,7 +289,44 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
     chunks = _chunks(members.iterator(chunk_size=max(exports.CHUNK, MEMBER_FETCH)))
     with_entries = _read_ahead if _reads_aside(events.db) else _read_in_turn
     for chunk, entries in with_entries(chunks, events):
-        yield from _on_the_day(chunk, entries, day, year_start)
+        yield from _on_the_day(chunk, entries, day, year_start, held)
+
+
+NOW = "now"  # ``_held_on``: the chapter holding the record now
+
+
+def _held_on(scope: QuerySet[Member], day: date) -> tuple[QuerySet[Member], frozenset | str | None]:
+    """``MemberQuerySet.held_on`` for the stream: the members to read, and the chapters whose
+    records the register keeps (the chapter of a member's latest entry up to the day, checked
+    in ``_on_the_day``): ``None`` for every chapter, ``NOW`` (the chapter holding the record
+    now) for a scope that names none.
+
+    A scope that names its chapters also reads the records that have left them since the day:
+    those now elsewhere with an entry in one of the chapters' ledgers and one dated after the
+    day (a record with none after it is where its latest entry is: ``reports.roll``), found
+    by one query from the entries dated after the day (the index on the date), and added to
+    the scope's own conditions by id, so the members' query keeps its plan. Two queries in
+    all (the chapters' ids, those records), none per member."""
+    chapters = getattr(scope, "chapters", None)
+    if chapters is ALL_CHAPTERS:
+        return scope, None
+    if chapters is None:
+        return scope, NOW
+    if isinstance(chapters, QuerySet):
+        ids = frozenset(chapters.using(scope.db).order_by().values_list("pk", flat=True))
+    else:
+        ids = frozenset(getattr(chapter, "pk", chapter) for chapter in chapters)
+    ledger = MemberEvent.objects.using(scope.db)
+    gone = (
+        Member.objects.using(scope.db)
+        .filter(pk__in=ledger.filter(effective_date__gt=day).values("member_id"))
+        .exclude(chapter_id__in=ids)
+        .filter(Exists(ledger.filter(member=OuterRef("pk"), chapter_id__in=ids)))
+        .values_list("pk", flat=True)
+    )
+    if left := sorted(gone):
+        scope = scope | Member.objects.using(scope.db).filter(pk__in=left)
+    return scope, ids
 
 
 def _chunks(members: Iterator[tuple]) -> Iterator[list[tuple]]:
@@ -354,16 +398,20 @@ ENTRY_SET, ACTIVE = frozenset(ENTRY_KINDS), frozenset(Member.ACTIVE_STATUSES)
 OUT, CAME, DEATH = Kind.TRANSFERRED_OUT.value, Kind.TRANSFERRED_IN.value, Kind.DECEASED.value
 
 
-def _on_the_day(chunk, entries, day, year_start) -> Iterator[tuple[tuple, Ledger]]:
+def _on_the_day(chunk, entries, day, year_start, held) -> Iterator[tuple[tuple, Ledger]]:
+    """Each member's ``Ledger`` on the day, for those in the book: on the roll that day or off
+    it this year, in a chapter the register keeps (``held``: a set of chapter ids, ``NOW`` for
+    the chapter holding the record now, ``None`` for every chapter)."""
     by_member: dict[int, list[Entry]] = {}
     for entry in entries:
         by_member.setdefault(entry.member_id, []).append(entry)
     for member in chunk:
-        status = cell_name = out = came = death = leaving = entry = None
+        status = cell_name = out = came = death = leaving = entry = chapter = None
         left = False
         status_events = []
         for event in by_member.get(member[0], ()):
             kind = event.kind
+            chapter = event.chapter_id
             if kind in CELL_SET:
                 cell_name = event.cell_name
             if kind in EXIT_SET and event.effective_date >= year_start:
@@ -386,6 +434,8 @@ def _on_the_day(chunk, entries, day, year_start) -> Iterator[tuple[tuple, Ledger
                 entry = event
         if status not in ACTIVE and not left:
             continue  # off the roll on the day, and not this year's exit
+        if held is not None and (chapter != member[HOLDER] if held is NOW else chapter not in held):
+            continue  # in another chapter's ledger that day (arrived since, or left before)
         first, decision, ceremony = member[FIRST], member[DECISION], member[CEREMONY]
         months = None
         start = first or decision or ceremony  # party_age.start_date
