@@ -179,3 +179,10 @@ def test_who_sees_which_decision(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = client.get(LIST)
     assert response.content.decode().count("data-decision=") == 6
+
+
+def test_the_committees_units_page_links_the_decisions(client, world):
+    client.force_login(world["officer"])
+    page = client.get(reverse("reports:units"), follow=True)  # the officer's one committee
+    assert page.status_code == 200
+    assert f'href="{LIST}"' in page.content.decode()
