@@ -338,6 +338,7 @@ class Step:
     outcome: Promise
     done: Promise
     danger: bool = False
+    temporary: Promise | None = None  # what happens instead for a temporary transfer
 
 
 STEPS = {
@@ -360,11 +361,14 @@ STEPS = {
         access.can_receive,
         (State.SENT,),
         gettext_lazy(
-            "A permanent transfer: the member joins this chapter's roll and the cell chosen on "
-            "the day the letter was presented, with the status they left with. A temporary "
-            "transfer: the member is listed here apart, not in the headcount or the vote base."
+            "The member joins this chapter's roll and the cell chosen on the day the letter "
+            "was presented, with the status they left with."
         ),
         gettext_lazy("The member is accepted."),
+        temporary=gettext_lazy(
+            "A temporary transfer: the member attends this chapter's meetings and is listed "
+            "here apart, not in the headcount or the vote base, until the return."
+        ),
     ),
     "not-arrived": Step(
         gettext_lazy("The member has not arrived"),
@@ -422,7 +426,9 @@ def _step(request: HttpRequest, public_id: UUID, slug: str) -> HttpResponse:
         "handover": handover,
         "member": handover.member,
         "title": step.title,
-        "outcome": step.outcome,
+        "outcome": step.temporary
+        if step.temporary and handover.kind == Kind.TEMPORARY
+        else step.outcome,
         "danger": step.danger,
         "cancel_url": detail_url,
     }
