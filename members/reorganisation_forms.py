@@ -66,6 +66,7 @@ def _chapter_field(label, *, required: bool = False) -> forms.ModelChoiceField:
         to_field_name="public_id",
         required=required,
         empty_label=_("Type the chapter's name"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
@@ -112,7 +113,8 @@ class DecisionForm(ServiceForm):
         raise NotImplementedError
 
     def summarised_fields(self) -> list[str]:
-        return [name for name in self.fields if not name.startswith(("cell_", "cells_for"))]
+        """The decision's own fields: what moves is the service's summary, shown beside."""
+        return ["committee", "decision_number", "decision_date", "issuing_body", "note"]
 
 
 class MergeForm(DecisionForm):
