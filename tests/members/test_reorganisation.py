@@ -142,7 +142,7 @@ def test_a_merge_moves_every_member_on_the_roll_with_one_entry_and_keeps_the_pas
     role.refresh_from_db()
     leader.refresh_from_db()
     assert role.end_date == DAY and leader.end_date == DAY
-    assert role.history.first().history_change_reason.startswith("Decision 15-QĐ/ĐU")
+    assert role.history.first().history_change_reason.count("15-QĐ/ĐU") == 1
     # The open case follows, the closed one stays.
     case.refresh_from_db()
     closed_case.refresh_from_db()
@@ -295,10 +295,33 @@ def test_a_superuser_may_record_any_committees_decision(world):
     w = world
     admin = UserFactory(username="root", is_superuser=True)
     register_member(w["e1"])
-    reorganise_move_chapters(
-        decision(w, committee=w["e"]), chapters=[w["e1"]], target_committee=w["e"].add_child(
-            name="Đảng ủy E con"), actor=admin
-    )  # fmt: skip
+    below = w["e"].add_child(name="Đảng ủy E con")
+    paper = decision(w, committee=w["e"])
+    reorganise_move_chapters(paper, chapters=[w["e1"]], target_committee=below, actor=admin)
+    w["e1"].refresh_from_db()
+    assert w["e1"].committee_id == below.pk
+
+
+@pytest.mark.parametrize(
+    "day, accepted",
+    [(D(2026, 3, 16), True), (D(2026, 3, 17), False), (D(2018, 5, 14), True),
+     (D(2018, 5, 13), False)],
+)  # fmt: skip
+def test_the_decision_date_at_its_boundaries(world, day, accepted):
+    """Today and the chapters' founding day (FOUNDED) are accepted; tomorrow and the day
+    before the founding are refused."""
+    w = world
+    register_member(w["a"], cell=w["cells"]["a1"], effective_date=D(2018, 5, 14))
+    call = lambda: reorganise_merge(  # noqa: E731
+        decision(w, day=day), sources=[w["a"]], target=w["t"], actor=w["officer"]
+    )
+    if accepted:
+        assert call().decision_date == day
+    else:
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert "decision_date" in refused.value.error_dict
+        assert not Reorganisation.objects.exists()
 
 
 def test_a_preview_says_what_would_move_and_writes_nothing(world):
@@ -407,7 +430,7 @@ def test_moving_chapters_to_another_committee_writes_no_member_entry(world):
     w["a"].refresh_from_db()
     assert w["a"].committee_id == w["y"].pk
     assert MemberEvent.objects.count() == entries
-    assert w["a"].history.first().history_change_reason.startswith("Decision 15-QĐ/ĐU")
+    assert w["a"].history.first().history_change_reason.count("15-QĐ/ĐU") == 1
     assert record.summary["moved_chapters"] == [
         {"chapter": "Chi bộ A", "from": "Đảng ủy xã X", "to": "Đảng ủy Y"}
     ]
