@@ -130,6 +130,7 @@ class HandoverForm(ServiceForm, _LetterFields):
         self.member = member
         super().__init__(*args, **kwargs)
         self.fields["to_chapter"].queryset = destinations(member)
+        self.fields["to_chapter"].widget.attrs["class"] = "form-select"  # full width on a phone
         swap_in(self.fields["to_chapter"], DestinationPicker)
         self.fields["requested_on"].initial = timezone.localdate()
         self.fields["issuing_body"].initial = member.chapter.committee.name

@@ -1,7 +1,7 @@
 """A transfer between two chapters of this system through both secretaries' pages (issue 15,
-item 1): the sending secretary transfers a member with the letter, the receiving secretary
-opens the transfers page on a phone, accepts the member into a cell, and the member is on the
-receiving register."""
+item 1), both on a phone (390 px): the sending secretary transfers a member with the letter,
+the receiving secretary opens the transfers page, accepts the member into a cell, and the
+member is on the receiving register."""
 
 import datetime
 
@@ -46,10 +46,12 @@ def test_a_transfer_through_both_secretaries_pages(
     chapter, cell, receiver = far
     today = timezone.localdate()
 
-    # The sending secretary, from the member's page.
+    # The sending secretary, from the member's page, on a phone too.
     login_as(secretary)
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}{member.get_absolute_url()}")
     page.locator("#handover-new").click()
+    assert page_width(page) <= PHONE["width"]
     expect(page.locator("#id_kind_0")).to_be_checked()  # permanent
     destination = page.locator("#id_to_chapter")
     expect(
@@ -62,6 +64,7 @@ def test_a_transfer_through_both_secretaries_pages(
     page.locator("#id_document_date").fill(dmy(today - datetime.timedelta(days=2)))
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#handover-outcome")).to_contain_text("Chi bộ Khu phố 3")
+    assert page_width(page) <= PHONE["width"]
     page.locator("button[name=confirm]").click()
     expect(page.locator("#handover-letter")).to_contain_text("125-GGT/ĐU")
     handover = Handover.objects.get(member=member)
@@ -70,7 +73,6 @@ def test_a_transfer_through_both_secretaries_pages(
     # The receiving secretary, on a phone.
     page.context.clear_cookies()
     login_as(receiver)
-    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/members/")
     expect(page.locator("#transfers-link .badge")).to_contain_text("1")
     page.locator("#transfers-link").click()
