@@ -234,6 +234,7 @@ class AcceptForm(ServiceForm):
         required=False,
         to_field_name="public_id",
         empty_label=_("— No cell —"),
+        error_messages={"invalid_choice": _("Choose one of this chapter's cells.")},
     )
     note = note_field()
 
