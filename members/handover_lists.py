@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.db.models import Q
 
 from members import access
-from members.models import Chapter, Handover
+from members.models import Chapter, Handover, Member
 
 Kind, State = Handover.Kind, Handover.State
 
@@ -51,3 +51,8 @@ def arrivals_waiting(user) -> int:
     if not may_list(user):
         return 0
     return access.handovers_visible_to(user).filter(section_filters(user)["arrivals"]).count()
+
+
+def open_handover(member: Member) -> Handover | None:
+    """The member's transfer under way, if any, for the member's page (one query)."""
+    return Handover.objects.open().filter(member=member).select_related("to_chapter").first()

@@ -6,6 +6,7 @@ runs a fixed number of queries whatever the size of the chapter (tests pin them)
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -241,6 +242,9 @@ def member_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "age": member.age(),
         # Read only where the page shows it (a probationary member's note): no query otherwise.
         "admission_case": lambda: services.case_of(member),
+        # The transfer between chapters under way, for the member's secretary (one query,
+        # however often the page asks).
+        "open_handover": cache(lambda: can_manage and handover_lists.open_handover(member)),
     }
     return render(request, "members/member_detail.html", context)
 

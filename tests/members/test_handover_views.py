@@ -216,6 +216,18 @@ def test_a_second_transfer_goes_to_the_first(client, secretary, member, far):
     handover = requested(member, far[0])
     response = as_(client, secretary).get(new_url(member))
     assert response["Location"] == url("handover-detail", handover)
+    page = client.get(member.get_absolute_url())
+    assert 'id="handover-open"' in page.text and url("handover-detail", handover) in page.text
+    assert new_url(member) not in page.text
+
+
+def test_the_member_page_shows_the_transfer_under_way_once_the_member_has_left(
+    client, secretary, member, far
+):
+    handover = sent(member, far[0])
+    page = as_(client, secretary).get(member.get_absolute_url())
+    assert url("handover-detail", handover) in page.text
+    assert "awaiting acceptance" in page.text
 
 
 # The pages by role ------------------------------------------------------------------------

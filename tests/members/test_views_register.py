@@ -647,7 +647,8 @@ def populate(cell, other_cell, secretary, size: int) -> Member:
 # the cells offered, the (capped) count, the page, its party ages (one prefetch), the arrivals
 # awaiting acceptance (the transfers link's badge).
 LIST_QUERIES = 9
-DETAIL_QUERIES = 8  # with the yearly ratings (ratings_tags.member_ratings)
+# with the yearly ratings (ratings_tags.member_ratings) and the transfer under way, if any
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [3, 25])
