@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import Handover, Member, RoleAssignment
+from members.pickers import SELECT_AT_MOST
 from tests.members.factories import (
     CellFactory,
     ChapterFactory,
@@ -96,3 +97,34 @@ def test_a_transfer_through_both_secretaries_pages(
     expect(page.locator("a:visible", has_text=member.full_name).first).to_be_visible()
     member.refresh_from_db()
     assert (member.chapter, member.cell, member.status) == (chapter, cell, Member.Status.OFFICIAL)
+
+
+def test_the_destination_is_searched_across_the_tree(
+    login_as, live_server, page, secretary, member
+):
+    """Beyond a drop-down's worth of chapters, the destination is typed and picked
+    (members/pickers.py): any chapter of the tree, its committee beside its name."""
+    far = CommitteeFactory(name="Đảng ủy xã Nam Sơn")
+    for i in range(SELECT_AT_MOST):
+        ChapterFactory(committee=far, name=f"Chi bộ Thôn {i:02d}")
+    target = ChapterFactory(committee=far, name="Chi bộ Trường THCS Nguyễn Du")
+    login_as(secretary)
+    page.goto(f"{live_server.url}/members/{member.public_id}/transfer/")
+    box = page.locator("#id_to_chapter")
+    expect(box).to_have_attribute("role", "combobox")
+    box.click()
+    box.type("nguyen du")  # without diacritics
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option")).to_contain_text("Đảng ủy xã Nam Sơn")
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(box).to_have_value("Chi bộ Trường THCS Nguyễn Du · Đảng ủy xã Nam Sơn")
+    hidden = page.locator("input[type=hidden][name=to_chapter]")
+    assert hidden.input_value() == str(target.public_id)
+    page.locator("#id_requested_on").fill(dmy(timezone.localdate()))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main")).to_contain_text(
+        "Chi bộ Trường THCS Nguyễn Du · Đảng ủy xã Nam Sơn"
+    )
+    expect(page.locator("button[name=confirm]")).to_be_visible()
