@@ -512,3 +512,16 @@ def test_the_transfers_page_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         page = client.get(reverse("members:transfers"))
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["secretary", "receiver"])
+def test_a_transfer_detail_reads_a_fixed_number_of_queries(
+    client, request, arriving, who, django_assert_num_queries
+):
+    as_(client, request.getfixturevalue(who))
+    client.get(url("handover-detail", arriving))  # warm the rule and calendar caches
+    # session, user, roles, the transfer with its member and chapters, whether the user reads
+    # the member's record, the member's entries (party age, the status it left with)
+    with django_assert_num_queries(7):
+        page = client.get(url("handover-detail", arriving))
+    assert page.status_code == 200
