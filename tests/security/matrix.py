@@ -80,9 +80,6 @@ class Case:
     #: markers this page may show to any role it answers: the names of the chapters and
     #: committees on a transfer's letter, which are not confidential (members/handover_views.py)
     public: frozenset[str] = frozenset()
-    #: markers this page may show to any role it answers: the names of the chapters and
-    #: committees on a transfer's letter, which are not confidential (members/handover_views.py)
-    public: frozenset[str] = frozenset()
 
 
 class UnknownPattern(KeyError):
