@@ -453,6 +453,8 @@ def test_a_temporary_stay_is_listed_apart_from_the_roll(client, receiver, member
     page = client.get(reverse("members:transfers"), {"show": "temporary"})
     assert member.full_name in page.text and 'id="not-in-headcount"' in page.text
     assert member.full_name not in client.get(reverse("members:member-list")).text
+    page = client.get(far[0].get_absolute_url())
+    assert page.context["counts"]["on_roll"] == 1  # the host's own member only
     member.refresh_from_db()
     assert member.chapter != far[0] and member.is_temporarily_out
 
