@@ -89,6 +89,9 @@ def test_an_officer_merges_two_chapters_through_the_form_and_the_confirmation(cl
     assert "15-QĐ/ĐU" in page.content.decode()
     listing = client.get(LIST)
     assert str(record.public_id) in listing.content.decode()
+    # The dissolved chapter's page says so, with the decision.
+    source = client.get(reverse("members:chapter-detail", args=[w["a"].public_id])).content
+    assert 'id="dissolved"' in source.decode() and done["Location"] in source.decode()
 
 
 def test_bad_input_goes_back_on_the_form_and_writes_nothing(client, world):
