@@ -95,7 +95,7 @@ def _merge(decision, *, sources, target, actor, preview):
     run.summary["chapters"] = [s.name for s in sources]
     run.summary["target"] = target.name
     cells = open_cells(sources)
-    new = run.new_cells([(cell, target) for cell in cells])
+    new = run.new_cells([(cell, target) for cell in cells], {m.pk: target.pk for m in members})
     run.move_members([(m, target, new.get(m.cell_id)) for m in members])
     run.end_roles(chapters=sources, cells=cells)
     for source in sources:
@@ -148,7 +148,7 @@ def _move_cells(decision, *, cells, target, actor, preview):
     run.touch(*sources, target)
     run.summary["chapters"] = [s.name for s in sources]
     run.summary["target"] = target.name
-    new = run.new_cells([(cell, target) for cell in cells])
+    new = run.new_cells([(cell, target) for cell in cells], {m.pk: target.pk for m in members})
     run.move_members([(m, target, new[m.cell_id]) for m in members])
     run.end_roles(cells=cells)
     for source in sources:
@@ -269,11 +269,10 @@ def _split(decision, *, source, parts, keep_source, no_cell_part, actor, preview
         run.summary["founded"].append(name)
     run.touch(source, *chapters)
     run.summary["chapters"] = [source.name]
-    new = run.new_cells([(available[pk], chapters[index]) for pk, index in given.items()])
-    moves = []
-    for member in moving:
-        index = given.get(member.cell_id, no_cell_part)
-        moves.append((member, chapters[index], new.get(member.cell_id)))
+    going = {m.pk: chapters[given.get(m.cell_id, no_cell_part)] for m in moving}
+    cells = [(available[pk], chapters[index]) for pk, index in given.items()]
+    new = run.new_cells(cells, {pk: chapter.pk for pk, chapter in going.items()})
+    moves = [(member, going[member.pk], new.get(member.cell_id)) for member in moving]
     run.move_members(moves)
     run.end_roles(cells=[available[pk] for pk in given])
     for index, chapter in enumerate(chapters):

@@ -219,10 +219,13 @@ class Run:
 
     # Cells -------------------------------------------------------------------------------
 
-    def new_cells(self, moves: Sequence[tuple[Cell, Chapter]]) -> dict[int, Cell]:
+    def new_cells(
+        self, moves: Sequence[tuple[Cell, Chapter]], going: dict[int, int]
+    ) -> dict[int, Cell]:
         """For each (old cell, new chapter): a new cell of that chapter with the same name, or
-        "name (old chapter)" when the name is taken there. The old cells are closed. Returns
-        old cell pk -> new cell."""
+        "name (old chapter)" when the name is taken there, led by the same leader and deputy
+        when they go to that chapter too (``going``: member pk -> new chapter pk). The old
+        cells are closed. Returns old cell pk -> new cell."""
         if not moves:
             return {}
         targets = {chapter.pk for _cell, chapter in moves}
@@ -247,8 +250,12 @@ class Run:
                 Cell(
                     chapter=chapter,
                     name=name,
-                    leader_id=cell.leader_id,
-                    deputy_leader_id=cell.deputy_leader_id,
+                    leader_id=cell.leader_id if going.get(cell.leader_id) == chapter.pk else None,
+                    deputy_leader_id=(
+                        cell.deputy_leader_id
+                        if going.get(cell.deputy_leader_id) == chapter.pk
+                        else None
+                    ),
                 )
             )
             self.summary["cells"].append(

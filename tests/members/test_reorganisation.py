@@ -343,12 +343,22 @@ def test_moving_a_cell_moves_its_members_and_leaves_the_chapter(world):
     members = populate(w)
     leader = give_role(UserFactory(username="lead"), RA.Role.CELL_LEADER, cell=w["cells"]["a2"])
     secretary = give_role(UserFactory(username="sec"), RA.Role.SECRETARY, chapter=w["a"])
+    # The cell's leader moves with it; its deputy, of another cell, stays behind.
+    services.cell_save(
+        chapter=w["a"],
+        cell=w["cells"]["a2"],
+        name="Tổ 2",
+        actor=None,
+        leader=members["a"][3],
+        deputy_leader=members["a"][0],
+    )
     record = reorganise_move_cells(
         decision(w), cells=[w["cells"]["a2"]], target=w["b"], actor=w["officer"]
     )
     moved = members["a"][3]
     moved.refresh_from_db()
     assert moved.chapter_id == w["b"].pk and moved.cell.name == "Tổ 2"
+    assert moved.cell.leader_id == moved.pk and moved.cell.deputy_leader_id is None
     assert Member.objects.filter(chapter=w["a"]).count() == 3
     w["a"].refresh_from_db()
     assert w["a"].dissolved_on is None
