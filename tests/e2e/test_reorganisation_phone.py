@@ -56,3 +56,30 @@ def test_an_officer_merges_two_chapters_on_a_phone(login_as, live_server):
     assert "125-QĐ/ĐU" in page.locator("h1").inner_text()
     assert page_width(page) <= PHONE["width"]
     assert Member.objects.filter(chapter=target).count() == 3
+
+
+def test_a_split_shows_each_cell_on_a_phone(login_as, live_server):
+    committee = CommitteeFactory(name="Đảng ủy phường Nguyễn Thái Bình")
+    source = ChapterFactory(name=LONG, committee=committee)
+    cells = [CellFactory(chapter=source, name=f"Tổ đảng Khu phố Bến Thành số {n}") for n in (1, 2)]
+    for cell in cells:
+        register_member(source, cell=cell)
+    officer = UserFactory(username="canbo_phuong")
+    give_role(officer, RA.Role.COMMITTEE_OFFICER, committee=committee)
+
+    page = login_as(officer)
+    page.set_viewport_size(PHONE)
+    page.goto(
+        f"{live_server.url}/members/reorganisations/new/?kind=SPLIT&source={source.public_id}"
+    )
+    assert page_width(page) <= PHONE["width"]
+    page.locator("#id_decision_number").fill("126-QĐ/ĐU")
+    page.locator("#id_decision_date").fill("02/03/2026")
+    page.locator("#id_issuing_body").fill("Đảng ủy phường Nguyễn Thái Bình")
+    page.locator("#id_part_1").fill(f"{LONG} - Khu A")
+    page.locator(f"#id_cell_{cells[1].public_id}").select_option("1")
+    page.locator("#id_keep_source").check()
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("[data-figure=members] strong").inner_text() == "1"
+    assert page_width(page) <= PHONE["width"]
+    page.screenshot(path="/tmp/e2e-reorganisation-split-390.png", full_page=True)
