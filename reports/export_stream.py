@@ -22,7 +22,7 @@ from operator import call, itemgetter
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -301,12 +301,10 @@ def _held_on(scope: QuerySet[Member], day: date) -> tuple[QuerySet[Member], froz
     in ``_on_the_day``): ``None`` for every chapter, ``NOW`` (the chapter holding the record
     now) for a scope that names none.
 
-    A scope that names its chapters also reads the records that have left them since the day:
-    those now elsewhere with an entry in one of the chapters' ledgers and one dated after the
-    day (a record with none after it is where its latest entry is: ``reports.roll``), found
-    by one query from the entries dated after the day (the index on the date), and added to
-    the scope's own conditions by id, so the members' query keeps its plan. Two queries in
-    all (the chapters' ids, those records), none per member."""
+    A scope that names its chapters also reads the records that have left them since the day
+    (``MemberQuerySet.with_departed``: one query, added to the scope's own conditions by id,
+    so the members' query keeps its plan). Two queries in all (the chapters' ids, those
+    records), none per member."""
     chapters = getattr(scope, "chapters", None)
     if chapters is ALL_CHAPTERS:
         return scope, None
@@ -316,16 +314,7 @@ def _held_on(scope: QuerySet[Member], day: date) -> tuple[QuerySet[Member], froz
         ids = frozenset(chapters.using(scope.db).order_by().values_list("pk", flat=True))
     else:
         ids = frozenset(getattr(chapter, "pk", chapter) for chapter in chapters)
-    ledger = MemberEvent.objects.using(scope.db)
-    gone = (
-        Member.objects.using(scope.db)
-        .filter(pk__in=ledger.filter(effective_date__gt=day).values("member_id"))
-        .exclude(chapter_id__in=ids)
-        .filter(Exists(ledger.filter(member=OuterRef("pk"), chapter_id__in=ids)))
-        .values_list("pk", flat=True)
-    )
-    if left := sorted(gone):
-        scope = scope | Member.objects.using(scope.db).filter(pk__in=left)
+    scope = scope.with_departed(ids, day)
     return scope, ids
 
 

@@ -26,36 +26,16 @@ from members.models.organisation import Cell, Chapter, PublicIdModel
 from members.models.party_age import PartyAge
 from members.models.party_age import compute as compute_party_age
 from members.models.party_age import describe as describe_party_age
+from members.models.scopes import ALL_CHAPTERS, ChapterScopeMixin  # noqa: F401 (re-exported)
 
 PROBATION_MONTHS = 12  # DOMAIN.md R14: official date = ceremony date + 12 months
-ALL_CHAPTERS = "all"  # MemberQuerySet.in_chapters: every chapter (a superuser's scope)
 
 citizen_id_validator = RegexValidator(
     r"^[0-9]{12}$", _("A citizen ID (CCCD) has exactly 12 digits.")
 )
 
 
-class MemberQuerySet(models.QuerySet):
-    #: The chapters a scope of members stands for (``in_chapters``): what the reports of a
-    #: past day count, the records held there now and those that have left since.
-    chapters = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.chapters = self.chapters
-        return clone
-
-    def in_chapters(self, chapters, *, filtered: bool = False) -> MemberQuerySet:
-        """The members held in ``chapters`` (a queryset of chapters, or ``ALL_CHAPTERS``),
-        remembered as the scope's chapters for the reports of a past day (``reports.roll``).
-        ``filtered``: the caller has filtered on the same chapters already. A narrower scope (a
-        cell) names none: ``in_chapters(None)``."""
-        narrow = filtered or chapters is None or chapters is ALL_CHAPTERS
-        scope = self if narrow else self.filter(chapter__in=chapters)
-        scope = scope._chain()
-        scope.chapters = chapters
-        return scope
-
+class MemberQuerySet(ChapterScopeMixin, models.QuerySet):
     def active(self) -> MemberQuerySet:
         """On the roll now: probationary or official."""
         return self.filter(status__in=Member.ACTIVE_STATUSES)
@@ -106,37 +86,8 @@ class MemberQuerySet(models.QuerySet):
             ),
         )
 
-    def held_on(self, day: date) -> MemberQuerySet:
-        """``as_of(day)`` of the records the scope's chapters held that day
-        (``in_chapters``): those that have left since too, not those that arrived since. A
-        scope without chapters keeps its own records, those held where they are now that day.
-        """
-        chapters = self.chapters
-        if chapters is ALL_CHAPTERS:
-            return self.as_of(day)
-        if chapters is None:
-            return self.as_of(day).filter(chapter_on_id=F("chapter_id"))
-        ever = MemberEvent.objects.filter(chapter__in=chapters).values("member")
-        return (
-            Member.objects.using(self.db)
-            .filter(models.Q(pk__in=self.values("pk")) | models.Q(pk__in=ever))
-            .as_of(day)
-            .filter(chapter_on_id__in=chapters)
-        )
-
     def on_roll_as_of(self, day: date) -> MemberQuerySet:
         return self.as_of(day).filter(status_on__in=Member.ACTIVE_STATUSES)
-
-    def of_chapter_on(self, chapter, day: date) -> MemberQuerySet:
-        """Those whose record was in ``chapter`` at the end of ``day`` — held there now, or
-        moved on since (a transfer, a reorganisation) — annotated by ``as_of``; a record that
-        came from elsewhere after the day is left out. Add ``on_roll_as_of`` for the roll."""
-        ever = MemberEvent.objects.filter(chapter=chapter).values("member")
-        return (
-            self.filter(models.Q(chapter=chapter) | models.Q(pk__in=ever))
-            .as_of(day)
-            .filter(chapter_on_id=getattr(chapter, "pk", chapter))
-        )
 
     def for_register(self) -> MemberQuerySet:
         return self.select_related("chapter", "cell")
