@@ -25,8 +25,8 @@ from admissions.models import Candidate
 from members.models import Chapter, Member, MemberEvent
 from reports import roll, tally
 from reports.figures import Counts, key, measure
+from reports.period import ADMISSION_KINDS, MOVED_OUT, PERIOD_KINDS, left_chapter
 from reports.quarters import quarter_spans
-from reports.queries import ADMISSION_KINDS, PERIOD_KINDS
 
 
 def _members(chapters: QuerySet[Chapter]) -> QuerySet[Member]:
@@ -125,6 +125,18 @@ def period(chapters: QuerySet[Chapter], span_key: str) -> dict[int, Counts]:
     found: dict[int, Counts] = {}
     for row in rows:
         _add(found, row["chapter_id"], key("k", row["event_kind"]), row["n"])
+    # A reorganisation's move, in the chapter it took the member from (``period.moved_out``).
+    moves = MemberEvent.objects.using(chapters.db).standing()
+    moves = moves.filter(kind=MemberEvent.Kind.MOVED_CHAPTER, effective_date__range=(first, last))
+    out = (
+        left_chapter(moves)
+        .filter(left__in=chapters.values("pk"))
+        .order_by()
+        .values("left")
+        .annotate(n=Count("member", distinct=True))
+    )
+    for row in out:
+        _add(found, row["left"], key("k", MOVED_OUT), row["n"])
     return found
 
 

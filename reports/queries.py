@@ -21,7 +21,7 @@ from datetime import date
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -29,9 +29,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.filters import AGE_BAND_CHOICES, AGE_BANDS, latest_birth_date
-from members.models import ALL_CHAPTERS, Cell, Chapter, Committee, Member, MemberEvent
+from members.models import Cell, Chapter, Committee, Member, MemberEvent
 from reports import roll, tally
-from reports.quarters import quarter_spans
+from reports.period import (  # noqa: F401 (re-exported: the reports read them from here)
+    ADMISSION_KINDS,
+    ENTRY_KINDS,
+    EXIT_KINDS,
+    MOVED_OUT,
+    PERIOD_FIGURES,
+    PERIOD_KINDS,
+    Period,
+    admissions_by_quarter,
+    in_period,
+    moved_out,
+)
+from reports.period import events as _events
 
 Status = Member.Status
 Kind = MemberEvent.Kind
@@ -64,36 +76,11 @@ DIMENSIONS: dict[str, tuple[Promise, str]] = {
     "education": (_("General education"), "general_education"),
     "theory": (_("Political theory"), "political_theory"),
     "by_cell": (_("Cell"), "cell_on_id"),
-    "by_chapter": (_("Chapter"), "chapter_id"),  # a member row never changes chapter
+    "by_chapter": (_("Chapter"), "chapter_id"),  # the chapter holding the record that day
     # A committee's child units (the committee tree): a committee under it, or a chapter.
     "by_unit": (_("Unit"), ""),
 }
 GROUPED = ("ethnicity", "religion", "education", "theory")
-
-# Movements in a period ---------------------------------------------------------------------
-
-EXIT_KINDS = (Kind.REMOVED, Kind.EXPELLED, Kind.LEFT, Kind.DECEASED)
-ADMISSION_KINDS = (Kind.ADMITTED, Kind.READMITTED)
-ENTRY_KINDS = (Kind.REGISTERED, Kind.IMPORTED)
-PERIOD_FIGURES: dict[str, tuple[Promise, tuple[str, ...]]] = {
-    # A re-admission (R20) brings the former record back on the roll: an admission too.
-    "admitted": (_("Admitted"), ADMISSION_KINDS),
-    "confirmed": (_("Confirmed as official"), (Kind.CONFIRMED,)),
-    "removed_from_probationary_list": (
-        _("Removed from the probationary list"),
-        (Kind.REMOVED_FROM_PROBATIONARY_LIST,),
-    ),
-    "transferred_in": (_("Transferred in"), (Kind.TRANSFERRED_IN,)),
-    "transferred_out": (_("Transferred out"), (Kind.TRANSFERRED_OUT,)),
-    "other_exits": (_("Other exits"), EXIT_KINDS),
-    "removed": (_("Removed from the roll"), (Kind.REMOVED,)),
-    "expelled": (_("Expelled"), (Kind.EXPELLED,)),
-    "left": (_("Left the Party"), (Kind.LEFT,)),
-    "deceased": (_("Deceased"), (Kind.DECEASED,)),
-    # Not a movement of the Party's books: rows entered when the register was first loaded.
-    "registered": (_("Entered in this register (first load or import)"), ENTRY_KINDS),
-}
-PERIOD_KINDS = tuple(sorted({kind for _label, kinds in PERIOD_FIGURES.values() for kind in kinds}))
 
 FIGURES = (*ROLL_FIGURES, *DIMENSIONS, *PERIOD_FIGURES)
 
@@ -152,22 +139,6 @@ class Snapshot:
 
     def breakdown(self, figure: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.figure == figure)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Movements with an effective date in [start, end], counted in people per figure."""
-
-    start: date
-    end: date
-    counts: dict[str, int]
-
-    def __getattr__(self, name: str) -> int:
-        # Only called for names that are not attributes: the figures, e.g. ``snapshot.official``.
-        counts = self.__dict__.get("counts", {})
-        if name in counts:
-            return counts[name]
-        raise AttributeError(name)
 
 
 # Conditions ----------------------------------------------------------------------------------
@@ -475,60 +446,6 @@ def as_of(
     if with_cells:
         breakdowns.append(_cell_breakdown(found.cells, cells))
     return Snapshot(day, {name: counts[name] for name in ROLL_FIGURES}, breakdowns)
-
-
-# In a period ---------------------------------------------------------------------------------
-
-
-def _events(scope: QuerySet[Member], start: date, end: date, kinds) -> QuerySet[MemberEvent]:
-    """The scope's movements of these kinds in [start, end]: in its chapters' own ledgers when
-    it names them (``MemberQuerySet.in_chapters``: a transfer's exit counts in the chapter it
-    left, its arrival in the one it joined), else its members' entries in the chapter that
-    holds their record."""
-    events = MemberEvent.objects.standing().filter(
-        effective_date__range=(start, end), kind__in=kinds
-    )
-    chapters = getattr(scope, "chapters", None)
-    if chapters is ALL_CHAPTERS:
-        return events
-    if chapters is not None:
-        return events.filter(chapter__in=chapters)
-    return events.filter(member__in=scope.values("pk"), chapter=F("member__chapter"))
-
-
-def in_period(scope: QuerySet[Member], start: date, end: date) -> Period:
-    """People with each kind of movement dated in [start, end]: one GROUP BY query.
-
-    A person with two movements of one kind in the period (out and back, twice) counts once,
-    so each figure is the number of people its drill-down lists.
-    """
-    rows = (
-        _events(scope, start, end, PERIOD_KINDS)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("member", distinct=True))
-    )
-    by_kind = {row["kind"]: row["n"] for row in rows}
-    # Each exit kind ends membership on this row, so the people of the kinds add up.
-    counts = {
-        figure: sum(by_kind.get(kind, 0) for kind in kinds)
-        for figure, (_label, kinds) in PERIOD_FIGURES.items()
-    }
-    return Period(start, end, counts)
-
-
-def admissions_by_quarter(scope: QuerySet[Member], today: date, quarters: int = 8):
-    """(first day, last day, people admitted) for the last ``quarters`` quarters up to the one
-    containing ``today``, oldest first: one aggregate query."""
-    spans = quarter_spans(today, quarters)
-    events = _events(scope, spans[0][0], spans[-1][1], ADMISSION_KINDS)
-    result = events.aggregate(
-        **{
-            f"q{i}": Count("member", distinct=True, filter=Q(effective_date__range=span))
-            for i, span in enumerate(spans)
-        }
-    )
-    return [(first, last, result[f"q{i}"]) for i, (first, last) in enumerate(spans)]
 
 
 # Drill-down ----------------------------------------------------------------------------------

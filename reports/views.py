@@ -41,8 +41,10 @@ ROLL_CARDS = {
 MOVEMENT_ROWS = (
     ("+", "admitted", 0),
     ("+", "transferred_in", 0),
+    ("+", "moved_in", 0),
     ("+", "registered", 0),
     ("-", "transferred_out", 0),
+    ("-", "moved_out", 0),
     ("-", "removed_from_probationary_list", 0),
     ("-", "other_exits", 0),
     ("", "removed", 1),

@@ -105,6 +105,8 @@ def test_movements_in_2019(story):
         "expelled": 0,
         "left": 0,
         "deceased": 1,  # m6
+        "moved_in": 0,
+        "moved_out": 0,
         "registered": 0,
     }
 
@@ -114,8 +116,8 @@ def test_the_period_reconciles_the_roll(story):
     p = queries.in_period(scope(), start, end)
     opening = queries.on_roll(scope(), start - datetime.timedelta(days=1)).count()
     closing = queries.on_roll(scope(), end).count()
-    entries = p.admitted + p.transferred_in + p.registered
-    exits = p.transferred_out + p.removed_from_probationary_list + p.other_exits
+    entries = p.admitted + p.transferred_in + p.moved_in + p.registered
+    exits = p.transferred_out + p.moved_out + p.removed_from_probationary_list + p.other_exits
     assert (opening, closing) == (6, 7)
     assert opening + entries - exits == closing
 
