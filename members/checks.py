@@ -65,6 +65,12 @@ def check_day(chapter: Chapter, day: date, *, member: Member | None = None) -> N
     """A movement is dated: not in the future, not before the chapter existed, and not before
     the member's latest movement (the ledger is read in date order)."""
     refuse_future(day)
+    if chapter.dissolved_on is not None and day >= chapter.dissolved_on:
+        raise ValidationError(
+            _("The chapter was dissolved on %(day)s by a reorganisation decision.")
+            % {"day": format_date(chapter.dissolved_on)},
+            code="dissolved",
+        )
     if day < chapter.founded_on:
         raise ValidationError(
             _("The date is before the chapter was founded (%(founded)s).")
@@ -87,6 +93,14 @@ def check_day(chapter: Chapter, day: date, *, member: Member | None = None) -> N
 def check_cell(chapter: Chapter, cell: Cell | None) -> None:
     if cell is not None and cell.chapter_id != chapter.pk:
         raise field_error({"cell": _("This cell belongs to another chapter.")}, code="cell_chapter")
+    if cell is not None and cell.closed_on is not None:
+        raise field_error(
+            {
+                "cell": _("This cell was closed on %(day)s by a reorganisation decision.")
+                % {"day": format_date(cell.closed_on)}
+            },
+            code="cell_closed",
+        )
 
 
 def check_unique_identifiers(member: Member) -> None:

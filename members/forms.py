@@ -109,7 +109,8 @@ class MemberCreateForm(forms.Form):
             "Leave blank: the ceremony date plus 12 months is filled in."
         )
         self.fields["chapter"].queryset = chapters
-        cells = Cell.objects.filter(chapter__in=chapters).select_related("chapter")
+        cells = Cell.objects.filter(chapter__in=chapters, closed_on__isnull=True)
+        cells = cells.select_related("chapter")
         self.fields["cell"].queryset = cells.order_by("chapter__name", "name")
         self.initial.setdefault("effective_date", timezone.localdate())
         chapter_ids = list(chapters.values_list("pk", flat=True)[:2])

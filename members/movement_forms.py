@@ -270,7 +270,7 @@ class MoveCellForm(MovementForm):
 
     def __init__(self, member: Member, *args, **kwargs) -> None:
         super().__init__(member, *args, **kwargs)
-        cells = Cell.objects.filter(chapter_id=member.chapter_id)
+        cells = Cell.objects.filter(chapter_id=member.chapter_id, closed_on__isnull=True)
         if member.cell_id:
             cells = cells.exclude(pk=member.cell_id)
         self.fields["cell"].queryset = cells

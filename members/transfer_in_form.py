@@ -109,7 +109,8 @@ class TransferInForm(ServiceForm, LetterFields):
 
     def _set_units(self) -> None:
         ids = [chapter.pk for chapter in self.chapters]
-        cells = Cell.objects.filter(chapter_id__in=ids).select_related("chapter")
+        cells = Cell.objects.filter(chapter_id__in=ids, closed_on__isnull=True)
+        cells = cells.select_related("chapter")
         self.fields["cell"].queryset = cells
         if len(self.chapters) == 1:
             del self.fields["chapter"]

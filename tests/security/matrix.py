@@ -1430,6 +1430,14 @@ def admin_objects(world: World, model) -> list[tuple[str, object, Scope | None]]
         rows = [world.users["secretary"], world.users["secretary_elsewhere"]]
     elif model._meta.label_lower == "django_tasks_database.dbtaskresult":
         rows = [model._default_manager.get(id=world_job(world).task_id)]
+    elif model._meta.label_lower == "members.handover":
+        # Sent from chapter A (its staff read it); between B and C (they do not).
+        made = world_handovers(world)
+        return [("here", made["A-C sent"], None), ("elsewhere", made["B-C temporary"], None)]
+    elif model._meta.label_lower == "members.reorganisation":
+        # Of committee C1, over chapter A (its staff read it); of C2, over C (they do not).
+        made = world_reorganisations(world)
+        return [("here", made[("C1", "A")], None), ("elsewhere", made[("C2", "C")], None)]
     else:
         rows = list(model._default_manager.all()[:400])
     for obj in rows:
@@ -1512,6 +1520,9 @@ def _admin_model_cases(world: World, label: str, view: str) -> list[Case]:
             )
         return cases
     cases = []
+    # A transfer names both chapters and their committees, a decision the chapters it moved:
+    # names of the organisation, not confidential (the member's details are).
+    public = _names(world) if label in ("members.handover", "members.reorganisation") else None
     for where, obj, scope in admin_objects(world, model):
         expect = _admin_model_expect(label, view, scope, where)
         if view == "simple_history":
@@ -1521,7 +1532,7 @@ def _admin_model_cases(world: World, label: str, view: str) -> list[Case]:
             url = reverse(f"admin:{info[0]}_{info[1]}_changelist") + f"{obj.pk}/"
         else:
             url = reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[obj.pk])
-        cases.append(Case(url, where, expect))
+        cases.append(Case(url, where, expect, public=public or frozenset()))
     return cases
 
 
