@@ -2,6 +2,7 @@
 
 from django import template
 from django.template.context import Context
+from django.utils.safestring import SafeString, mark_safe
 
 from members import register_table
 
@@ -22,3 +23,15 @@ def kept_parameters(context: Context, *dropped: str) -> list[tuple[str, str]]:
     return [
         (name, value) for name, values in query.lists() if name not in dropped for value in values
     ]
+
+
+@register.simple_tag
+def aria_sort(sort: str, *keys: str) -> SafeString:
+    """` aria-sort="ascending"` (or descending) for the header cell of the columns ``keys`` when
+    the register is sorted by one of them (``sort`` is a key, "-key" descending), else nothing."""
+    for key in keys:
+        if sort == key:
+            return mark_safe(' aria-sort="ascending"')
+        if sort == f"-{key}":
+            return mark_safe(' aria-sort="descending"')
+    return mark_safe("")
