@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: run test lint format messages compile migrations-check collectstatic install install-dev clean
+.PHONY: run test lint format messages compile icons migrations-check collectstatic install install-dev clean
 
 $(PY):
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -30,9 +30,14 @@ install-dev: $(VENV)/.installed-dev
 compile: install
 	@$(MANAGE) compiletranslations --verbosity 0
 
+## icons: build static/img/icons.svg, the sprite of the Bootstrap icons the code uses, from the
+## installed package (chapter/icons.py; the file is not committed)
+icons: install
+	@$(MANAGE) build_icons --verbosity 0
+
 ## run: install, migrate the SQLite database, load the demo if it is empty, serve on :8000
 ## with a background worker beside the server (large exports and imports); Ctrl+C stops both
-run: install compile
+run: install compile icons
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) cleanup_jobs --orphans --verbosity 0
@@ -46,7 +51,7 @@ run: install compile
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: install the dev requirements and run the whole suite (honours DATABASE_URL)
-test: install-dev compile
+test: install-dev compile icons
 	$(BIN)/pytest $(ARGS)
 
 lint: install-dev
@@ -64,7 +69,7 @@ messages: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
-collectstatic: install
+collectstatic: install icons
 	DJANGO_SECRET_KEY=collectstatic-only $(PY) manage.py collectstatic --noinput --verbosity 0
 
 clean:

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from admissions.deadlines import Deadline
 from admissions.queries import CaseRow
 from chapter.dates import format_date
+from chapter.icons import icon_html
 
 _PLACEHOLDER = UUID(int=0)
 _BADGE_TONES = {
@@ -44,7 +45,7 @@ def deadline_badge(deadline: Deadline | None, state: str, days: int | None) -> S
         return SafeString("")
     label = capfirst(str(deadline.label))
     title = f"{label} ({deadline.source})" if deadline.source else label
-    icon = "bi-exclamation-triangle-fill" if state == "overdue" else "bi-alarm"
+    icon = icon_html("bi-exclamation-triangle-fill" if state == "overdue" else "bi-alarm")
     if state == "overdue":
         if days is None:
             late = _("overdue")
@@ -65,7 +66,7 @@ def deadline_badge(deadline: Deadline | None, state: str, days: int | None) -> S
     return SafeString(
         f'<span class="badge adm-deadline {_BADGE_TONES.get(state, _MUTED)}" '
         f'title="{_esc(title)}">\n'
-        f'  <i class="bi {icon}" aria-hidden="true"></i>\n'
+        f"  {icon}\n"
         f"  {_esc(label)}: {format_date(deadline.due)}\n"
         f"  {after}\n"
         f"  {consent}\n"
@@ -82,14 +83,15 @@ class CardWriter:
         self.no_cell = _esc(_("no cell"))
         self.since = _esc(_("since"))
         self.escalate = format_html(
-            '\n    <div class="mt-1"><span class="badge text-bg-danger"><i class="bi '
-            'bi-flag-fill" aria-hidden="true"></i> {}</span></div>',
+            '\n    <div class="mt-1"><span class="badge text-bg-danger">{} {}</span></div>',
+            icon_html("bi-flag-fill"),
             _("Three failed votes: escalate to the superior committee"),
         )
+        self.cell_icon = icon_html("bi-diagram-2")
         self.stale = format_html(
             '\n    <div class="mt-1"><span class="badge text-bg-warning text-wrap text-start '
-            'adm-stale"><i class="bi bi-hourglass-bottom" aria-hidden="true"></i> {}</span>'
-            "</div>",
+            'adm-stale">{} {}</span></div>',
+            icon_html("bi-hourglass-bottom"),
             _("Dossier over 12 months old: redo 3-, 4-, 5-KNĐ and a supplementary check"),
         )
 
@@ -120,7 +122,7 @@ class CardWriter:
             f'    <a class="fw-semibold stretched-link text-decoration-none" href="{_esc(url)}"'
             f"{' autofocus' if focus else ''}>{_esc(candidate.full_name)}</a>\n"
             f'    <div class="small text-body-secondary">\n'
-            f'      <i class="bi bi-diagram-2" aria-hidden="true"></i> '
+            f"      {self.cell_icon} "
             f"{_esc(cell) if cell else self.no_cell}\n"
             f"      {chapter}\n"
             f"    </div>\n"

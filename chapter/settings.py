@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% icon %} in every template without a {% load %} (chapter/icons.py)
+            "builtins": ["chapter.templatetags.icons"],
         },
     },
 ]

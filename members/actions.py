@@ -45,7 +45,7 @@ class Action:
 
     slug: str
     title: Promise
-    icon: str  # a Bootstrap icon name, without "bi-"
+    icon: str  # a Bootstrap icon, its "bi-" prefix kept (chapter/icons.py finds it so)
     form_class: type[MovementForm]
     service: Callable[..., Member]
     #: does the member allow it now?
@@ -70,7 +70,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "transfer-out",
         _("Transfer out"),
-        "box-arrow-right",
+        "bi-box-arrow-right",
         TransferOutForm,
         services.member_transfer_out,
         lambda m: m.can_move_to(Status.TRANSFERRED_OUT),
@@ -88,7 +88,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "temporary-out",
         _("Temporary transfer out"),
-        "box-arrow-up-right",
+        "bi-box-arrow-up-right",
         TemporaryOutForm,
         services.member_temporary_out,
         lambda m: m.is_active and not m.is_temporarily_out,
@@ -101,7 +101,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "temporary-return",
         _("Return from temporary transfer"),
-        "box-arrow-in-down-left",
+        "bi-box-arrow-in-down-left",
         TemporaryReturnForm,
         services.member_temporary_return,
         lambda m: m.is_active and m.is_temporarily_out,
@@ -111,7 +111,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "move-cell",
         _("Move to another cell"),
-        "arrow-left-right",
+        "bi-arrow-left-right",
         MoveCellForm,
         services.member_move_cell,
         lambda m: m.is_active,
@@ -121,7 +121,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "exempt",
         _("Exempt from party work and meetings"),
-        "pause-circle",
+        "bi-pause-circle",
         ExemptForm,
         services.member_exempt,
         lambda m: m.is_active and not m.is_exempted,
@@ -134,7 +134,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "end-exemption",
         _("End the exemption"),
-        "play-circle",
+        "bi-play-circle",
         EndExemptionForm,
         services.member_end_exemption,
         lambda m: m.is_active and m.is_exempted,
@@ -150,7 +150,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "confirm",
         _("Confirm as official member"),
-        "patch-check",
+        "bi-patch-check",
         ConfirmForm,
         services.member_confirm_official,
         # A transferred-out member may also become official again, but by a transfer in.
@@ -168,7 +168,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "remove-from-probationary-list",
         _("Remove from the probationary list"),
-        "x-circle",
+        "bi-x-circle",
         RemoveFromProbationaryListForm,
         services.member_remove_from_probationary_list,
         lambda m: m.can_move_to(Status.REMOVED_FROM_PROBATIONARY_LIST),
@@ -183,7 +183,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "remove",
         _("Remove from the roll"),
-        "person-dash",
+        "bi-person-dash",
         LeaveRollForm,
         services.member_remove,
         lambda m: m.can_move_to(Status.REMOVED),
@@ -194,7 +194,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "expel",
         _("Expel"),
-        "person-x",
+        "bi-person-x",
         LeaveRollForm,
         services.member_expel,
         lambda m: m.can_move_to(Status.EXPELLED),
@@ -205,7 +205,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "leave",
         _("Record leaving the Party"),
-        "door-open",
+        "bi-door-open",
         LeaveRollForm,
         services.member_leave,
         lambda m: m.can_move_to(Status.LEFT),
@@ -216,7 +216,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
     Action(
         "death",
         _("Record death"),
-        "flower1",
+        "bi-flower1",
         DeathForm,
         services.member_record_death,
         lambda m: m.can_move_to(Status.DECEASED),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from chapter.dates import format_date
+from chapter.icons import icon_html
 from members.models import Member
 
 DASH = "—"
@@ -73,17 +74,17 @@ def status_badges(member: Member, statuses: dict[str, str] | None = None) -> Saf
             badges.append(
                 format_html(
                     '<span class="badge rounded-pill bg-warning-subtle text-warning-emphasis '
-                    'border border-warning-subtle" title="{}"><i class="bi bi-hourglass-split" '
-                    'aria-hidden="true"></i> {}</span>',
+                    'border border-warning-subtle" title="{}">{} {}</span>',
                     _("Days left of probation"),
+                    icon_html("bi-hourglass-split"),
                     left,
                 )
             )
         elif days is not None:
             badges.append(
                 format_html(
-                    '<span class="badge rounded-pill text-bg-danger"><i class="bi bi-bell" '
-                    'aria-hidden="true"></i> {}</span>',
+                    '<span class="badge rounded-pill text-bg-danger">{} {}</span>',
+                    icon_html("bi-bell"),
                     _("due for confirmation"),
                 )
             )
@@ -94,16 +95,16 @@ def status_badges(member: Member, statuses: dict[str, str] | None = None) -> Saf
     if member.is_temporarily_out:
         badges.append(
             format_html(
-                '<span class="badge rounded-pill text-bg-info"><i class="bi bi-box-arrow-up-right" '
-                'aria-hidden="true"></i> {}</span>',
+                '<span class="badge rounded-pill text-bg-info">{} {}</span>',
+                icon_html("bi-box-arrow-up-right"),
                 _("temporarily transferred out"),
             )
         )
     if member.is_exempted:
         badges.append(
             format_html(
-                '<span class="badge rounded-pill text-bg-light border"><i class="bi '
-                'bi-pause-circle" aria-hidden="true"></i> {}</span>',
+                '<span class="badge rounded-pill text-bg-light border">{} {}</span>',
+                icon_html("bi-pause-circle"),
                 _("exempted from party meetings"),
             )
         )
