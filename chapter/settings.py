@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what every middleware below and the view wrote (Django's docs: before any
+    # middleware that reads or sets the body); skips files already compressed (xlsx, pdf).
+    "chapter.compression.PageGZipMiddleware",
     # Once a process, after the first page: the loaded application out of the collector's walks.
     "chapter.middleware.FreezeLoadedObjectsMiddleware",
     "csp.middleware.CSPMiddleware",
