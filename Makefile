@@ -73,4 +73,4 @@ collectstatic: install icons
 	DJANGO_SECRET_KEY=collectstatic-only $(PY) manage.py collectstatic --noinput --verbosity 0
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache static/img/icons.svg
