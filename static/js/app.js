@@ -11,6 +11,7 @@
  * 2. Changes announced. A page holds one short polite live region, [data-live-status]; a swapped
  *    fragment that carries [data-announce] (e.g. "6 members found", written by the server in the
  *    page's language) has its text put there, so a screen reader says the count, not the table.
+ *    With data-announce-changes (a poll), only a text that differs from the last one is said.
  *
  * 3. Error summary. A form with errors renders templates/_error_summary.html
  *    ([data-error-summary], tabindex="-1"); it takes the focus when the page loads, and its links
@@ -98,12 +99,26 @@
       return;
     }
     var text = source.textContent.replace(/\s+/g, " ").trim();
+    // A poll (a job's progress) is said only when its words change.
+    if (source.hasAttribute("data-announce-changes") && text === region.dataset.said) {
+      return;
+    }
+    region.dataset.said = text;
     // Emptied first, so the same count said again (another letter typed) is announced again.
     region.textContent = "";
     clearTimeout(announceTimer);
     announceTimer = setTimeout(function () {
       region.textContent = text;
     }, 100);
+  }
+
+  // What a poll shows when the page loads is not news: remember it as said.
+  function rememberShown() {
+    var source = document.querySelector("[data-announce-changes]");
+    var region = document.querySelector("[data-live-status]");
+    if (source && region) {
+      region.dataset.said = source.textContent.replace(/\s+/g, " ").trim();
+    }
   }
 
   function focusErrorSummary() {
@@ -137,9 +152,14 @@
   });
   document.addEventListener("click", followSummaryLink);
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusErrorSummary);
-  } else {
+  function ready() {
+    rememberShown();
     focusErrorSummary();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
