@@ -80,3 +80,52 @@ def test_other_papers_are_listed_on_the_case(login_as, live_server, secretary, c
     page.goto(f"{live_server.url}{cases[6].get_absolute_url()}")
     other = page.locator("#other-papers")
     assert "X-1" in other.inner_text()
+
+
+def _one_line_navbar(page) -> None:
+    """The navbar is one row: every item at the height of the first, the bar no taller than one."""
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('.app-navbar .navbar-brand, .app-navbar .nav-link')]"
+        ".filter(e => e.offsetParent).map(e => Math.round(e.getBoundingClientRect().bottom))"
+    )
+    assert len(set(tops)) <= 2 and max(tops) - min(tops) <= 8, tops  # brand and links, one row
+    assert page.locator(".app-navbar").bounding_box()["height"] <= 64
+
+
+@pytest.mark.parametrize("who", ["committee_officer", "secretary"])
+def test_the_navbar_is_one_line_on_a_laptop_in_vietnamese(request, login_as, live_server, who):
+    """Issue 16: the bar had wrapped to two lines at 1366 px since the work queue's link; the
+    committee's pages are one menu, and every link is still reached by keyboard and on a phone."""
+    user = request.getfixturevalue(who)
+    user.first_name, user.last_name = LONG, "Thị"  # a long name in the user menu
+    user.save()
+    page = login_as(user)
+    page.set_viewport_size(LAPTOP)
+    assert page.locator("html").get_attribute("lang") == "vi"
+    for url in ("/", "/admissions/", "/members/"):  # a normal page and two wide ones
+        page.goto(f"{live_server.url}{url}")
+        _one_line_navbar(page)
+    if who == "secretary":
+        assert page.locator(".app-navbar").get_by_role("button", name="Cấp ủy").count() == 0
+        return
+    # The committee's menu by keyboard: Enter opens it, the arrow keys walk it.
+    nav = page.locator("#main-nav")
+    nav.get_by_role("button", name="Cấp ủy").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    units = nav.get_by_role("link", name="Đơn vị trực thuộc")
+    assert units.evaluate("e => e === document.activeElement")
+    for name in ("Quyết định chờ cấp ủy", "Quyết định sắp xếp tổ chức"):
+        page.keyboard.press("ArrowDown")
+        assert nav.get_by_role("link", name=name).evaluate("e => e === document.activeElement")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/members/reorganisations/")
+    _one_line_navbar(page)
+    # On a phone, the collapsed menu holds the same links.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Mở trình đơn").click()
+    nav.get_by_role("button", name="Cấp ủy").click()
+    nav.get_by_role("link", name="Quyết định chờ cấp ủy").click()
+    page.wait_for_url(f"{live_server.url}/admissions/queue/")
+    assert page_width(page) <= PHONE["width"]
