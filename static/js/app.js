@@ -17,6 +17,9 @@
  *    ([data-error-summary], tabindex="-1"); it takes the focus when the page loads, and its links
  *    move the focus to the field they name (a link to an id only scrolls in some browsers).
  *
+ * 4. Scroll boxes. A table's .table-responsive that overflows with nothing focusable inside
+ *    becomes a focusable, named region, so a keyboard can scroll it (WCAG 2.1.1).
+ *
  * No inline script: the CSP forbids them. Loaded with defer from templates/base.html.
  */
 (function () {
@@ -130,7 +133,9 @@
 
   // A link of the summary: focus the field (and bring its label into view).
   function followSummaryLink(event) {
-    var link = event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+    var link = event.target.closest
+      ? event.target.closest("[data-error-summary] a[href^='#']")
+      : null;
     if (!link) {
       return;
     }
@@ -139,20 +144,72 @@
       return;
     }
     event.preventDefault();
-    var label = field.id ? document.querySelector('label[for="' + CSS.escape(field.id) + '"]') : null;
-    var legend = field.closest("fieldset") ? field.closest("fieldset").querySelector("legend") : null;
+    var label = document.querySelector('label[for="' + CSS.escape(field.id) + '"]');
+    var fieldset = field.closest("fieldset");
+    var legend = fieldset ? fieldset.querySelector("legend") : null;
     (legend || label || field).scrollIntoView({ block: "start" });
     field.focus({ preventScroll: true });
   }
+
+  // A table's scroll box that overflows (a phone) and holds nothing focusable cannot be scrolled
+  // by keyboard (WCAG 2.1.1; axe's scrollable-region-focusable): it becomes a focusable region
+  // named by the table's caption or its card's heading, and stops being one when it no longer
+  // overflows. What a template set itself (tabindex, role, a name) is left alone.
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+
+  function regionName(box) {
+    var caption = box.querySelector("caption");
+    var holder = box.closest("section, .card");
+    var heading = holder ? holder.querySelector("h1, h2, h3, h4, h5, h6, .card-header") : null;
+    var source = caption || heading;
+    return source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function scrollBoxes(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var boxes = Array.prototype.slice.call(scope.querySelectorAll(".table-responsive"));
+    boxes.forEach(function (box) {
+      var ours = box.hasAttribute("data-scroll-region");
+      if (box.hasAttribute("tabindex") && !ours) {
+        return;
+      }
+      var stuck = box.scrollWidth > box.clientWidth && !box.querySelector(FOCUSABLE);
+      if (stuck && !ours) {
+        var added = ["tabindex"];
+        box.setAttribute("tabindex", "0");
+        var named = box.hasAttribute("aria-label") || box.hasAttribute("aria-labelledby");
+        var name = named ? "" : regionName(box);
+        if (name && !box.hasAttribute("role")) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name);
+          added.push("role", "aria-label");
+        }
+        box.setAttribute("data-scroll-region", added.join(" "));
+      } else if (!stuck && ours) {
+        box.getAttribute("data-scroll-region").split(" ").forEach(function (attribute) {
+          box.removeAttribute(attribute);
+        });
+        box.removeAttribute("data-scroll-region");
+      }
+    });
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(scrollBoxes, 200);
+  });
 
   document.addEventListener("htmx:beforeRequest", remember);
   document.addEventListener("htmx:afterSettle", function (event) {
     restoreFocus(event);
     announce(event.target);
+    scrollBoxes(event.target);
   });
   document.addEventListener("click", followSummaryLink);
 
   function ready() {
+    scrollBoxes();
     rememberShown();
     focusErrorSummary();
   }

@@ -79,3 +79,30 @@ def test_an_invalid_movement_focuses_the_summary_and_its_link_the_field(
     target = first.get_attribute("href")
     page.keyboard.press("Enter")
     expect(page.locator(target)).to_be_focused()
+
+
+WIDE_TABLE = """
+const card = document.createElement("section");
+card.className = "card";
+card.innerHTML = '<h2 class="h6">Xếp loại theo năm</h2><div class="table-responsive" id="wide">'
+  + '<table class="table"><tr>' + '<td>Hoàn thành tốt nhiệm vụ</td>'.repeat(12)
+  + '</tr></table></div>';
+document.querySelector("main").append(card);
+window.dispatchEvent(new Event("resize"));
+"""
+
+
+def test_a_scroll_box_that_overflows_becomes_a_named_focusable_region(page, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.evaluate(WIDE_TABLE)
+    box = page.locator("#wide")
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_attribute("aria-label", "Xếp loại theo năm")
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.getElementById('wide').scrollLeft > 0")
+    page.set_viewport_size({"width": 3000, "height": 844})  # no longer overflows: no tab stop
+    expect(box).not_to_have_attribute("tabindex", "0")
+    expect(box).not_to_have_attribute("role", "region")
