@@ -131,6 +131,7 @@ def sprite_url() -> str:
 def _forget_url(*, setting: str, **kwargs) -> None:
     if setting in ("STATIC_URL", "STORAGES"):
         sprite_url.cache_clear()
+        _markup.cache_clear()
 
 
 setting_changed.connect(_forget_url, dispatch_uid="chapter.icons.sprite_url")
@@ -139,7 +140,12 @@ setting_changed.connect(_forget_url, dispatch_uid="chapter.icons.sprite_url")
 def icon_html(name: str, css: str = "", label: str = "") -> SafeString:
     """An icon from the sprite. Decorative (hidden from screen readers) unless it carries a
     ``label``, read out for an icon that stands alone. ``css``: extra classes (colour, size)."""
-    name = name.removeprefix("bi-")
+    return _markup(name.removeprefix("bi-"), css, str(label))
+
+
+@functools.lru_cache(maxsize=1024)
+def _markup(name: str, css: str, label: str) -> SafeString:
+    # A register page draws a badge's icon on many rows: the same few strings, made once.
     classes = f"bi bi-{name} {css}".strip()
     aria = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true"'
     return SafeString(
