@@ -214,9 +214,13 @@ def members_visible_to(user) -> QuerySet[Member]:
     if reach.is_superuser:
         return Member.objects.in_chapters(ALL_CHAPTERS)
     members = Member.objects.filter(in_reach(reach))
-    if reach.cell_ids:  # a cell leader's scope is a cell, not chapters
+    if not (reach.chapter_ids or reach.committee_paths):  # a cell leader's scope is a cell
         return members
     chapters = Chapter.objects.filter(Q(pk__in=reach.chapter_ids) | committee_chapters(reach))
+    # A secretary or officer who also leads a cell: the chapters, when the cells are in them.
+    outside = Cell.objects.filter(pk__in=reach.cell_ids).exclude(chapter__in=chapters)
+    if reach.cell_ids and outside.exists():
+        return members  # a cell elsewhere too: no chapters named (counted where held now)
     return members.in_chapters(chapters, filtered=True)
 
 

@@ -122,7 +122,12 @@ class HandoverForm(ServiceForm, _LetterFields):
         kind=DateKind.PLANNED,
         help_text=_("Temporary transfer: the day the member is expected back."),
     )
-    note = note_field()
+    note = note_field(
+        help_text=_(
+            "Shown to the receiving chapter with the transfer letter: nothing the receiving "
+            "chapter should not read."
+        )
+    )
 
     error_fields = {"future_date": "requested_on", "before_latest_movement": "document_date"}
 

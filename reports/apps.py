@@ -26,7 +26,11 @@ class ReportsConfig(AppConfig):
         post_migrate.connect(ensure_triggers, sender=self)
 
 
-TRIGGERS = "reports.migrations.0002_chapter_stamp_triggers"
+# The latest migration that makes the triggers first.
+TRIGGERS = (
+    "reports.migrations.0003_ledger_chapters_in_triggers",
+    "reports.migrations.0002_chapter_stamp_triggers",
+)
 
 
 def ensure_triggers(using: str = "default", **kwargs) -> None:
@@ -37,10 +41,12 @@ def ensure_triggers(using: str = "default", **kwargs) -> None:
     if connection.vendor != "sqlite":
         return
     recorder = MigrationRecorder(connection)
-    if not recorder.has_table() or ("reports", TRIGGERS.rsplit(".", 1)[-1]) not in set(
-        recorder.applied_migrations()
-    ):
+    if not recorder.has_table():
         return
-    with connection.cursor() as cursor:
-        for statement in import_module(TRIGGERS).statements(connection.vendor):
-            cursor.execute(statement)
+    applied = set(recorder.applied_migrations())
+    for module in TRIGGERS:
+        if ("reports", module.rsplit(".", 1)[-1]) in applied:
+            with connection.cursor() as cursor:
+                for statement in import_module(module).statements(connection.vendor):
+                    cursor.execute(statement)
+            return

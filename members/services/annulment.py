@@ -9,9 +9,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chapter.dates import format_date
 from members import checks
 from members.checks import TransitionNotAllowed
-from members.models import Cell, Member, MemberEvent, RoleAssignment
+from members.models import Cell, Chapter, Member, MemberEvent, RoleAssignment
 from members.services.common import (
     CASE_KINDS,
     case_of,
@@ -40,6 +41,11 @@ def annul_refusal(member: Member, event: MemberEvent, *, through_case: bool = Fa
             "“%(entry)s” was recorded by a step of the admission case: annul that step on the "
             "case, which annuls this entry with it."
         ) % {"entry": event.get_kind_display()}
+    if event.kind == Kind.MOVED_CHAPTER:
+        return _(
+            "This move was made by a reorganisation decision, for every member it named: it is "
+            "not annulled one member at a time (a transfer moves one member)."
+        )
     return ""
 
 
@@ -114,6 +120,7 @@ def _annul(member: Member, event: MemberEvent, *, actor, reason: str) -> MemberE
         actor=actor if getattr(actor, "pk", None) else None,
     )
     _derive_from_ledger(member)
+    _refuse_a_closed_place(member)
     if member.status == Status.ANNULLED:
         _check_not_referenced(member)
     else:
@@ -150,6 +157,29 @@ def _derive_from_ledger(member: Member) -> None:
     member.cell_id = state["cell_on_id"]
     member.is_temporarily_out = state["temporary_kind_on"] == Kind.TEMPORARY_OUT
     member.is_exempted = state["exemption_kind_on"] == Kind.EXEMPTED
+
+
+def _refuse_a_closed_place(member: Member) -> None:
+    """An annulment must not put a member back on the roll of a chapter dissolved since, or in a
+    cell closed since, by a reorganisation decision (no one there could manage the record)."""
+    if not member.is_active:
+        return
+    chapter = Chapter.objects.get(pk=member.chapter_id)
+    cell = Cell.objects.filter(pk=member.cell_id).first() if member.cell_id else None
+    closed = chapter.dissolved_on or (cell.closed_on if cell else None)
+    if closed is not None:
+        raise TransitionNotAllowed(
+            _(
+                "This would put %(name)s back on the roll of %(place)s, closed on %(day)s by a "
+                "reorganisation decision."
+            )
+            % {
+                "name": member.full_name,
+                "place": chapter.name if chapter.dissolved_on else cell.name,
+                "day": format_date(closed),
+            },
+            code="closed_place",
+        )
 
 
 def _check_not_referenced(member: Member) -> None:

@@ -21,7 +21,7 @@ from chapter.errors import field_error
 from members import checks
 from members.checks import TransitionNotAllowed
 from members.models import Cell, Chapter, Handover, Member, MemberEvent
-from members.services.common import Movement, lock, record
+from members.services.common import Movement, history_reason, lock, record
 from members.services.movements import member_temporary_out, member_transfer_out
 
 Kind = MemberEvent.Kind
@@ -31,6 +31,10 @@ LETTER = MemberEvent.DocumentKind.TRANSFER_LETTER
 
 
 def _lock_handover(handover_id: int, *states: str) -> Handover:
+    """The handover, locked after its member's row (the order every movement locks in, so a
+    step here and a movement recorded at once on the same member never wait on each other)."""
+    member_id = Handover.objects.values_list("member_id", flat=True).get(pk=handover_id)
+    lock(member_id)
     handover = (
         Handover.objects.select_for_update(of=("self",))
         .select_related("from_chapter", "to_chapter", "member")
@@ -110,6 +114,10 @@ def handover_request(
             {"change_date": _("The change of job or residence comes before the transfer.")},
             code="dates_order",
         )
+    if kind == Handover.Kind.TEMPORARY and until is None:
+        raise field_error(
+            {"until": _("Give the planned end of the temporary transfer.")}, code="required"
+        )
     if until is not None and until <= requested_on:
         raise field_error({"until": _("The end must be after the start.")}, code="dates_order")
     handover = Handover.objects.create(
@@ -160,7 +168,6 @@ def handover_issue_letter(*, handover_id: int, actor, letter: Document) -> Hando
             effective_date=letter.date,
             to_organisation=destination,
             letter=letter,
-            note=handover.note,
             change_date=handover.change_date,
         )
     else:
@@ -171,7 +178,6 @@ def handover_issue_letter(*, handover_id: int, actor, letter: Document) -> Hando
             to_organisation=destination,
             until=handover.until,
             letter=letter,
-            note=handover.note,
             temporary_kind=handover.temporary_kind,
         )
     handover.out_event = handover.member.events.order_by("-id").first()
@@ -244,7 +250,20 @@ def _arrive(handover: Handover, *, actor, cell: Cell | None, note: str) -> Membe
     )
     event = record(member, movement, actor=actor, fields=("chapter",))
     checks.check_unique_identifiers(member)
+    _move_open_case(member, cell, actor)
     return event
+
+
+def _move_open_case(member: Member, cell: Cell | None, actor) -> None:
+    """A probationary member's admission case follows them: the receiving chapter records the
+    confirmation vote (R14; its mentor may be in the chapter left — the case page says so).
+    Through the reverse relation (members does not import admissions); the stamp triggers
+    count it in the new chapter's figures."""
+    for case in member.admission_cases.open().select_for_update(of=("self",)):
+        case.chapter_id, case.cell = member.chapter_id, cell
+        case._history_user = actor
+        case._change_reason = history_reason(_("Transferred with the member"))
+        case.save(update_fields=["chapter", "cell", "updated_at"])
 
 
 @transaction.atomic
@@ -322,6 +341,15 @@ def after_annulment(event: MemberEvent) -> None:
     arrival makes it an arrival awaiting acceptance again; an annulled exit (or absence) ends
     it (the member is back on the sending roll); an annulled return reopens the stay."""
     for handover in Handover.objects.filter(in_event=event):
+        newer = Handover.objects.open().filter(member_id=handover.member_id).exclude(pk=handover.pk)
+        if newer.exists():
+            raise TransitionNotAllowed(
+                _(
+                    "Another transfer of this member is under way: withdraw it first, then "
+                    "annul this entry."
+                ),
+                code="handover_open",
+            )
         handover.state = State.SENT if handover.kind == Handover.Kind.PERMANENT else State.ACCEPTED
         handover.in_event, handover.closed_on, handover.cell = None, None, None
         if handover.kind == Handover.Kind.PERMANENT:

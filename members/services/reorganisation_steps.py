@@ -153,8 +153,11 @@ def check_handovers(
     query = Q(member__in=[m.pk for m in members])
     if dissolved:
         query |= Q(from_chapter__in=dissolved) | Q(to_chapter__in=dissolved)
+    query &= Q(state__in=[Handover.State.REQUESTED, Handover.State.SENT])
+    if dissolved:  # returned "not arrived": its chapter decides, so it must still be there
+        query |= Q(from_chapter__in=dissolved, state=Handover.State.NOT_ARRIVED)
     pending = (
-        Handover.objects.filter(query, state__in=[Handover.State.REQUESTED, Handover.State.SENT])
+        Handover.objects.filter(query)
         .select_related("member", "from_chapter", "to_chapter")
         .order_by("pk")
     )
