@@ -6,10 +6,7 @@ demo chapter (tests/e2e/axe_world.py); a failure lists every violation: page, ro
 language, rule, impact, the element's selector, axe's message and, for contrast, the colours.
 Set AXE_RESULTS=/some/file.jsonl to keep the findings as JSON lines."""
 
-import contextlib
-
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.axe_check import check, report
 from tests.e2e.axe_world import PASSWORD, USERS, build_world
@@ -33,29 +30,24 @@ def new_context(browser, live_server, size: str, language: str):
     return context
 
 
-def settle(page) -> None:
-    """Let the page's htmx loads finish before axe reads it."""
-    with contextlib.suppress(PlaywrightError):
-        page.wait_for_load_state("networkidle", timeout=5000)
-
-
 def log_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
 def visit(page, target) -> None:
     response = page.goto(target.url)
     if target.submit_empty:
-        page.locator("main form[method=post] button[type=submit]").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").first.click()
+        assert page.locator("main .is-invalid").count(), f"{target.name}: no error shown"
     else:
         expected = 404 if target.name == "not-found" else 200
         assert response.status == expected, f"{target.name}: {target.url} gave {response.status}"
-    settle(page)
 
 
 @pytest.mark.parametrize("size", SIZES)
