@@ -124,25 +124,30 @@ def left_chapter(events: QuerySet[MemberEvent]) -> QuerySet[MemberEvent]:
 
 
 def in_period(scope: QuerySet[Member], start: date, end: date) -> Period:
-    """People with each kind of movement dated in [start, end]: one GROUP BY query.
+    """People with each kind of movement dated in [start, end], in each chapter of the scope,
+    added up: one GROUP BY query.
 
-    A person with two movements of one kind in the period (out and back, twice) counts once,
-    so each figure is the number of people its drill-down lists.
+    A person with two movements of one kind in a chapter in the period (out and back, twice)
+    counts once there, so a chapter's figure is the number of people its drill-down lists; a
+    person who left two chapters of a committee in the period counts in each, as the chapters'
+    own reports (and the stored figures, summed up the tree) do.
     """
     rows = (
         events(scope, start, end, PERIOD_KINDS)
         .order_by()
-        .values_list("kind")
+        .values_list("kind", "chapter_id")
         .annotate(n=Count("member", distinct=True))
     )
     out = (
         moved_out(scope, start, end)
         .order_by()
         .annotate(out=Value(MOVED_OUT, output_field=CharField()))
-        .values_list("out")
+        .values_list("out", "left")
         .annotate(n=Count("member", distinct=True))
     )
-    by_kind = dict(rows.union(out, all=True))
+    by_kind: dict[str, int] = {}
+    for kind, _chapter, n in rows.union(out, all=True):
+        by_kind[kind] = by_kind.get(kind, 0) + n
     # Each exit kind ends membership on this row, so the people of the kinds add up.
     counts = {
         figure: sum(by_kind.get(kind, 0) for kind in kinds)
