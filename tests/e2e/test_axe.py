@@ -77,3 +77,71 @@ def test_every_main_page(browser, live_server, role):
                 found += check(page, name=target.name, role=role, size=size, language=language)
             context.close()
     assert not found, report(found)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_opened_menus_and_updated_results(
+    browser, live_server, committee_officer, member, other_member, size, language
+):
+    """What the page-by-page walk does not open: the phone's menu, the Committee and user menus
+    open, the register after a search typed and after a sort (the htmx-swapped results)."""
+    context = new_context(browser, live_server, size, language)
+    page = context.new_page()
+    log_in(page, committee_officer.username)
+    page.goto("/members/")
+    found = []
+
+    def axe(state: str) -> None:
+        role = "committee_officer"
+        found.extend(check(page, name=state, role=role, size=size, language=language))
+
+    if size == "390x844":
+        page.locator(".navbar-toggler").click()
+        page.locator("#main-nav.show").wait_for()
+        axe("menu-open")
+    for name, toggle in (
+        ("committee-menu-open", "#main-nav .navbar-nav:first-child .dropdown-toggle"),
+        ("user-menu-open", "#main-nav .navbar-nav + .navbar-nav .dropdown-toggle"),
+    ):
+        page.locator(toggle).first.click()
+        page.locator(".dropdown-menu.show").first.wait_for()
+        axe(name)
+        page.keyboard.press("Escape")
+    page.locator("#id_q").fill("nguyen")
+    page.wait_for_url("**/members/?q=nguyen*")
+    page.locator(".htmx-request").first.wait_for(state="detached")
+    axe("register-searched")
+    if size == "1366x768":
+        page.locator("#member-sort-by-name").click()
+        page.wait_for_url("**sort=*")
+        page.locator(".htmx-request").first.wait_for(state="detached")
+        axe("register-sorted")
+    context.close()
+    assert not found, report(found)
+
+
+def test_axe_reports_what_it_finds(browser, live_server):
+    """The check is live: an image without a text alternative and a grey on grey line added to
+    the login page are reported, with the selector and the colours."""
+    context = new_context(browser, live_server, "1366x768", "vi")
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.evaluate(
+        """() => {
+        const main = document.querySelector("main");
+        main.insertAdjacentHTML("beforeend",
+          '<img id="no-alt" src="/static/favicon.ico">' +
+          '<p id="faint">faint</p>');
+        const faint = document.getElementById("faint");  // CSSOM: the CSP refuses style=""
+        faint.style.color = "#aaa";
+        faint.style.background = "#fff";
+        }"""
+    )
+    found = check(page, name="login+faults", role="anonymous", size="1366x768", language="vi")
+    context.close()
+    by_rule = {f.rule: f for f in found}
+    assert by_rule["image-alt"].target == "#no-alt"
+    assert by_rule["color-contrast"].target == "#faint"
+    assert by_rule["color-contrast"].colours.startswith("#aaaaaa on #ffffff 2.32:1")
+    assert "faint" in report(found)
