@@ -55,8 +55,11 @@ def _colours(node: dict) -> str:
     return ""
 
 
-def check(page, *, name: str, role: str, size: str, language: str) -> list[Finding]:
-    """Every violation on the page as it stands, one Finding per element."""
+def check(
+    page, *, name: str, role: str, size: str, language: str, keep: bool = True
+) -> list[Finding]:
+    """Every violation on the page as it stands, one Finding per element (``keep``: also in
+    AXE_RESULTS)."""
     results = _axe.run(page, options=OPTIONS).response
     found = []
     for rule in results["violations"]:
@@ -75,7 +78,8 @@ def check(page, *, name: str, role: str, size: str, language: str) -> list[Findi
                     colours=_colours(node),
                 )
             )
-    record(found)
+    if keep:
+        record(found)
     return found
 
 
