@@ -577,4 +577,5 @@ class ImportBatchAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+
 from members import admin_transfers  # noqa: E402, F401 (registers the read-only admins)
