@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from faker import Faker
+from hypothesis import settings as hypothesis_settings
 
 from admissions.rules import forget_rules
 from chapter.workdays import clear_calendar_cache
@@ -19,6 +20,11 @@ from tests.members.factories import (
 )
 
 Role = RoleAssignment.Role
+
+# Speed is measured in bench/, not in tests: Hypothesis's 200 ms deadline per example made the
+# database-backed properties fail on a loaded CI machine. A test may still set its own.
+hypothesis_settings.register_profile("chapter", deadline=None)
+hypothesis_settings.load_profile("chapter")
 
 
 # The suite's clock. A test that depends on the date says which day it is with

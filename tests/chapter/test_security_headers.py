@@ -112,6 +112,8 @@ def test_htmx_injects_no_inline_style_and_evaluates_nothing(client, secretary):
     assert config is not None
     assert '"includeIndicatorStyles": false' in config.group(1)
     assert '"allowEval": false' in config.group(1)
+    # Swapped links are wired at once: a quick second press must not become a full page load.
+    assert '"defaultSettleDelay": 0' in config.group(1)
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)

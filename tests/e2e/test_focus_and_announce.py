@@ -102,7 +102,13 @@ def test_a_scroll_box_that_overflows_becomes_a_named_focusable_region(page, live
     expect(box).to_have_attribute("aria-label", "Xếp loại theo năm")
     box.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.getElementById('wide').scrollLeft > 0")
+    # Polled with evaluate: wait_for_function's string would be eval'd, which the CSP refuses.
+    for _ in range(50):
+        if page.evaluate("() => document.getElementById('wide').scrollLeft") > 0:
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("ArrowRight did not scroll the focused box")
     page.set_viewport_size({"width": 3000, "height": 844})  # no longer overflows: no tab stop
     expect(box).not_to_have_attribute("tabindex", "0")
     expect(box).not_to_have_attribute("role", "region")
