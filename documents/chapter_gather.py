@@ -19,6 +19,7 @@ from chapter.dates import format_date
 from documents.gather import Gathered, bare_name, header
 from documents.words import day_in_words
 from members.models import Chapter, Member, MemberEvent, RoleAssignment
+from members.models.scopes import as_they_left
 
 Status = Member.Status
 Kind = MemberEvent.Kind
@@ -142,8 +143,9 @@ def chapter_header(gathered: Gathered, chapter: Chapter, day: date) -> None:
 
 
 def register_book(chapter: Chapter, day: date) -> Gathered:
-    """Sổ danh sách đảng viên (7-HSĐV) as of ``day``: four queries whatever the size (the
-    header, the roll, the movements its columns 10-13 write, nothing per member)."""
+    """Sổ danh sách đảng viên (7-HSĐV) as of ``day``: five queries whatever the size (the
+    header, the roll, the movements its columns 10-13 write, the year's members gone to
+    another chapter of the system; two more when there are some; nothing per member)."""
     gathered = Gathered()
     chapter_header(gathered, chapter, day)
     events = (
@@ -152,7 +154,8 @@ def register_book(chapter: Chapter, day: date) -> Gathered:
         .order_by("effective_date", "id")
     )
     # The book holds the year's exits too (columns 10, 12, 13), as the register's Excel book does
-    # (reports.exports.register_members); its totals count those on the roll only.
+    # (reports.exports.register_members), those accepted by another chapter since included; its
+    # totals count those on the roll only.
     left_this_year = (
         MemberEvent.objects.standing()
         .filter(
@@ -162,11 +165,12 @@ def register_book(chapter: Chapter, day: date) -> Gathered:
         )
         .values("member")
     )
-    members = vietnamese_order(
+    held = list(
         Member.objects.of_chapter_on(chapter, day)
         .filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left_this_year))
         .prefetch_related(Prefetch("events", queryset=events, to_attr=REGISTER_EVENTS))
     )
+    members = vietnamese_order(held + gone_elsewhere(chapter, date(day.year, 1, 1), day))
     on_roll = [m for m in members if m.status_on in Member.ACTIVE_STATUSES]
     gathered.context.update(
         members=[register_row(n, m) for n, m in enumerate(members, start=1)],
@@ -174,6 +178,19 @@ def register_book(chapter: Chapter, day: date) -> Gathered:
         **figures(on_roll),
     )
     return gathered
+
+
+def gone_elsewhere(chapter: Chapter, start: date, day: date) -> list[Member]:
+    """The year's members who left the chapter's roll for another chapter of the system, which
+    has accepted them (``members.models.scopes.departures``), as the chapter's ledger last had
+    them: their state, flags and movements up to the exit, as for a member who left for
+    outside the system. One query, one more when there are some."""
+    members = as_they_left(MemberEvent.objects.standing(), [chapter.pk], start, day)
+    for member in members:
+        setattr(
+            member, REGISTER_EVENTS, [e for e in member.left_entries if e.kind in REGISTER_KINDS]
+        )
+    return members
 
 
 def posts_on(chapter: Chapter, day: date) -> dict[int, str]:

@@ -40,8 +40,9 @@ from chapter.xlsx_stream import (
 from members.importing import COLUMNS as IMPORT_COLUMNS
 from members.importing import TEMPLATE_SHEET
 from members.importing.columns import CODE, DATE, DIGITS, PHONE
-from members.models import ALL_CHAPTERS, Member, MemberEvent
+from members.models import ALL_CHAPTERS, Chapter, Member, MemberEvent
 from members.models.party_age import compute as compute_party_age
+from members.models.scopes import departures
 from ratings.models import AnnualRating
 from ratings.queries import register_rating_year
 from reports import exports
@@ -82,9 +83,9 @@ FIELDS = (
             c.key for c in IMPORT_COLUMNS if c.key not in LEDGER_KEYS and c.key not in BOOK_FIELDS
         )
     )
-    + ("chapter_id",)  # the chapter holding the record now (``held``), last: read by index
+    + ("sort_key", "chapter_id")  # the chapter holding the record now (``held``), last
 )
-HOLDER = len(FIELDS) - 1
+SORT_KEY, HOLDER = len(FIELDS) - 2, len(FIELDS) - 1
 # Columns of the list whose values are mostly unique: made every time, not remembered.
 UNIQUE_KEYS = frozenset(
     ("full_name", "other_names", "note", "citizen_id", "phone", "card_number", "dossier_number",
@@ -288,8 +289,76 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
     events = events.using(events.db)  # the database chosen here (a replica), in any thread
     chunks = _chunks(members.iterator(chunk_size=max(exports.CHUNK, MEMBER_FETCH)))
     with_entries = _read_ahead if _reads_aside(events.db) else _read_in_turn
-    for chunk, entries in with_entries(chunks, events):
-        yield from _on_the_day(chunk, entries, day, year_start, held)
+    aside = _aside(scope, held, events, rating, year_start, day)
+    rows = (
+        row
+        for chunk, entries in with_entries(chunks, events)
+        for row in _on_the_day(chunk, entries, day, year_start, held)
+        if row[0][0] not in aside.moved
+    )
+    if not aside.rows:
+        yield from rows
+        return
+    yield from exports.in_book_order(rows, aside.rows, order=_order)
+
+
+def _order(row: tuple[tuple, Ledger]) -> tuple:
+    member = row[0]
+    return member[CHAPTER], member[SORT_KEY], member[0]
+
+
+class Aside(NamedTuple):
+    moved: frozenset  # records read here, skipped in the members' order
+    rows: list  # their rows, and those of the records gone elsewhere, each with its chapter
+
+
+def _aside(scope, held, events, rating, start: date, day: date) -> Aside:
+    """The rows that are not where the members' order (the chapter holding the record now)
+    puts them, read apart and merged in by ``exports.in_book_order``, under the chapter whose
+    ledger held the record that day as the download does (``exports.register_members``): the
+    records moved to another chapter since the day (a transfer or a reorganisation after it:
+    an arrival entry dated later), and those that left the chapters ``held`` this year for
+    another chapter of the system (``exports.gone_elsewhere``). A query for each, one per
+    ``exports.CHUNK`` moved records and two more when there are some; none of this for a
+    scope that names no chapter (``NOW``)."""
+    if held is NOW:
+        return Aside(frozenset(), [])
+    later = MemberEvent.objects.standing().filter(effective_date__gt=day, kind__in=MOVE_KINDS)
+    now = dict(scope.filter(pk__in=later.values("member_id")).values_list("pk", "chapter_id"))
+    found: dict[int, list] = {}
+    ids = sorted(now)
+    for start_at in range(0, len(ids), exports.CHUNK):
+        chunk = ids[start_at : start_at + exports.CHUNK]
+        for entry in map(Entry._make, _of_members(events, chunk).values_list(*ENTRY_FIELDS)):
+            found.setdefault(entry.member_id, []).append(entry)
+        found = {pk: entries for pk, entries in found.items() if entries[-1].chapter_id != now[pk]}
+    moved = frozenset(found)
+    if isinstance(held, frozenset):
+        found.update(
+            departures(events.values_list(*ENTRY_FIELDS), held, start, day, make=Entry._make)
+        )
+    if not found:
+        return Aside(moved, [])
+    chapters = {entries[-1].chapter_id for entries in found.values()}
+    names = dict(Chapter.objects.filter(pk__in=chapters).values_list("pk", "name"))
+    members = (
+        Member.objects.filter(pk__in=found)
+        .annotate(rating_level=Subquery(rating), chapter_name=F("chapter__name"))
+        .values_list(*FIELDS)
+    )
+    rows = []
+    for member in members:
+        entries = found[member[0]]
+        chapter = entries[-1].chapter_id  # the chapter that held the record that day
+        member = (*member[:CHAPTER], names[chapter], *member[CHAPTER + 1 :])
+        # In the book if that chapter is one the register keeps (``held``), with its ledger.
+        keeps = held is None or chapter in held
+        rows.extend(_on_the_day([member], entries, day, start, None) if keeps else ())
+    return Aside(moved, rows)
+
+
+# Entries that put a record in another chapter's ledger (``MemberEvent.chapter``).
+MOVE_KINDS = (Kind.TRANSFERRED_IN, Kind.MOVED_CHAPTER)
 
 
 NOW = "now"  # ``_held_on``: the chapter holding the record now

@@ -15,10 +15,12 @@ dates are real dates shown dd/mm/yyyy. Text is always written as text, never as 
 
 from __future__ import annotations
 
+import heapq
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import FileResponse
@@ -44,8 +46,9 @@ from members.importing.columns import (
     PHONE,
     RATING_HEADER,
 )
-from members.models import Cell, Member, MemberEvent
+from members.models import ALL_CHAPTERS, Cell, Chapter, Member, MemberEvent
 from members.models.party_age import describe as describe_party_age
+from members.models.scopes import as_they_left
 from ratings.models import AnnualRating, Level
 from ratings.queries import register_rating_year
 from reports import queries
@@ -159,9 +162,14 @@ def _share(ws, count: int, total: int):
 # The register (7-HSĐV) ------------------------------------------------------------------------
 
 
-def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
+EVENTS = "register_events"
+
+
+def register_members(scope: QuerySet[Member], day: date) -> Iterator[Member]:
     """On the roll on ``day``, and those who left the roll between 1 January of that year and
-    ``day`` (so the year's exits are in the book), with their movements up to ``day``."""
+    ``day`` (so the year's exits are in the book), with their movements up to ``day``, in the
+    book's order (chapter, then name), read ``CHUNK`` at a time. The year's exits include those
+    another chapter of the system has accepted since (``gone_elsewhere``)."""
     year_start = date(day.year, 1, 1)
     left = (
         MemberEvent.objects.standing()
@@ -172,22 +180,85 @@ def register_members(scope: QuerySet[Member], day: date) -> QuerySet[Member]:
         .values("member")
     )
     held = scope.held_on(day)  # the records the scope's chapters held that day
-    standing = MemberEvent.objects.standing()
-    # The register's movements, and every status change (party age reads them, R16).
-    events = standing.filter(
-        Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False), effective_date__lte=day
-    ).order_by("effective_date", "id")
     cell_name = Cell.objects.filter(pk=OuterRef("cell_on_id")).values("name")[:1]
-    rating = AnnualRating.objects.filter(
+    # Under the chapter whose ledger held the record that day, not the one holding it now.
+    chapter_name = Chapter.objects.filter(pk=OuterRef("chapter_on_id")).values("name")[:1]
+    members = (
+        held.filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left))
+        .annotate(
+            cell_on_name=Subquery(cell_name),
+            chapter_name=Subquery(chapter_name),
+            rating_level=Subquery(_rating(day)),
+        )
+        .prefetch_related(Prefetch("events", queryset=_register_events(day), to_attr=EVENTS))
+        .order_by("chapter_name", "sort_key", "pk")
+        .iterator(chunk_size=CHUNK)
+    )
+    chapters = scope.chapters  # none, or every chapter: no one leaves the scope for another
+    named = chapters is not None and chapters is not ALL_CHAPTERS
+    gone = gone_elsewhere(chapters, year_start, day) if named else []
+    if not gone:
+        return members
+    return in_book_order(members, gone, order=attrgetter("chapter_name", "sort_key", "pk"))
+
+
+def _rating(day: date) -> QuerySet:
+    return AnnualRating.objects.filter(
         member=OuterRef("pk"), year=register_rating_year(day)
     ).values("level")[:1]
+
+
+def _register_events(day: date) -> QuerySet[MemberEvent]:
+    """The register's movements, and every status change (party age reads them, R16)."""
     return (
-        held.filter(Q(status_on__in=Member.ACTIVE_STATUSES) | Q(pk__in=left))
-        .annotate(cell_on_name=Subquery(cell_name), rating_level=Subquery(rating))
-        .select_related("chapter")
-        .prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))
-        .order_by("chapter__name", "sort_key", "pk")
+        MemberEvent.objects.standing()
+        .filter(Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False), effective_date__lte=day)
+        .order_by("effective_date", "id")
     )
+
+
+def gone_elsewhere(chapters, start: date, day: date) -> list[Member]:
+    """The members who left the roll of ``chapters`` from ``start`` to ``day`` for another
+    chapter of the system, which has accepted them (``members.models.scopes.departures``), as
+    those chapters' ledgers last had them: their state, cell and movements up to the exit (as
+    for a member who left for outside the system), under the chapter they left
+    (``chapter_name``). ``chapters``: as ``departures`` takes them. One query, one or two more
+    when there are some."""
+    members = as_they_left(
+        MemberEvent.objects.standing().select_related("cell", "chapter"),
+        chapters,
+        start,
+        day,
+        members=Member.objects.annotate(rating_level=Subquery(_rating(day))),
+    )
+    for member in members:
+        entries = member.left_entries
+        cells = [entry for entry in entries if entry.kind in MemberEvent.CELL_KINDS]
+        member.cell_on_name = cells[-1].cell.name if cells and cells[-1].cell else None
+        member.chapter_name = entries[-1].chapter.name
+        setattr(member, EVENTS, [e for e in entries if e.kind in REGISTER_KINDS or e.status])
+    return members
+
+
+def in_book_order(held: Iterable, gone: list, *, order) -> Iterator:
+    """``held`` (in the book's order: ``order(row)`` gives the chapter's name, sorted as the
+    database sorts it, then the sort key and pk) with ``gone`` (``gone_elsewhere``'s, in any
+    order) each in its place. The chapters' names are ranked by the database (its
+    collation): one query."""
+    ranks: dict[str, int] = {}
+    for name in Chapter.objects.order_by("name").values_list("name", flat=True):
+        ranks.setdefault(name, len(ranks))
+
+    def keyed(row):
+        name, *rest = order(row)
+        return (ranks.get(name, -1), *rest), row
+
+    gone = sorted(map(keyed, gone), key=_first)
+    return (row for _key, row in heapq.merge(map(keyed, held), gone, key=_first))
+
+
+def _first(pair: tuple):
+    return pair[0]
 
 
 def register_headers(day: date | None = None) -> list[str]:
@@ -255,7 +326,7 @@ def register_workbook(
     workbook = Workbook(write_only=True)
     ws = _book_sheet(workbook, day, scope_label)
     listing = _list_sheet(workbook, day)
-    members = register_members(scope, day).iterator(chunk_size=CHUNK)
+    members = register_members(scope, day)
     listed = number = 0
     active = Member.ACTIVE_STATUSES
     for number, member in enumerate(members, start=1):
@@ -373,7 +444,7 @@ def _labels(language: str | None) -> dict:
 
 
 def _chapter_name(member: Member) -> str:
-    name = getattr(member, "chapter_name", None)  # annotated by stream_members
+    name = getattr(member, "chapter_name", None)  # annotated: the chapter that held it that day
     return name if name is not None else member.chapter.name
 
 

@@ -90,3 +90,95 @@ class ChapterScopeMixin:
         if not ids:
             return self
         return self | _member().objects.using(self.db).filter(pk__in=ids)
+
+
+def departures(
+    events: models.QuerySet, chapters, start: date, day: date, *, make=None
+) -> dict[int, list]:
+    """The records that left the roll of ``chapters`` by an exit entry in their ledgers from
+    ``start`` to ``day`` and that, at the end of ``day``, another chapter's ledger held (a
+    transfer to a chapter of the system, accepted): ``{member id: their entries up to and
+    including that exit}``, in date order, so a book of those chapters shows them as it shows a
+    member who left for outside the system. A record whose exit is still its latest entry is
+    where it left (``held_on`` reads it); one that came back and was moved on by a
+    reorganisation left by no exit, and is not here.
+
+    ``chapters``: ids, chapters, or a queryset of chapters (read as a subquery, and its ids
+    once some are found). ``events``: standing entries in the form the caller reads (model
+    instances or tuples with ``pk``, ``member_id``, ``kind``, ``effective_date``,
+    ``chapter_id``; ``make`` turns a row of a ``values_list`` into one). One query, two when
+    some are found from a queryset."""
+    Event = _member_event()
+    if not isinstance(chapters, models.QuerySet):
+        chapters = frozenset(getattr(chapter, "pk", chapter) for chapter in chapters)
+    exits = (
+        Event.objects.using(events.db)
+        .standing()
+        .filter(
+            chapter_id__in=chapters,
+            kind__in=Event.LEAVING_KINDS,
+            effective_date__range=(start, day),
+        )
+        .values("member_id")
+    )
+    found: dict[int, list] = {}
+    rows = events.filter(member_id__in=exits, effective_date__lte=day).order_by(
+        "member_id", "effective_date", "id"
+    )
+    by_member: dict[int, list] = {}
+    for row in rows if make is None else map(make, rows):
+        by_member.setdefault(row.member_id, []).append(row)
+    if by_member and isinstance(chapters, models.QuerySet):  # its ids, once some are found
+        chapters = frozenset(chapters.using(events.db).order_by().values_list("pk", flat=True))
+    for member_id, entries in by_member.items():
+        if entries[-1].chapter_id in chapters:
+            continue  # still where it left (or back): held there on the day
+        last_exit = None
+        for index, entry in enumerate(entries):
+            if entry.chapter_id in chapters:
+                last_exit = index if _is_exit(entry, start, day) else None
+        if last_exit is not None:
+            found[member_id] = entries[: last_exit + 1]
+    return found
+
+
+def as_they_left(
+    events: models.QuerySet, chapters, start: date, day: date, *, members=None
+) -> list:
+    """The records ``departures`` finds, read from ``members`` (a queryset of members, with the
+    caller's annotations), each with what ``ledger_state`` reads of its entries up to the exit
+    set on it and those entries as ``left_entries``. One query, none when none left."""
+    found = departures(events, chapters, start, day)
+    if not found:
+        return []
+    members = list((members if members is not None else _member().objects).filter(pk__in=found))
+    for member in members:
+        member.left_entries = found[member.pk]
+        for name, value in ledger_state(member.left_entries).items():
+            setattr(member, name, value)
+    return members
+
+
+def _is_exit(entry, start: date, day: date) -> bool:
+    return entry.kind in _member_event().LEAVING_KINDS and start <= entry.effective_date <= day
+
+
+def ledger_state(entries: list) -> dict:
+    """What ``MemberQuerySet.as_of`` annotates, read from a member's ``entries`` (model
+    instances, in date order, none annulled): ``status_on``, ``cell_on_id``,
+    ``chapter_on_id``, ``temporary_kind_on`` and ``exemption_kind_on`` after the last one."""
+    Event = _member_event()
+    state = dict.fromkeys(
+        ("status_on", "cell_on_id", "chapter_on_id", "temporary_kind_on", "exemption_kind_on")
+    )
+    for entry in entries:
+        state["chapter_on_id"] = entry.chapter_id
+        if entry.status:
+            state["status_on"] = entry.status
+        if entry.kind in Event.CELL_KINDS:
+            state["cell_on_id"] = entry.cell_id
+        if entry.kind in Event.TEMPORARY_KINDS:
+            state["temporary_kind_on"] = entry.kind
+        if entry.kind in Event.EXEMPTION_KINDS:
+            state["exemption_kind_on"] = entry.kind
+    return state

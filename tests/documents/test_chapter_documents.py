@@ -262,8 +262,9 @@ def bulk_members(chapter, cell, count: int, start: int = 0) -> None:
 def test_a_fixed_number_of_queries_whatever_the_size(chapter, cell, settings_row, slug):
     """The gathering and the HTML (the PDF's source) of 20 members and of 500: the same queries."""
     kind = registry.CHAPTER_BY_SLUG[slug]
-    # One of them finds the records the chapter held that day and has let go since (by id).
-    pinned = {"register-book": 4, "sign-in-sheet": 4, "rating-table": 6, "badge-list": 4}[slug]
+    # One of them finds the records the chapter held that day and has let go since (by id); the
+    # book has one more, for the year's members gone to another chapter of the system.
+    pinned = {"register-book": 5, "sign-in-sheet": 4, "rating-table": 6, "badge-list": 4}[slug]
     bulk_members(chapter, cell, 20)
     counts = []
     for more in (0, 480):

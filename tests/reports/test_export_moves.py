@@ -1,7 +1,8 @@
 """The register (7-HSĐV) of a record that changed chapter (issue 15): the background file's fast
 path (reports/export_stream.py) gives the download's answer (reports.exports.register_members)
 on every day of a transfer between two chapters of the system — a member is in the book of
-the chapter whose ledger held the record that day (``MemberEvent.chapter``), whether the scope
+the chapter whose ledger held the record that day (``MemberEvent.chapter``), under that chapter,
+and in the sending chapter's book for the rest of the year once accepted, whether the scope
 names its chapters (those who have left since included), names none (the chapter holding the
 record now) or is every chapter.
 
@@ -9,9 +10,11 @@ The story: a member of chapter A asks for a transfer to chapter B on 02/03/2026,
 dated 04/03, B accepts the member on 10/03."""
 
 import datetime
+import re
 
 import pytest
 
+from chapter.collation import name_sort_key
 from chapter.documents import Document
 from members import services
 from members.access import members_visible_to
@@ -86,9 +89,26 @@ def test_each_chapters_register_on_each_day_of_the_transfer(moved, day):
     assert listed(fast(named(a), day)[1]) is before
     assert listed(fast(named(b), day)[1]) is after
     # The book also holds the year's exits: A's book shows the transfer out from the letter's
-    # date, while its ledger holds the record (until B's acceptance is its latest entry).
-    assert listed(fast(named(a), day)[0]) is (not after)
+    # date, and still once B has accepted the record: as A's ledger last had it (A's cell, under
+    # A), not as B holds it now.
+    assert listed(fast(named(a), day)[0])
     assert listed(fast(named(b), day)[0]) is after
+    row = row_of(fast(named(a), day)[0])
+    assert cell_text("Tổ 1") in row and cell_text("Tổ 2") not in row
+    assert row.count(cell_text("Chi bộ thôn 1")) == 1  # the chapter's column
+    if day >= LETTER.date:
+        assert cell_text("Chi bộ thôn 2") in row  # where it went (column 10)
+    if after:
+        assert cell_text("Tổ 2") in row_of(fast(named(b), day)[0])
+
+
+def row_of(rows) -> str:
+    (row,) = [row for row in rows if NAME in row]
+    return row
+
+
+def cell_text(text: str) -> str:
+    return f'<t xml:space="preserve">{text}</t>'
 
 
 @pytest.mark.parametrize("day", list(DAYS), ids=list(DAYS.values()))
@@ -120,3 +140,57 @@ def test_the_secretaries_scopes(moved):
         assert fast(scope, day) == reference(scope, day)
     assert listed(fast(scopes[a], day)[1]) and not listed(fast(scopes[b], day)[1])
     assert listed(fast(scopes[b], ACCEPTED)[1]) and not listed(fast(scopes[a], ACCEPTED)[1])
+
+
+def texts(row: str) -> list[str]:
+    return re.findall(r'<t xml:space="preserve">([^<]*)</t>', row)
+
+
+@pytest.mark.parametrize("day", list(DAYS), ids=list(DAYS.values()))
+def test_each_row_is_in_its_place_under_the_chapter_that_held_it(moved, day):
+    """The chapter column and the book's order are the chapter whose ledger held the record that
+    day, not the one holding it now: every chapter's book (a superuser's, read before B
+    accepted the record) and A's own (the member gone to B, in A's name order)."""
+    a, _b = moved
+    everyone = Member.objects.in_chapters(ALL_CHAPTERS)
+    for scope in (everyone, named(a)):
+        book, _listing = fast(scope, day)
+        assert (book, _listing) == reference(scope, day)
+        chapters = [texts(row)[-2] for row in book]  # the chapter's column, before party age
+        names = [texts(row)[0] for row in book]
+        assert chapters == sorted(chapters)  # "Chi bộ thôn 1" before "Chi bộ thôn 2"
+        for chapter_name in set(chapters):
+            pairs = zip(names, chapters, strict=True)
+            in_it = [name for name, held in pairs if held == chapter_name]
+            assert in_it == sorted(in_it, key=name_sort_key), chapter_name
+        held_by = "Chi bộ thôn 2" if (day >= ACCEPTED and scope is everyone) else "Chi bộ thôn 1"
+        assert texts(row_of(book))[-2] == held_by
+
+
+def test_a_member_who_came_back_is_in_the_book_once(moved):
+    """Out to B and back to A in the same year: on A's roll, one row, as A holds it now."""
+    a, b = moved
+    member = Member.objects.get(full_name=NAME)
+    back = services.handover_request(
+        member_id=member.pk,
+        actor=None,
+        kind=Handover.Kind.PERMANENT,
+        to_chapter=a,
+        requested_on=D(2026, 3, 12),
+        letter=Document(number="130-GGT/ĐU", date=D(2026, 3, 13), issuing_body="Đảng ủy xã"),
+    )
+    cell = a.cells.get()
+    services.handover_accept(
+        handover_id=back.pk, actor=None, presented_on=D(2026, 3, 16), cell=cell
+    )
+    day = D(2026, 3, 20)
+    book, listing = fast(named(a), day)
+    assert (book, listing) == reference(named(a), day)
+    assert listed(listing)
+    assert sum(NAME in row for row in book) == 1
+    # B's book of the same day: the member left B this year for A, which has accepted them.
+    b_book, b_listing = fast(named(b), day)
+    assert (b_book, b_listing) == reference(named(b), day)
+    assert not listed(b_listing)
+    row = row_of(b_book)
+    assert texts(row)[-2] == "Chi bộ thôn 2" and cell_text("Tổ 2") in row
