@@ -334,9 +334,10 @@ def _aside(scope, held, events, rating, start: date, day: date) -> Aside:
         found = {pk: entries for pk, entries in found.items() if entries[-1].chapter_id != now[pk]}
     moved = frozenset(found)
     if isinstance(held, frozenset):
-        found.update(
-            departures(events.values_list(*ENTRY_FIELDS), held, start, day, make=Entry._make)
-        )
+        # The scope's chapters as a subquery when it has them so (not thousands of ids).
+        chapters = scope.chapters if isinstance(scope.chapters, QuerySet) else held
+        entries = events.values_list(*ENTRY_FIELDS)
+        found.update(departures(entries, chapters, start, day, make=Entry._make))
     if not found:
         return Aside(moved, [])
     chapters = {entries[-1].chapter_id for entries in found.values()}

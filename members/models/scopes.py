@@ -111,14 +111,21 @@ def departures(
     Event = _member_event()
     if not isinstance(chapters, models.QuerySet):
         chapters = frozenset(getattr(chapter, "pk", chapter) for chapter in chapters)
+    ledger = Event.objects.using(events.db).standing()
+    # Only exits followed, by the day, by an entry in another chapter's ledger (an exit for
+    # outside the system, the most of them, is still the record's latest entry).
+    elsewhere = ledger.filter(
+        member=models.OuterRef("member_id"),
+        effective_date__gte=models.OuterRef("effective_date"),
+        effective_date__lte=day,
+    ).exclude(chapter_id__in=chapters)
     exits = (
-        Event.objects.using(events.db)
-        .standing()
-        .filter(
+        ledger.filter(
             chapter_id__in=chapters,
             kind__in=Event.LEAVING_KINDS,
             effective_date__range=(start, day),
         )
+        .filter(models.Exists(elsewhere))
         .values("member_id")
     )
     found: dict[int, list] = {}
