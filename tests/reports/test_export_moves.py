@@ -54,18 +54,23 @@ def moved():
     member = register_member(cell=a1, full_name=NAME)
     for cell in (a1, a1, b1, b1):
         register_member(cell=cell)
+    transfer(member, b1, requested_on=D(2026, 3, 2), letter=LETTER, accepted=ACCEPTED)
+    member.refresh_from_db()
+    assert member.chapter == b
+    return a, b
+
+
+def transfer(member, cell, *, requested_on, letter, accepted) -> None:
+    """A permanent transfer to ``cell``'s chapter, its letter issued, accepted into ``cell``."""
     handover = services.handover_request(
         member_id=member.pk,
         actor=None,
         kind=Handover.Kind.PERMANENT,
-        to_chapter=b,
-        requested_on=D(2026, 3, 2),
-        letter=LETTER,
+        to_chapter=cell.chapter,
+        requested_on=requested_on,
+        letter=letter,
     )
-    services.handover_accept(handover_id=handover.pk, actor=None, presented_on=ACCEPTED, cell=b1)
-    member.refresh_from_db()
-    assert member.chapter == b
-    return a, b
+    services.handover_accept(handover_id=handover.pk, actor=None, presented_on=accepted, cell=cell)
 
 
 def named(chapter):
@@ -171,17 +176,9 @@ def test_a_member_who_came_back_is_in_the_book_once(moved):
     """Out to B and back to A in the same year: on A's roll, one row, as A holds it now."""
     a, b = moved
     member = Member.objects.get(full_name=NAME)
-    back = services.handover_request(
-        member_id=member.pk,
-        actor=None,
-        kind=Handover.Kind.PERMANENT,
-        to_chapter=a,
-        requested_on=D(2026, 3, 12),
-        letter=Document(number="130-GGT/ĐU", date=D(2026, 3, 13), issuing_body="Đảng ủy xã"),
-    )
-    cell = a.cells.get()
-    services.handover_accept(
-        handover_id=back.pk, actor=None, presented_on=D(2026, 3, 16), cell=cell
+    letter = Document(number="130-GGT/ĐU", date=D(2026, 3, 13), issuing_body="Đảng ủy xã")
+    transfer(
+        member, a.cells.get(), requested_on=D(2026, 3, 12), letter=letter, accepted=D(2026, 3, 16)
     )
     day = D(2026, 3, 20)
     book, listing = fast(named(a), day)
