@@ -100,11 +100,15 @@ def test_the_navbar_is_one_line_on_a_laptop_in_vietnamese(request, login_as, liv
     user.first_name, user.last_name = LONG, "Thị"  # a long name in the user menu
     user.save()
     page = login_as(user)
-    page.set_viewport_size(LAPTOP)
     assert page.locator("html").get_attribute("lang") == "vi"
-    for url in ("/", "/admissions/", "/members/"):  # a normal page and two wide ones
-        page.goto(f"{live_server.url}{url}")
-        _one_line_navbar(page)
+    # From the narrowest screen that shows the bar expanded (Bootstrap's lg, 992 px) up.
+    for width in (992, 1024, 1280, LAPTOP["width"]):
+        page.set_viewport_size({"width": width, "height": 768})
+        for url in ("/", "/admissions/", "/members/"):  # a normal page and two wide ones
+            page.goto(f"{live_server.url}{url}")
+            _one_line_navbar(page)
+            assert page_width(page) <= width, (width, url)
+    page.set_viewport_size(LAPTOP)
     if who == "secretary":
         assert page.locator(".app-navbar").get_by_role("button", name="Cấp ủy").count() == 0
         return
