@@ -19,7 +19,7 @@ from chapter.dates import format_date
 from documents.gather import Gathered, bare_name, header
 from documents.words import day_in_words
 from members.models import Chapter, Member, MemberEvent, RoleAssignment
-from members.models.scopes import as_they_left
+from members.models.scopes import as_they_left, was_official
 
 Status = Member.Status
 Kind = MemberEvent.Kind
@@ -103,6 +103,7 @@ def register_row(number: int, member: Member) -> dict[str, object]:
         if event and (leaving is None or event.effective_date > leaving.effective_date):
             leaving = event
     official = member.status_on == Status.OFFICIAL
+    events = getattr(member, REGISTER_EVENTS, [])
     death = latest.get(Kind.DECEASED)
     return {
         "number": number,
@@ -118,7 +119,8 @@ def register_row(number: int, member: Member) -> dict[str, object]:
         "occupation": _lines(member.occupation_before, member.occupation),
         "dates": _lines(
             format_date(member.ceremony_date),
-            format_date(member.official_date) if official else "",
+            # Once official (for one who has left: official when they left).
+            format_date(member.official_date) if was_official(events) else "",
         ),
         "numbers": _lines(member.card_number, member.dossier_number, member.badge_number),
         "service": _lines(SERVICE.get(member.service, "")),
@@ -145,12 +147,13 @@ def chapter_header(gathered: Gathered, chapter: Chapter, day: date) -> None:
 def register_book(chapter: Chapter, day: date) -> Gathered:
     """Sổ danh sách đảng viên (7-HSĐV) as of ``day``: five queries whatever the size (the
     header, the roll, the movements its columns 10-13 write, the year's members gone to
-    another chapter of the system; two more when there are some; nothing per member)."""
+    another chapter of the system; one more when there are some; nothing per member)."""
     gathered = Gathered()
     chapter_header(gathered, chapter, day)
+    # The movements columns 10-13 write, and the status changes (the official date's column).
     events = (
         MemberEvent.objects.standing()
-        .filter(kind__in=REGISTER_KINDS, effective_date__lte=day)
+        .filter(Q(kind__in=REGISTER_KINDS) | Q(status__isnull=False), effective_date__lte=day)
         .order_by("effective_date", "id")
     )
     # The book holds the year's exits too (columns 10, 12, 13), as the register's Excel book does
@@ -187,9 +190,8 @@ def gone_elsewhere(chapter: Chapter, start: date, day: date) -> list[Member]:
     outside the system. One query, one more when there are some."""
     members = as_they_left(MemberEvent.objects.standing(), [chapter.pk], start, day)
     for member in members:
-        setattr(
-            member, REGISTER_EVENTS, [e for e in member.left_entries if e.kind in REGISTER_KINDS]
-        )
+        entries = [e for e in member.left_entries if e.kind in REGISTER_KINDS or e.status]
+        setattr(member, REGISTER_EVENTS, entries)
     return members
 
 

@@ -8,8 +8,9 @@ of four correlated subqueries per member, and each row goes to the streaming wri
 ``chapter.xlsx_stream`` as one string, its cells made by the writer's own functions (text always
 text, formula-like text quote-prefixed) and remembered for values that repeat (labels, places,
 dates: ``xlsx_stream.Memo``). A fixed number of queries per chunk of ``exports.CHUNK`` members;
-memory flat whatever the size. ``tests/reports/test_export_fast.py`` holds it to the download's
-values, cell by cell.
+memory flat whatever the size (the records moved since the day come through a second cursor
+merged in; only the year's members gone to another chapter of the system, a few, are held).
+``tests/reports/test_export_fast.py`` holds it to the download's values, cell by cell.
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ class Ledger(NamedTuple):
     leaving: Entry | None
     entry_date: date | None
     age_months: int | None
+    was_official: bool  # the latest status on the roll was official (``exports.was_official``)
 
 
 class Entry(NamedTuple):
@@ -195,8 +197,8 @@ class Rows:
          theory, qualification, language, occupation_before, occupation, ceremony, official,
          card, dossier, badge, service, note, _first, _decision, _months, chapter,
          rating) = m[:BOOK]  # fmt: skip
-        status, cell_name, out, came, death, leaving, _entry, age = ledger
-        if official and (official > self.day or status == Member.Status.PROBATIONARY):
+        status, cell_name, out, came, death, leaving, _entry, age, was_official = ledger
+        if official and (official > self.day or not was_official):
             official = None  # in the book only once the member was official that day
         text, day = self.text, self.date
         return "".join((
@@ -268,7 +270,12 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
     One query per chunk of ``CHUNK`` members, their movements (with their cells' names), besides
     the members' one (a server-side cursor on PostgreSQL, read ``MEMBER_FETCH`` rows at a
     time). On PostgreSQL outside a transaction (the worker) the next chunk's movements are read
-    on a connection of their own while this chunk's rows are written (``_read_ahead``)."""
+    on a connection of their own while this chunk's rows are written (``_read_ahead``).
+
+    Every row is under the chapter whose ledger held the record that day: the records moved
+    to another chapter since (``_moved_since``) are read by a second cursor in that order,
+    and the year's members gone to another chapter of the system (``_gone_elsewhere``, a
+    few) are read at the start; both are merged in (``exports.in_book_order``)."""
     year_start = date(day.year, 1, 1)
     rating = AnnualRating.objects.filter(
         member=OuterRef("pk"), year=register_rating_year(day)
@@ -287,19 +294,24 @@ def stream_members(scope: QuerySet[Member], day: date) -> Iterator[tuple[tuple, 
         .order_by("member_id", "effective_date", "id")
     )
     events = events.using(events.db)  # the database chosen here (a replica), in any thread
-    chunks = _chunks(members.iterator(chunk_size=max(exports.CHUNK, MEMBER_FETCH)))
     with_entries = _read_ahead if _reads_aside(events.db) else _read_in_turn
-    aside = _aside(scope, held, events, rating, year_start, day)
-    rows = (
-        row
-        for chunk, entries in with_entries(chunks, events)
-        for row in _on_the_day(chunk, entries, day, year_start, held)
-        if row[0][0] not in aside.moved
-    )
-    if not aside.rows:
+    rows = _rows(with_entries, members, events, day, held, apart=False)
+    if held is NOW:  # a scope that names no chapter: the records held now, where they are
         yield from rows
         return
-    yield from exports.in_book_order(rows, aside.rows, order=_order)
+    chapters = scope.chapters if isinstance(scope.chapters, QuerySet) else held
+    gone = _gone_elsewhere(chapters, events, rating, year_start, day) if held else []
+    moved = _rows(_read_in_turn, _moved_since(scope, rating, day), events, day, held, apart=True)
+    yield from exports.in_book_order([rows, moved], gone, order=_order, chapters=chapters)
+
+
+def _rows(with_entries, members: QuerySet, events, day: date, held, *, apart: bool):
+    """``members`` (a ``values_list`` of ``FIELDS``) read ``MEMBER_FETCH`` at a time, each with
+    its ``Ledger`` on the day (``_on_the_day``), those not in the book left out."""
+    chunks = _chunks(members.iterator(chunk_size=max(exports.CHUNK, MEMBER_FETCH)))
+    year_start = date(day.year, 1, 1)
+    for chunk, entries in with_entries(chunks, events):
+        yield from _on_the_day(chunk, entries, day, year_start, held, apart=apart)
 
 
 def _order(row: tuple[tuple, Ledger]) -> tuple:
@@ -307,59 +319,51 @@ def _order(row: tuple[tuple, Ledger]) -> tuple:
     return member[CHAPTER], member[SORT_KEY], member[0]
 
 
-class Aside(NamedTuple):
-    moved: frozenset  # records read here, skipped in the members' order
-    rows: list  # their rows, and those of the records gone elsewhere, each with its chapter
+def _moved_since(scope: QuerySet[Member], rating, day: date) -> QuerySet:
+    """The scope's records that another chapter's ledger held at the end of ``day`` than the
+    one holding them now (moved since by a transfer or a reorganisation: an entry dated after
+    the day), as a ``values_list`` of ``FIELDS`` whose chapter name is that day's, in the
+    book's order. The day's chapter is read for those with an entry after the day only (the
+    index on the date): none at all for today's register."""
+    ledger = MemberEvent.objects.standing()
+    latest = ledger.filter(member=OuterRef("pk"), effective_date__lte=day).order_by(
+        "-effective_date", "-id"
+    )
+    return (
+        scope.filter(pk__in=ledger.filter(effective_date__gt=day).values("member_id"))
+        .annotate(
+            chapter_on_id=Subquery(latest.values("chapter_id")[:1]),
+            rating_level=Subquery(rating),
+            chapter_name=Subquery(latest.values("chapter__name")[:1]),
+        )
+        .exclude(chapter_on_id=F("chapter_id"))
+        .order_by("chapter_name", "sort_key", "pk")
+        .values_list(*FIELDS)
+    )
 
 
-def _aside(scope, held, events, rating, start: date, day: date) -> Aside:
-    """The rows that are not where the members' order (the chapter holding the record now)
-    puts them, read apart and merged in by ``exports.in_book_order``, under the chapter whose
-    ledger held the record that day as the download does (``exports.register_members``): the
-    records moved to another chapter since the day (a transfer or a reorganisation after it:
-    an arrival entry dated later), and those that left the chapters ``held`` this year for
-    another chapter of the system (``exports.gone_elsewhere``). A query for each, one per
-    ``exports.CHUNK`` moved records and two more when there are some; none of this for a
-    scope that names no chapter (``NOW``)."""
-    if held is NOW:
-        return Aside(frozenset(), [])
-    later = MemberEvent.objects.standing().filter(effective_date__gt=day, kind__in=MOVE_KINDS)
-    now = dict(scope.filter(pk__in=later.values("member_id")).values_list("pk", "chapter_id"))
-    found: dict[int, list] = {}
-    ids = sorted(now)
-    for start_at in range(0, len(ids), exports.CHUNK):
-        chunk = ids[start_at : start_at + exports.CHUNK]
-        for entry in map(Entry._make, _of_members(events, chunk).values_list(*ENTRY_FIELDS)):
-            found.setdefault(entry.member_id, []).append(entry)
-        found = {pk: entries for pk, entries in found.items() if entries[-1].chapter_id != now[pk]}
-    moved = frozenset(found)
-    if isinstance(held, frozenset):
-        # The scope's chapters as a subquery when it has them so (not thousands of ids).
-        chapters = scope.chapters if isinstance(scope.chapters, QuerySet) else held
-        entries = events.values_list(*ENTRY_FIELDS)
-        found.update(departures(entries, chapters, start, day, make=Entry._make))
+def _gone_elsewhere(chapters, events, rating, start: date, day: date) -> list:
+    """``exports.gone_elsewhere`` for the stream: the members who left the roll of
+    ``chapters`` this year for another chapter of the system, which has accepted them, each as
+    a tuple of ``FIELDS`` under the chapter they left, with its ``Ledger`` from its movements
+    up to that exit. A few (a year's transfers): one query, three more when there are some."""
+    entries = events.values_list(*ENTRY_FIELDS)
+    found = departures(entries, chapters, start, day, make=Entry._make)
     if not found:
-        return Aside(moved, [])
-    chapters = {entries[-1].chapter_id for entries in found.values()}
-    names = dict(Chapter.objects.filter(pk__in=chapters).values_list("pk", "name"))
+        return []
+    exits = {entries[-1].chapter_id for entries in found.values()}
+    names = dict(Chapter.objects.filter(pk__in=exits).values_list("pk", "name"))
     members = (
         Member.objects.filter(pk__in=found)
         .annotate(rating_level=Subquery(rating), chapter_name=F("chapter__name"))
         .values_list(*FIELDS)
     )
-    rows = []
+    gone = []
     for member in members:
         entries = found[member[0]]
-        chapter = entries[-1].chapter_id  # the chapter that held the record that day
-        member = (*member[:CHAPTER], names[chapter], *member[CHAPTER + 1 :])
-        # In the book if that chapter is one the register keeps (``held``), with its ledger.
-        keeps = held is None or chapter in held
-        rows.extend(_on_the_day([member], entries, day, start, None) if keeps else ())
-    return Aside(moved, rows)
-
-
-# Entries that put a record in another chapter's ledger (``MemberEvent.chapter``).
-MOVE_KINDS = (Kind.TRANSFERRED_IN, Kind.MOVED_CHAPTER)
+        member = (*member[:CHAPTER], names[entries[-1].chapter_id], *member[CHAPTER + 1 :])
+        gone.extend(_on_the_day([member], entries, day, start, None, apart=True))
+    return gone
 
 
 NOW = "now"  # ``_held_on``: the chapter holding the record now
@@ -455,17 +459,22 @@ REGISTER_SET, CELL_SET = frozenset(REGISTER_KINDS), frozenset(MemberEvent.CELL_K
 EXIT_SET, BOOK_LEAVING = frozenset(MemberEvent.LEAVING_KINDS), frozenset(LEAVING_KINDS)
 ENTRY_SET, ACTIVE = frozenset(ENTRY_KINDS), frozenset(Member.ACTIVE_STATUSES)
 OUT, CAME, DEATH = Kind.TRANSFERRED_OUT.value, Kind.TRANSFERRED_IN.value, Kind.DECEASED.value
+OFFICIAL = Member.Status.OFFICIAL.value
 
 
-def _on_the_day(chunk, entries, day, year_start, held) -> Iterator[tuple[tuple, Ledger]]:
+def _on_the_day(
+    chunk, entries, day, year_start, held, *, apart: bool = False
+) -> Iterator[tuple[tuple, Ledger]]:
     """Each member's ``Ledger`` on the day, for those in the book: on the roll that day or off
     it this year, in a chapter the register keeps (``held``: a set of chapter ids, ``NOW`` for
-    the chapter holding the record now, ``None`` for every chapter)."""
+    the chapter holding the record now, ``None`` for every chapter). A record another chapter
+    held that day than the one holding it now is read apart (``_moved_since``): left out
+    here unless ``apart``."""
     by_member: dict[int, list[Entry]] = {}
     for entry in entries:
         by_member.setdefault(entry.member_id, []).append(entry)
     for member in chunk:
-        status = cell_name = out = came = death = leaving = entry = chapter = None
+        status = cell_name = out = came = death = leaving = entry = chapter = active = None
         left = False
         status_events = []
         for event in by_member.get(member[0], ()):
@@ -478,6 +487,8 @@ def _on_the_day(chunk, entries, day, year_start, held) -> Iterator[tuple[tuple, 
             if event.status:
                 status = event.status
                 status_events.append(event)  # what party age reads
+                if status in ACTIVE:
+                    active = status
             elif kind not in REGISTER_SET:
                 continue  # not one of the book's movements
             # The latest of each kind the book shows (``exports._latest`` over its events).
@@ -493,7 +504,9 @@ def _on_the_day(chunk, entries, day, year_start, held) -> Iterator[tuple[tuple, 
                 entry = event
         if status not in ACTIVE and not left:
             continue  # off the roll on the day, and not this year's exit
-        if held is not None and (chapter != member[HOLDER] if held is NOW else chapter not in held):
+        if (held is NOW or not apart) and chapter != member[HOLDER]:
+            continue  # another chapter's ledger held it that day (read apart, or not ours)
+        if isinstance(held, frozenset) and chapter not in held:
             continue  # in another chapter's ledger that day (arrived since, or left before)
         first, decision, ceremony = member[FIRST], member[DECISION], member[CEREMONY]
         months = None
@@ -513,5 +526,6 @@ def _on_the_day(chunk, entries, day, year_start, held) -> Iterator[tuple[tuple, 
                 leaving,
                 entry.effective_date if entry else None,
                 months,
+                active == OFFICIAL,
             ),
         )

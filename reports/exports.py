@@ -48,7 +48,7 @@ from members.importing.columns import (
 )
 from members.models import ALL_CHAPTERS, Cell, Chapter, Member, MemberEvent
 from members.models.party_age import describe as describe_party_age
-from members.models.scopes import as_they_left
+from members.models.scopes import as_they_left, was_official
 from ratings.models import AnnualRating, Level
 from ratings.queries import register_rating_year
 from reports import queries
@@ -199,7 +199,8 @@ def register_members(scope: QuerySet[Member], day: date) -> Iterator[Member]:
     gone = gone_elsewhere(chapters, year_start, day) if named else []
     if not gone:
         return members
-    return in_book_order(members, gone, order=attrgetter("chapter_name", "sort_key", "pk"))
+    order = attrgetter("chapter_name", "sort_key", "pk")
+    return in_book_order([members], gone, order=order, chapters=chapters)
 
 
 def _rating(day: date) -> QuerySet:
@@ -240,21 +241,26 @@ def gone_elsewhere(chapters, start: date, day: date) -> list[Member]:
     return members
 
 
-def in_book_order(held: Iterable, gone: list, *, order) -> Iterator:
-    """``held`` (in the book's order: ``order(row)`` gives the chapter's name, sorted as the
-    database sorts it, then the sort key and pk) with ``gone`` (``gone_elsewhere``'s, in any
-    order) each in its place. The chapters' names are ranked by the database (its
-    collation): one query."""
+def in_book_order(ordered: list[Iterable], loose: list, *, order, chapters=None) -> Iterator:
+    """The rows of ``ordered`` (each in the book's order: ``order(row)`` gives the chapter's
+    name, sorted as the database sorts it, then the sort key and pk) and of ``loose`` (a few,
+    in any order) merged in that order, read lazily. The names of ``chapters`` (ids or a
+    queryset; every chapter when None) are ranked by the database (its collation): one
+    query."""
+    names = Chapter.objects.order_by("name").values_list("name", flat=True)
+    if chapters is not None:
+        names = names.filter(pk__in=chapters)
     ranks: dict[str, int] = {}
-    for name in Chapter.objects.order_by("name").values_list("name", flat=True):
+    for name in names:
         ranks.setdefault(name, len(ranks))
 
     def keyed(row):
         name, *rest = order(row)
         return (ranks.get(name, -1), *rest), row
 
-    gone = sorted(map(keyed, gone), key=_first)
-    return (row for _key, row in heapq.merge(map(keyed, held), gone, key=_first))
+    streams = [map(keyed, rows) for rows in ordered]
+    streams.append(sorted(map(keyed, loose), key=_first))
+    return (row for _key, row in heapq.merge(*streams, key=_first))
 
 
 def _first(pair: tuple):
@@ -380,9 +386,10 @@ def register_values(number: int, member: Member, day: date) -> list:
     came = _latest(events, (Kind.TRANSFERRED_IN,))
     death = _latest(events, (Kind.DECEASED,))
     leaving = _latest(events, LEAVING_KINDS)
-    # The official date belongs in the book only once the member was official that day.
+    # The official date belongs in the book only once the member was official that day (for
+    # one who has left: official when they left).
     official = member.official_date
-    if official and (official > day or member.status_on == Status.PROBATIONARY):
+    if official and (official > day or not was_official(events)):
         official = None
     values = [
         number,

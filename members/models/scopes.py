@@ -189,3 +189,12 @@ def ledger_state(entries: list) -> dict:
         if entry.kind in Event.EXEMPTION_KINDS:
             state["exemption_kind_on"] = entry.kind
     return state
+
+
+def was_official(entries: list) -> bool:
+    """Whether the latest status on the roll among ``entries`` (in date order) was official:
+    the book shows the official date of a member who left only if they were official then,
+    not the date a probation would have ended, nor one set by another chapter since."""
+    Member = _member()
+    statuses = [e.status for e in entries if e.status in Member.ACTIVE_STATUSES]
+    return bool(statuses) and statuses[-1] == Member.Status.OFFICIAL

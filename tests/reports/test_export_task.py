@@ -200,10 +200,10 @@ def test_the_task_takes_a_fixed_number_of_queries_per_chunk(monkeypatch, setting
     assert job.status == Job.Status.DONE and job.done == size + 1
     chunks = (size + 1 + 3) // 4
     # the job, marked running; the owner's roles; the scope's chapters and the records that
-    # have left them since the day (export_stream._held_on); the records moved to another chapter
-    # since the day and those gone to another chapter this year (export_stream._aside); the
-    # members' cursor; the job saved with its file. Per chunk: the chunk's movements, and its
-    # progress.
+    # have left them since the day (export_stream._held_on); those gone to another chapter this
+    # year (_gone_elsewhere); the chapters' names ranked for the merge; the members' cursor and
+    # that of the records moved since the day (_moved_since); the job saved with its file. Per
+    # chunk: the chunk's movements, and its progress.
     # On PostgreSQL, JIT is set off and back on (two more), and progress inside the test's
     # transaction goes through a side connection (one fewer per chunk on this one).
     postgresql = connection.vendor == "postgresql"
@@ -211,7 +211,7 @@ def test_the_task_takes_a_fixed_number_of_queries_per_chunk(monkeypatch, setting
     assert len(queries) == FIXED_QUERIES + 2 * postgresql + per_chunk * chunks
 
 
-FIXED_QUERIES = 9
+FIXED_QUERIES = 10
 
 
 def test_a_name_like_a_formula_stays_text_in_the_background_file(settings, province):
