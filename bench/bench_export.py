@@ -22,14 +22,15 @@ Reference machine (2 cores, shared with other work while measured), 07/12/2026:
 | + movements read ahead (9485a8b) | 115 s | 7,840 | 60 | 15,000 | 138 MB | 2.7-3.7 |
 | old and new back to back: old | 233 s | 3,855 | 132 | 6,790 | — | 3.6-4.4 |
 | old and new back to back: new | 117 s | 7,709 | 52 | 17,400 | — | 3.6-4.4 |
-| + the sending book's exits, moved records merged in (523ced5) | 91 s | 9,924 | 58 | 15,600 | 136 MB | 1.9-3.2 |
-| the same, ``--as-of 2025-06-30`` (818,620 rows) | 76 s | 10,776 | 54 | 15,200 | 135 MB | 2.0-2.9 |
+| + the sending book's exits (523ced5) | 91 s | 9,924 | 58 | 15,600 | 136 MB | 1.9-3.2 |
+| the same, as of 30/06/2025 (818,620 rows) | 76 s | 10,776 | 54 | 15,200 | 135 MB | 2.0-2.9 |
 
 897,923 rows each (``bench_scale.py --export-only scale-capuy`` on ``bench_1m``, 1,000,000
 members; the back-to-back pair by a script that also found both files' sheets byte-identical).
 The last two rows were measured while the project's CI ran on the same machine (the commit
-before, 946b050, gave 49-56 CPU s then). The wall time follows the machine's load: at a load average of 3 to 4 on the 2 cores the
-export gets about half of the CPU it could use; its own cost is the CPU seconds.
+before, 946b050, gave 49-56 CPU s then). The wall time follows the machine's load: at a load
+average of 3 to 4 on the 2 cores the export gets about half of the CPU it could use; its own
+cost is the CPU seconds.
 """
 
 from __future__ import annotations
