@@ -92,7 +92,7 @@ def _event_cell(event: MemberEvent | None, text: str = "") -> list[str]:
     return _lines(format_date(event.effective_date), text or event.counterpart)
 
 
-def register_row(number: int, member: Member) -> dict[str, object]:
+def register_row(number: int, member: Member, day: date) -> dict[str, object]:
     """One member's row of the book: 14 columns, each a list of lines (one item a line)."""
     latest: dict[str, MemberEvent] = {}
     for event in getattr(member, REGISTER_EVENTS, []):  # date order: the latest stays
@@ -104,6 +104,7 @@ def register_row(number: int, member: Member) -> dict[str, object]:
             leaving = event
     official = member.status_on == Status.OFFICIAL
     events = getattr(member, REGISTER_EVENTS, [])
+    official_date = member.official_date if was_official(events) else None
     death = latest.get(Kind.DECEASED)
     return {
         "number": number,
@@ -119,8 +120,8 @@ def register_row(number: int, member: Member) -> dict[str, object]:
         "occupation": _lines(member.occupation_before, member.occupation),
         "dates": _lines(
             format_date(member.ceremony_date),
-            # Once official (for one who has left: official when they left).
-            format_date(member.official_date) if was_official(events) else "",
+            # Once official that day (for one who has left: official when they left).
+            format_date(official_date) if official_date and official_date <= day else "",
         ),
         "numbers": _lines(member.card_number, member.dossier_number, member.badge_number),
         "service": _lines(SERVICE.get(member.service, "")),
@@ -176,7 +177,7 @@ def register_book(chapter: Chapter, day: date) -> Gathered:
     members = vietnamese_order(held + gone_elsewhere(chapter, date(day.year, 1, 1), day))
     on_roll = [m for m in members if m.status_on in Member.ACTIVE_STATUSES]
     gathered.context.update(
-        members=[register_row(n, m) for n, m in enumerate(members, start=1)],
+        members=[register_row(n, m, day) for n, m in enumerate(members, start=1)],
         column_numbers=list(range(1, 15)),
         **figures(on_roll),
     )

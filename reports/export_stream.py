@@ -326,8 +326,10 @@ def _moved_since(scope: QuerySet[Member], rating, day: date) -> QuerySet:
     book's order. The day's chapter is read for those with an entry after the day only (the
     index on the date): none at all for today's register."""
     ledger = MemberEvent.objects.standing()
-    latest = ledger.filter(member=OuterRef("pk"), effective_date__lte=day).order_by(
-        "-effective_date", "-id"
+    latest = (
+        ledger.filter(member=OuterRef("pk"), effective_date__lte=day)
+        .exclude(kind__in=MemberEvent.UNPLACED_KINDS)
+        .order_by("-effective_date", "-id")
     )
     return (
         scope.filter(pk__in=ledger.filter(effective_date__gt=day).values("member_id"))
@@ -460,6 +462,7 @@ EXIT_SET, BOOK_LEAVING = frozenset(MemberEvent.LEAVING_KINDS), frozenset(LEAVING
 ENTRY_SET, ACTIVE = frozenset(ENTRY_KINDS), frozenset(Member.ACTIVE_STATUSES)
 OUT, CAME, DEATH = Kind.TRANSFERRED_OUT.value, Kind.TRANSFERRED_IN.value, Kind.DECEASED.value
 OFFICIAL = Member.Status.OFFICIAL.value
+UNPLACED = frozenset(MemberEvent.UNPLACED_KINDS)
 
 
 def _on_the_day(
@@ -479,7 +482,8 @@ def _on_the_day(
         status_events = []
         for event in by_member.get(member[0], ()):
             kind = event.kind
-            chapter = event.chapter_id
+            if kind not in UNPLACED:
+                chapter = event.chapter_id
             if kind in CELL_SET:
                 cell_name = event.cell_name
             if kind in EXIT_SET and event.effective_date >= year_start:

@@ -116,7 +116,7 @@ def ledger_sql(scope: QuerySet[Member], day: date) -> tuple[str, list]:
     sql = f"""
         SELECT e.member_id AS member_id,
           {_latest(db, "e.status IS NOT NULL", "e.status")} AS status_on,
-          {_latest(db, "1 = 1", chapter)} AS chapter_on,
+          {_latest(db, f"e.kind NOT IN ({quoted(event.UNPLACED_KINDS)})", chapter)} AS chapter_on,
           {_latest(db, f"e.kind IN ({quoted(event.CELL_KINDS)})", cell)} AS cell_on,
           {_latest(db, f"e.kind IN ({quoted(event.TEMPORARY_KINDS)})", "e.kind")}
             AS temporary_kind_on,

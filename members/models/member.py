@@ -72,7 +72,11 @@ class MemberQuerySet(ChapterScopeMixin, models.QuerySet):
                 events.filter(kind__in=MemberEvent.CELL_KINDS).order_by(*latest).values("cell")[:1]
             ),
             # Whose ledger the latest entry is in: the member's chapter that day.
-            chapter_on_id=models.Subquery(events.order_by(*latest).values("chapter")[:1]),
+            chapter_on_id=models.Subquery(
+                events.exclude(kind__in=MemberEvent.UNPLACED_KINDS)
+                .order_by(*latest)
+                .values("chapter")[:1]
+            ),
             # The latest flag movement's kind tells whether the flag was up on that day.
             temporary_kind_on=models.Subquery(
                 events.filter(kind__in=MemberEvent.TEMPORARY_KINDS)
@@ -472,6 +476,10 @@ class MemberEvent(LedgerEntry):
     # Kinds that raise or lower a flag; the as-of flag is whether the latest one raised it.
     TEMPORARY_KINDS = ("TEMPORARY_OUT", "TEMPORARY_RETURN", *LEAVING_KINDS)
     EXEMPTION_KINDS = ("EXEMPTED", "EXEMPTION_ENDED", *LEAVING_KINDS)
+    # Entries that place the record nowhere: a correction is dated the day it is typed, so a
+    # transfer accepted or a merge decided later but dated before it must still decide which
+    # chapter held the record (its chapter on a day is that of its latest other entry).
+    UNPLACED_KINDS = ("CORRECTED",)
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"

@@ -114,11 +114,15 @@ def departures(
     ledger = Event.objects.using(events.db).standing()
     # Only exits followed, by the day, by an entry in another chapter's ledger (an exit for
     # outside the system, the most of them, is still the record's latest entry).
-    elsewhere = ledger.filter(
-        member=models.OuterRef("member_id"),
-        effective_date__gte=models.OuterRef("effective_date"),
-        effective_date__lte=day,
-    ).exclude(chapter_id__in=chapters)
+    elsewhere = (
+        ledger.exclude(kind__in=Event.UNPLACED_KINDS)
+        .filter(
+            member=models.OuterRef("member_id"),
+            effective_date__gte=models.OuterRef("effective_date"),
+            effective_date__lte=day,
+        )
+        .exclude(chapter_id__in=chapters)
+    )
     exits = (
         ledger.filter(
             chapter_id__in=chapters,
@@ -138,11 +142,12 @@ def departures(
     if by_member and isinstance(chapters, models.QuerySet):  # its ids, once some are found
         chapters = frozenset(chapters.using(events.db).order_by().values_list("pk", flat=True))
     for member_id, entries in by_member.items():
-        if entries[-1].chapter_id in chapters:
+        placing = [entry for entry in entries if entry.kind not in Event.UNPLACED_KINDS]
+        if placing[-1].chapter_id in chapters:
             continue  # still where it left (or back): held there on the day
         last_exit = None
         for index, entry in enumerate(entries):
-            if entry.chapter_id in chapters:
+            if entry.chapter_id in chapters and entry.kind not in Event.UNPLACED_KINDS:
                 last_exit = index if _is_exit(entry, start, day) else None
         if last_exit is not None:
             found[member_id] = entries[: last_exit + 1]
@@ -179,7 +184,8 @@ def ledger_state(entries: list) -> dict:
         ("status_on", "cell_on_id", "chapter_on_id", "temporary_kind_on", "exemption_kind_on")
     )
     for entry in entries:
-        state["chapter_on_id"] = entry.chapter_id
+        if entry.kind not in Event.UNPLACED_KINDS:
+            state["chapter_on_id"] = entry.chapter_id
         if entry.status:
             state["status_on"] = entry.status
         if entry.kind in Event.CELL_KINDS:

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from chapter.documents import Document
 from documents import chapter_gather
 from members import services
-from members.models import ALL_CHAPTERS, Chapter, Member, MemberEvent
+from members.models import ALL_CHAPTERS, Chapter, Handover, Member, MemberEvent
 from members.services.reorganisation import Decision, reorganise_merge
-from reports import export_stream, exports
+from reports import export_stream, exports, queries
 from tests.members.factories import (
     CellFactory,
     ChapterFactory,
@@ -202,3 +202,91 @@ def test_a_merge_after_the_day_puts_each_row_under_the_chapter_of_the_day(abc):
     # The scope's chapters and the records let go since; those gone elsewhere this year; the
     # names ranked; each cursor (the members', the moved records') and its chunk's movements.
     assert len(queries) == 8
+
+
+@pytest.mark.freeze_time("2026-06-15")
+def test_a_correction_typed_before_a_backdated_acceptance_places_nothing(abc):
+    """A corrects a key date today (its entry dated today) while the letter is on its way; B
+    then accepts the member as presented on 10 May. The record is on B's roll today — in B's
+    figures, B's book, every chapter's — and A's book has the exit: a correction places no
+    one (``MemberEvent.UNPLACED_KINDS``), in ``as_of``, the reports' SQL and the stream."""
+    (a, b, c), cells, member = abc
+    handover = services.handover_request(
+        member_id=member.pk,
+        actor=None,
+        kind=Handover.Kind.PERMANENT,
+        to_chapter=b,
+        requested_on=D(2026, 5, 2),
+        letter=letter(1, D(2026, 5, 4)),
+    )
+    member.refresh_from_db()
+    services.member_correct_key_date(
+        member_id=member.pk,
+        actor=None,
+        field_name="ceremony_date",
+        value=member.ceremony_date - datetime.timedelta(days=1),
+        reason="Nhập sai ngày",
+    )
+    services.handover_accept(
+        handover_id=handover.pk, actor=None, presented_on=D(2026, 5, 10), cell=cells[1]
+    )
+    day = D(2026, 6, 15)
+    found = {key: rows_named(scope, day) for key, scope in scopes(a, b, c).items()}
+    assert found == {"A": 1, "B": 1, "C": 0, "AB": 1, "ABC": 1, "ALL": 1}
+    assert [in_document(chapter, day) for chapter in (a, b, c)] == [1, 1, 0]
+    # The figures: on B's roll, not A's, live and as the reports count them.
+    on_b = Member.objects.of_chapter_on(b, day).filter(pk=member.pk)
+    assert on_b.get().status_on == Member.Status.OFFICIAL
+    counts = {
+        chapter: queries.roll_counts(Member.objects.in_chapters(
+            Chapter.objects.filter(pk=chapter.pk)), day)["on_roll"]
+        for chapter in (a, b)
+    }  # fmt: skip
+    assert counts == {a: 2, b: 3}
+
+
+@pytest.mark.freeze_time("2026-06-15")
+def test_a_correction_typed_before_a_backdated_merge_places_nothing(abc):
+    (a, b, c), _cells, member = abc
+    services.member_correct_key_date(
+        member_id=member.pk,
+        actor=None,
+        field_name="ceremony_date",
+        value=member.ceremony_date - datetime.timedelta(days=1),
+        reason="Nhập sai ngày",
+    )
+    merge = Decision(committee=a.committee, number="15-QĐ/ĐU", date=D(2026, 6, 1),
+                     issuing_body="Đảng ủy xã An Phú")  # fmt: skip
+    reorganise_merge(merge, sources=[a], target=b, actor=UserFactory(is_superuser=True))
+    day = D(2026, 6, 15)
+    found = {key: rows_named(scope, day) for key, scope in scopes(a, b, c).items()}
+    assert found == {"A": 0, "B": 1, "C": 0, "AB": 1, "ABC": 1, "ALL": 1}
+    assert in_document(b, day) == 1
+
+
+@pytest.mark.freeze_time("2026-06-15")
+def test_no_official_date_of_a_later_admission(abc):
+    """Removed in February, readmitted in May (official date 01/05/2027): the book of 1 March
+    shows the removal, not that future official date — in the document as in the download."""
+    (a, b, c), cells, member = abc
+    services.member_remove(member_id=member.pk, actor=None, effective_date=D(2026, 2, 1),
+                           decision=letter(7, D(2026, 2, 1)), reason="Vi phạm")  # fmt: skip
+    services.member_readmit(
+        member_id=member.pk,
+        chapter=a,
+        actor=None,
+        cell=cells[0],
+        details={},
+        decision=Document(number="10-QĐ/ĐU", date=D(2026, 4, 20), issuing_body="Đảng ủy xã"),
+        ceremony_date=D(2026, 5, 1),
+    )
+    member.refresh_from_db()
+    assert member.official_date == D(2027, 5, 1)
+    day = D(2026, 3, 1)
+    assert rows_named(scopes(a, b, c)["A"], day) == 1
+    (row,) = [m for m in exports.register_members(scopes(a, b, c)["A"], day) if m.pk == member.pk]
+    assert exports.register_values(1, row, day)[14] in (None, "")
+    (doc,) = [
+        r for r in chapter_gather.register_book(a, day).context["members"] if r["name"][0] == NAME
+    ]
+    assert "01/05/2027" not in doc["dates"]
