@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from chapter.text import fold
@@ -108,8 +109,19 @@ def _lookup(key: str, value: str) -> dict | None:
 
 
 def _options(request, options: list[dict], kind: str) -> HttpResponse:
-    context = {"options": options[:MATCHES], "more": len(options) > MATCHES, "kind": kind}
+    shown, more = options[:MATCHES], len(options) > MATCHES
+    context = {"options": shown, "more": more, "kind": kind, "announce": _said(len(shown), kind)}
     return render(request, "members/_picker_options.html", context)
+
+
+def _said(count: int, kind: str) -> str:
+    """What a screen reader says of the matches (static/js/picker.js puts it in the picker's
+    status), not the list itself."""
+    if kind == "cells":
+        text = ngettext("%(count)d cell found", "%(count)d cells found", count)
+    else:
+        text = ngettext("%(count)d chapter found", "%(count)d chapters found", count)
+    return text % {"count": count}
 
 
 def chapter_label(chapter: Chapter) -> str:

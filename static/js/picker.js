@@ -8,6 +8,9 @@
  *
  * Keys: Down opens the list or moves down, Up moves up, Enter chooses, Escape closes the list
  * and puts back the chosen name, Tab leaves (an emptied box means "all").
+ *
+ * The count of matches ("6 chapters found", the server's words in the page's language, in the
+ * fragment's hidden [data-announce] item) is said through the picker's own polite status.
  */
 (function () {
   "use strict";
@@ -22,6 +25,8 @@
     var input = root.querySelector("[data-picker-input]");
     var hidden = root.querySelector("[data-picker-value]");
     var list = root.querySelector("[role=listbox]");
+    var status = root.querySelector("[data-picker-status]");
+    var statusTimer = null;
     var chosenLabel = input.value;
     var timer = null;
     var controller = null;
@@ -105,11 +110,25 @@
           if (document.activeElement === input) {
             open();
             highlight(thenHighlight && options().length ? 0 : -1);
+            announce();
           }
         })
         .catch(function () {
           /* aborted by a newer query, or offline: keep the list as it is */
         });
+    }
+
+    // Emptied first, so the same count said again (another letter typed) is announced again.
+    function announce() {
+      var said = list.querySelector("[data-announce]");
+      if (!status || !said) {
+        return;
+      }
+      status.textContent = "";
+      clearTimeout(statusTimer);
+      statusTimer = setTimeout(function () {
+        status.textContent = said.textContent.replace(/\s+/g, " ").trim();
+      }, 100);
     }
 
     function choose(item) {

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from members.pickers import SELECT_AT_MOST
+from tests.e2e.axe_check import check, report
 from tests.members.factories import CellFactory, ChapterFactory, register_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,14 @@ def test_an_officer_picks_a_chapter_with_the_keyboard(
     expect(box).to_have_attribute("aria-expanded", "true")
     expect(listbox.get_by_role("option")).to_have_count(1)
     expect(listbox.get_by_role("option")).to_have_text(target.name)
+    # The count is said through the picker's own polite status, not the list.
+    status = page.locator("[data-picker]", has=box).locator("[role=status]")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text("Tìm thấy 1 chi bộ")
+    # The open list, its hidden count item and the status: no axe violation (WCAG 2.1 AA).
+    found = check(page, name="picker-open", role="committee_officer", size="1366x768",
+                  language="vi", keep=False)  # fmt: skip
+    assert not found, report(found)
 
     box.press("ArrowDown")
     option = listbox.get_by_role("option").first

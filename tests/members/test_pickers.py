@@ -277,3 +277,20 @@ def test_a_secretary_with_many_cells_gets_a_cell_picker(login, chapter):
     assert page.count('role="combobox"') == 1
     assert "data-chapter-field" not in page
     assert Cell.objects.filter(chapter=chapter).count() == SELECT_AT_MOST + 1
+
+
+def test_the_count_of_matches_is_said_not_the_list(login, chapter, cell, client):
+    """The fragment carries what a screen reader says (static/js/picker.js puts it in the
+    picker's status): the count, and the hint when there are more; in the page's language."""
+    for i in range(MATCHES + 3):
+        ChapterFactory(committee=chapter.committee, name=f"Chi bộ Thôn {i:02d}")
+    officer = login("committee_officer")
+    said = "data-announce>{}</li>"
+    assert said.format("1 chapter found") in officer.get(CHAPTERS, {"q": chapter.name}).text
+    many = officer.get(CHAPTERS, {"q": "thon"}).text
+    hint = "Type more of the name to see the others."
+    assert said.format(f"{MATCHES} chapters found {hint}") in many
+    assert said.format("0 chapters found") in officer.get(CHAPTERS, {"q": "zzz"}).text
+    assert said.format("1 cell found") in officer.get(CELLS, {"q": cell.name}).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert said.format("Tìm thấy 1 chi bộ") in client.get(CHAPTERS, {"q": chapter.name}).text
